@@ -1,0 +1,34 @@
+# platform: build, test, generate and benchmark. Only Go (and make) are needed.
+GO      ?= go
+BIN     ?= bin/platform
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+
+.PHONY: all build test generate bench fuzz clean
+
+all: build
+
+## build: a static binary in bin/platform
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/platform
+
+## test: vet, unit tests and the testscript suites in testdata/script
+test:
+	$(GO) vet ./...
+	$(GO) test ./...
+
+## generate: shell completions into completions/ and the CLI reference into docs/cli/
+generate:
+	rm -rf completions docs/cli
+	$(GO) run ./cmd/platform generate --completions completions --docs docs/cli
+
+## bench: the benchmarks recorded in docs/performance.md
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/scaffold/ ./internal/cli/ ./internal/gitx/
+
+## fuzz: a short run of the template manifest fuzzer
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParseManifest -fuzztime 30s ./internal/scaffold/
+
+clean:
+	rm -rf bin

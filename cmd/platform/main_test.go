@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/platform-team/platform/internal/cli"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"platform": func() { os.Exit(cli.Main(cli.BuildInfo{Version: "v0.0.0-test"})) },
+	})
+}
+
+// TestScripts runs the end-to-end CLI suites in testdata/script.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join("..", "..", "testdata", "script"),
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Setup: func(env *testscript.Env) error {
+			home := filepath.Join(env.WorkDir, "home")
+			env.Setenv("HOME", home)
+			env.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
+			env.Setenv("PLATFORM_GIT_AUTHOR_NAME", "Test Author")
+			env.Setenv("PLATFORM_GIT_AUTHOR_EMAIL", "test@example.com")
+			env.Setenv("NO_COLOR", "1")
+			return os.MkdirAll(home, 0o755)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"gitlog":     cmdGitLog,
+			"cmpdir":     cmdCmpDir,
+			"mkgitrepo":  cmdMkGitRepo,
+		},
+	})
+}
+
+// gitlog DIR prints the HEAD commit of DIR's repository: author, message and
+// the files of its tree, so scripts can assert on them without a git binary.
+func cmdGitLog(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: gitlog DIR")
+	}
+	repo, err := git.PlainOpen(ts.MkAbs(args[0]))
+	if err != nil {
+		if neg {
+			return
+		}
+		ts.Fatalf("open repository: %v", err)
+	}
+	if neg {
+		ts.Fatalf("%s is a git repository", args[0])
+	}
+	head, err := repo.Head()
+	ts.Check(err)
+	commit, err := repo.CommitObject(head.Hash())
+	ts.Check(err)
+	fmt.Fprintf(ts.Stdout(), "branch %s\nauthor %s <%s>\nparents %d\n\n%s\n", head.Name().Short(), commit.Author.Name, commit.Author.Email, commit.NumParents(), commit.Message)
+	tree, err := commit.Tree()
+	ts.Check(err)
+	files := tree.Files()
+	ts.Check(files.ForEach(func(f *object.File) error {
+		fmt.Fprintf(ts.Stdout(), "file %s\n", f.Name)
+		return nil
+	}))
+}
+
+// cmpdir A B fails unless the two trees hold the same files with the same
+// bytes, ignoring .git.
+func cmdCmpDir(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: cmpdir A B")
+	}
+	a, b := readTree(ts, args[0]), readTree(ts, args[1])
+	var diffs []string
+	for name, data := range a {
+		other, ok := b[name]
+		switch {
+		case !ok:
+			diffs = append(diffs, "only in "+args[0]+": "+name)
+		case !bytes.Equal(data, other):
+			diffs = append(diffs, "differs: "+name)
+		}
+	}
+	for name := range b {
+		if _, ok := a[name]; !ok {
+			diffs = append(diffs, "only in "+args[1]+": "+name)
+		}
+	}
+	if len(diffs) > 0 && !neg {
+		ts.Fatalf("trees differ:\n%s", strings.Join(diffs, "\n"))
+	}
+	if len(diffs) == 0 && neg {
+		ts.Fatalf("trees are identical")
+	}
+}
+
+func readTree(ts *testscript.TestScript, dir string) map[string][]byte {
+	root := ts.MkAbs(dir)
+	out := map[string][]byte{}
+	ts.Check(filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		if d.IsDir() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		out[filepath.ToSlash(rel)] = data
+		return nil
+	}))
+	return out
+}

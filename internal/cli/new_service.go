@@ -1,0 +1,320 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/platform-team/platform/internal/catalog"
+	"github.com/platform-team/platform/internal/gitx"
+	"github.com/platform-team/platform/internal/iostreams"
+	"github.com/platform-team/platform/internal/scaffold"
+)
+
+// AnswerFunc asks the user for the values not given on the command line and
+// returns all values. The interactive wizard is one; nil means no prompts.
+type AnswerFunc func(ctx context.Context, t *scaffold.Template, given scaffold.Values) (scaffold.Values, error)
+
+// NewServiceOptions are the inputs of `platform new service`.
+type NewServiceOptions struct {
+	IO       *iostreams.IOStreams
+	Resolver *scaffold.Resolver
+	Getenv   func(string) string
+	Now      func() time.Time
+	Version  string
+	// AnnotationPrefix is the organisation's annotation domain.
+	AnnotationPrefix string
+	// Ask collects answers interactively; it is used only when prompting is allowed.
+	Ask AnswerFunc
+
+	Template        string
+	Output          string
+	Inputs          scaffold.Inputs
+	Yes             bool
+	Accessible      bool
+	DryRun          bool
+	JSON            bool
+	Force           bool
+	AcceptTradeoffs bool
+	NoGit           bool
+}
+
+func newNewServiceCmd(f *Factory, runF func(context.Context, *NewServiceOptions) error) *cobra.Command {
+	opts := &NewServiceOptions{}
+	cmd := &cobra.Command{
+		Use:   "service [NAME]",
+		Short: "Scaffold a new service from a golden-path or silver-path template",
+		Long: `Scaffold a new service repository from a template.
+
+The service gets everything the platform expects: catalog-info.yaml for the
+Backstage catalog, docs that TechDocs publishes, CI and Kubernetes manifests,
+platform.yaml with its promotion chain, and a git repository with a first commit.
+
+The default template is the golden path (go-service). Silver paths are documented
+alternatives: choosing one with --yes needs --accept-tradeoffs, after reading the
+trade-offs that 'platform templates show NAME' prints.
+
+Values come from, lowest precedence first: parameter defaults, --values files,
+--set, and the --owner/--system shortcuts and NAME. Every value is validated the
+same way, whatever its source, and all problems are reported at once.
+
+Without a terminal, or with --yes, nothing is asked: a missing required value is
+an error naming the flag that supplies it.`,
+		Example: `  # In CI or a script
+  platform new service payments --owner group:payments --yes
+
+  # A silver path, after reading its trade-offs
+  platform new service nightly-report -t cronjob --owner group:reporting --yes --accept-tradeoffs
+
+  # See what would be written, as JSON
+  platform new service payments --owner group:payments --set database=postgres --dry-run --json
+
+  # From a template in git, pinned to a tag
+  platform new service payments --owner group:payments --yes \
+    -t https://gitlab.example.com/platform/templates.git//go-service@v1.2.0`,
+		Args: maxArgs(1, "one NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Inputs.Name = args[0]
+			}
+			if opts.JSON && !opts.DryRun {
+				return flagErrorf("--json goes with --dry-run")
+			}
+			resolver, err := f.Resolver()
+			if err != nil {
+				return err
+			}
+			opts.IO = f.IOStreams
+			opts.Resolver = resolver
+			opts.Getenv = f.Getenv
+			opts.Now = f.Now
+			opts.Version = versionString(f.Build)
+			opts.AnnotationPrefix = f.Config.AnnotationPrefix
+			opts.Accessible = opts.Accessible || f.Config.Accessible
+			opts.Inputs.ReadFile = os.ReadFile
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runNewService(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Template, "template", "t", "", "template: an embedded name, a directory, or GIT_URL//SUBDIR@REF (default go-service)")
+	fl.StringVarP(&opts.Output, "output", "o", "", "write the service into `DIR` (default ./NAME)")
+	fl.StringVar(&opts.Inputs.Owner, "owner", "", "Backstage owner of the service, e.g. group:payments")
+	fl.StringVar(&opts.Inputs.System, "system", "", "Backstage system the service belongs to")
+	fl.StringArrayVar(&opts.Inputs.Sets, "set", nil, "set a template parameter, `key=value` (repeatable)")
+	fl.StringArrayVarP(&opts.Inputs.ValuesFiles, "values", "f", nil, "read parameter values from a YAML `FILE` (repeatable)")
+	fl.BoolVarP(&opts.Yes, "yes", "y", false, "never prompt; fail on missing values instead")
+	fl.BoolVar(&opts.Accessible, "accessible", false, "ask questions as plain line prompts (screen readers, piped input)")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the files that would be written, and write nothing")
+	fl.BoolVar(&opts.JSON, "json", false, "with --dry-run, print the plan as JSON")
+	fl.BoolVar(&opts.Force, "force", false, "write into a non-empty directory, overwriting files that differ (never deletes)")
+	fl.BoolVar(&opts.AcceptTradeoffs, "accept-tradeoffs", false, "accept a silver path's trade-offs without being asked")
+	fl.BoolVar(&opts.NoGit, "no-git", false, "do not create a git repository and first commit")
+	return cmd
+}
+
+func runNewService(ctx context.Context, opts *NewServiceOptions) error {
+	ref := opts.Template
+	if ref == "" {
+		ref = "go-service"
+	}
+	t, err := opts.Resolver.Resolve(ctx, ref)
+	if err != nil {
+		return err
+	}
+	values, err := collectValues(ctx, opts, t)
+	if err != nil {
+		return err
+	}
+	dest := opts.Output
+	if dest == "" {
+		dest = values["name"].(string)
+	}
+	plan, err := planService(t, values, opts)
+	if err != nil {
+		return err
+	}
+	if opts.DryRun {
+		steps, err := plan.Steps(dest, opts.Force)
+		if err != nil {
+			return err
+		}
+		return printPlan(opts, t, dest, steps)
+	}
+	var author gitx.Author
+	if !opts.NoGit {
+		author = resolveAuthor(opts)
+	}
+	commit := ""
+	_, err = scaffold.Write(ctx, plan, dest, scaffold.WriteOptions{
+		Force: opts.Force,
+		BeforeMove: func(staging string) error {
+			if opts.NoGit || hasGitDir(dest) {
+				return nil
+			}
+			msg := fmt.Sprintf("Create %s from template %s %s\n\nGenerated by platform %s (%s path).",
+				values["name"], t.Name(), t.Manifest.Spec.Version, opts.Version, t.Manifest.Spec.Path)
+			hash, err := gitx.InitCommit(staging, author, msg, opts.Now())
+			if err != nil {
+				return fmt.Errorf("create git repository: %w", err)
+			}
+			commit = hash
+			return nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+	reportCreated(opts, t, dest, len(plan.Files), commit)
+	return nil
+}
+
+// collectValues gathers values from flags and files, asks for the rest when
+// prompting is allowed, then validates everything at once.
+func collectValues(ctx context.Context, opts *NewServiceOptions, t *scaffold.Template) (scaffold.Values, error) {
+	given, problems := scaffold.Gather(t.Manifest, opts.Inputs)
+	silver := t.Manifest.Spec.Path == scaffold.PathSilver
+	if opts.Ask != nil && canPrompt(opts) && len(problems) == 0 {
+		answered, err := opts.Ask(ctx, t, given)
+		if err != nil {
+			return nil, err
+		}
+		given = answered
+	} else if silver && !opts.AcceptTradeoffs {
+		st := opts.IO.Styles()
+		fmt.Fprintf(opts.IO.ErrOut, "%s is a %s path. Its trade-offs:\n\n%s\n", t.Name(), st.Silver.Render("silver"), indent(t.Manifest.Spec.Tradeoffs))
+		problems = append(problems, scaffold.Problem{Flag: "--accept-tradeoffs",
+			Message: fmt.Sprintf("%s is a silver path: read its trade-offs above, then pass --accept-tradeoffs to choose it", t.Name())})
+	}
+	values, more := scaffold.Resolve(t.Manifest, given)
+	if all := append(problems, more...); len(all) > 0 {
+		return nil, &scaffold.ValidationError{Problems: all}
+	}
+	return values, nil
+}
+
+func canPrompt(opts *NewServiceOptions) bool {
+	if opts.Yes {
+		return false
+	}
+	return opts.Accessible || opts.IO.CanPrompt()
+}
+
+// planService renders the skeleton and adds the files the platform writes itself.
+func planService(t *scaffold.Template, values scaffold.Values, opts *NewServiceOptions) (*scaffold.Plan, error) {
+	plan, err := scaffold.Render(t, values, opts.Version)
+	if err != nil {
+		return nil, err
+	}
+	_, hasDocs := plan.Lookup("mkdocs.yml")
+	entities, err := scaffold.CatalogEntities(t, values, opts.Version, scaffold.CatalogOptions{
+		AnnotationPrefix: opts.AnnotationPrefix,
+		TechDocs:         hasDocs,
+	})
+	if err != nil {
+		return nil, err
+	}
+	catalogData, err := catalog.Marshal(entities...)
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", scaffold.CatalogFile, err)
+	}
+	answers, err := scaffold.Answers(t, values)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range []scaffold.File{
+		{Path: scaffold.CatalogFile, Mode: 0o644, Data: catalogData},
+		{Path: scaffold.AnswersFile, Mode: 0o644, Data: answers},
+	} {
+		if err := plan.Add(f); err != nil {
+			return nil, fmt.Errorf("template %s: %w (the platform writes it; remove it from the skeleton)", t.Name(), err)
+		}
+	}
+	return plan, nil
+}
+
+// resolveAuthor finds the commit author. A fresh machine with no git identity
+// still gets its repository, committed as a clearly generic author, with a hint.
+func resolveAuthor(opts *NewServiceOptions) gitx.Author {
+	author, err := gitx.ResolveAuthor(opts.Getenv)
+	if err == nil {
+		return author
+	}
+	fallback := gitx.Author{Name: "platform", Email: "platform@localhost"}
+	if errors.Is(err, gitx.ErrNoAuthor) {
+		fmt.Fprintf(opts.IO.ErrOut, "%s no git identity found: committing as %s <%s>; set one with git config --global user.name/user.email or PLATFORM_GIT_AUTHOR_NAME/PLATFORM_GIT_AUTHOR_EMAIL\n",
+			opts.IO.Styles().WarningIcon(), fallback.Name, fallback.Email)
+	} else {
+		fmt.Fprintf(opts.IO.ErrOut, "%s cannot read git identity (%v): committing as %s <%s>\n", opts.IO.Styles().WarningIcon(), err, fallback.Name, fallback.Email)
+	}
+	return fallback
+}
+
+func hasGitDir(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, ".git"))
+	return err == nil
+}
+
+type planJSON struct {
+	Template    string          `json:"template"`
+	Version     string          `json:"version"`
+	Path        string          `json:"path"`
+	Destination string          `json:"destination"`
+	Files       []scaffold.Step `json:"files"`
+}
+
+func printPlan(opts *NewServiceOptions, t *scaffold.Template, dest string, steps []scaffold.Step) error {
+	if opts.JSON {
+		enc := json.NewEncoder(opts.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(planJSON{Template: t.Name(), Version: t.Manifest.Spec.Version, Path: t.Manifest.Spec.Path, Destination: dest, Files: steps})
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Dry run: %s %s (%s path) into %s; nothing is written.\n", t.Name(), t.Manifest.Spec.Version, t.Manifest.Spec.Path, dest)
+	for _, s := range steps {
+		fmt.Fprintf(opts.IO.Out, "%-9s %s\n", s.Action, s.Path)
+	}
+	return nil
+}
+
+func reportCreated(opts *NewServiceOptions, t *scaffold.Template, dest string, files int, commit string) {
+	fmt.Fprintln(opts.IO.Out, dest)
+	if !opts.IO.IsStderrTTY() {
+		return
+	}
+	st := opts.IO.Styles()
+	w := opts.IO.ErrOut
+	pathStyle := st.Golden
+	if t.Manifest.Spec.Path == scaffold.PathSilver {
+		pathStyle = st.Silver
+	}
+	fmt.Fprintf(w, "%s Rendered %d files from %s %s (%s path)\n", st.SuccessIcon(), files, t.Name(), t.Manifest.Spec.Version, pathStyle.Render(t.Manifest.Spec.Path))
+	if commit != "" {
+		fmt.Fprintf(w, "%s Created git repository with first commit %s\n", st.SuccessIcon(), commit[:min(7, len(commit))])
+	}
+	next := strings.Join([]string{
+		st.Bold.Render("Next steps"),
+		"  cd " + dest,
+		"  platform lint",
+		"  git remote add origin <url> && git push -u origin main",
+	}, "\n")
+	fmt.Fprintln(w, st.Panel.Render(next))
+}
+
+func indent(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = "  " + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}

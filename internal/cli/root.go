@@ -1,0 +1,165 @@
+// Package cli holds the platform commands: one file per command, each an
+// Options struct, a constructor that parses flags into it, and a run function.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/platform-team/platform/internal/config"
+	"github.com/platform-team/platform/internal/iostreams"
+	"github.com/platform-team/platform/templates"
+)
+
+// Main runs the CLI with the process's arguments and streams and returns the exit code.
+func Main(build BuildInfo) int {
+	f := &Factory{
+		IOStreams: iostreams.System(os.Getenv),
+		Getenv:    os.Getenv,
+		Now:       time.Now,
+		Build:     build,
+		Templates: templates.FS,
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, f, os.Args[1:])
+}
+
+// Run executes one command line and returns its exit code, reporting any error on stderr.
+func Run(ctx context.Context, f *Factory, args []string) int {
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	code := exitCode(err, ctx.Err() != nil)
+	var silent *SilentError
+	if errors.As(err, &silent) {
+		return code
+	}
+	if code == ExitInterrupted {
+		fmt.Fprintln(f.IOStreams.ErrOut, "Interrupted: nothing was written.")
+		return code
+	}
+	st := f.IOStreams.Styles()
+	fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", st.FailureIcon(), err)
+	var flagErr *FlagError
+	if errors.As(err, &flagErr) || isCobraUsageError(err) {
+		fmt.Fprintf(f.IOStreams.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
+	}
+	return code
+}
+
+// globalOptions are the flags every command has.
+type globalOptions struct {
+	configFile string
+	noColor    bool
+	debug      bool
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(f *Factory) *cobra.Command {
+	opts := &globalOptions{}
+	root := &cobra.Command{
+		Use:   "platform",
+		Short: "Golden paths in the terminal: scaffold, lint, merge requests and promotions",
+		Long: `platform gives developers the platform's golden paths in the terminal and in CI:
+scaffold a service from a golden- or silver-path template, lint it against the
+platform's rules, open merge requests, and promote releases through gated environments.
+
+Exit codes: 0 success, 1 a check failed, 2 usage or input error, 3 a remote system
+failed, 4 authentication missing or refused, 130 interrupted.`,
+		Example: `  platform new service payments --owner group:payments --yes
+  platform templates list
+  platform lint --format codequality --output gl-code-quality-report.json`,
+		Version:       versionString(f.Build),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := config.Load(config.LoadOptions{
+				File:   opts.configFile,
+				Getenv: f.Getenv,
+				Flags:  cmd.Flags(),
+			})
+			if err != nil {
+				return &ExitError{Code: ExitUsage, Err: err}
+			}
+			f.Config = cfg
+			if cfg.NoColor || opts.noColor {
+				f.IOStreams.SetColorEnabled(false)
+			}
+			return nil
+		},
+	}
+	root.SetVersionTemplate("platform {{.Version}}\n")
+	root.SetOut(f.IOStreams.Out)
+	root.SetErr(f.IOStreams.ErrOut)
+	root.SetIn(f.IOStreams.In)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{Err: err} })
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&opts.configFile, "config", "", "read user configuration from `FILE` (default $XDG_CONFIG_HOME/platform/config.yaml)")
+	pf.BoolVar(&opts.noColor, "no-color", false, "disable colored output (also NO_COLOR=1)")
+	pf.BoolVar(&opts.debug, "debug", false, "print debugging details, such as HTTP traces with tokens redacted")
+
+	root.AddGroup(&cobra.Group{ID: "paths", Title: "Golden paths:"}, &cobra.Group{ID: "more", Title: "More commands:"})
+	for _, c := range []*cobra.Command{newNewCmd(f), newTemplatesCmd(f)} {
+		c.GroupID = "paths"
+		root.AddCommand(c)
+	}
+	root.AddCommand(newVersionCmd(f), newGenerateCmd(f))
+	root.SetHelpCommandGroupID("more")
+	root.SetCompletionCommandGroupID("more")
+	for _, c := range root.Commands() {
+		if c.GroupID == "" && !c.Hidden {
+			c.GroupID = "more"
+		}
+	}
+	return root
+}
+
+func versionString(b BuildInfo) string {
+	v := b.Version
+	if v == "" {
+		v = "dev"
+		if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			v = info.Main.Version
+		}
+	}
+	if b.Commit != "" {
+		v += " (" + b.Commit
+		if b.Date != "" {
+			v += ", " + b.Date
+		}
+		v += ")"
+	}
+	return v
+}
+
+// exactArgs is cobra.ExactArgs whose error is a usage error naming what is missing.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return flagErrorf("%s takes %s (got %d arguments)", cmd.CommandPath(), what, len(args))
+		}
+		return nil
+	}
+}
+
+func maxArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > n {
+			return flagErrorf("%s takes at most %s (got %d arguments: %q)", cmd.CommandPath(), what, len(args), args)
+		}
+		return nil
+	}
+}

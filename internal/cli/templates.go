@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/platform-team/platform/internal/scaffold"
+)
+
+func newTemplatesCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "templates",
+		Aliases: []string{"template"},
+		Short:   "List, inspect and check service templates",
+		Args:    exactArgs(0, "a subcommand: list, show or lint"),
+	}
+	cmd.AddCommand(newTemplatesListCmd(f), newTemplatesShowCmd(f), newTemplatesLintCmd(f))
+	return cmd
+}
+
+type templateJSON struct {
+	Name        string `json:"name"`
+	Title       string `json:"title"`
+	Path        string `json:"path"`
+	Version     string `json:"version"`
+	Description string `json:"description"`
+}
+
+func newTemplatesListCmd(f *Factory) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the embedded templates: golden paths first, then silver paths",
+		Example: `  platform templates list
+  platform templates list --json | jq -r '.[] | select(.path == "golden") | .name'`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			resolver, err := f.Resolver()
+			if err != nil {
+				return err
+			}
+			list, err := resolver.EmbeddedTemplates()
+			if err != nil {
+				return err
+			}
+			out := f.IOStreams.Out
+			if asJSON {
+				rows := make([]templateJSON, 0, len(list))
+				for _, t := range list {
+					m := t.Manifest
+					rows = append(rows, templateJSON{Name: m.Metadata.Name, Title: m.Metadata.Title, Path: m.Spec.Path, Version: m.Spec.Version, Description: m.Metadata.Description})
+				}
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(rows)
+			}
+			st := f.IOStreams.Styles()
+			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tPATH\tVERSION\tDESCRIPTION")
+			for _, t := range list {
+				m := t.Manifest
+				path := m.Spec.Path
+				if f.IOStreams.ColorEnabled() {
+					if path == scaffold.PathGolden {
+						path = st.Golden.Render(path)
+					} else {
+						path = st.Silver.Render(path)
+					}
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.Metadata.Name, path, m.Spec.Version, m.Metadata.Description)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the list as JSON: [{name, title, path, version, description}]")
+	return cmd
+}
+
+func newTemplatesShowCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show TEMPLATE",
+		Short: "Show a template's parameters, trade-offs and files",
+		Long: `Show a template's parameters (type, default, pattern, enum), its trade-offs when it
+is a silver path, and the files its skeleton holds. TEMPLATE is an embedded name,
+a template directory, or a git URL with //subdirectory and @ref.`,
+		Example: `  platform templates show go-service
+  platform templates show ./my-template`,
+		Args: exactArgs(1, "one TEMPLATE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			resolver, err := f.Resolver()
+			if err != nil {
+				return err
+			}
+			t, err := resolver.Resolve(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			return showTemplate(f, t)
+		},
+	}
+}
+
+func showTemplate(f *Factory, t *scaffold.Template) error {
+	m := t.Manifest
+	st := f.IOStreams.Styles()
+	var b strings.Builder
+	pathStyle := st.Golden
+	if m.Spec.Path == scaffold.PathSilver {
+		pathStyle = st.Silver
+	}
+	fmt.Fprintf(&b, "%s — %s\n", st.Bold.Render(m.Metadata.Name), m.Metadata.Title)
+	fmt.Fprintf(&b, "%s path, version %s\n", pathStyle.Render(m.Spec.Path), m.Spec.Version)
+	if m.Metadata.Description != "" {
+		fmt.Fprintf(&b, "\n%s\n", m.Metadata.Description)
+	}
+	if len(m.Metadata.Tags) > 0 {
+		fmt.Fprintf(&b, "Tags: %s\n", strings.Join(m.Metadata.Tags, ", "))
+	}
+	if strings.TrimSpace(m.Spec.Tradeoffs) != "" {
+		fmt.Fprintf(&b, "\n%s\n%s\n", st.Bold.Render("Trade-offs"), indent(m.Spec.Tradeoffs))
+	}
+	fmt.Fprintf(&b, "\n%s\n", st.Bold.Render("Parameters"))
+	out := f.IOStreams.Out
+	if _, err := fmt.Fprint(out, b.String()); err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NAME\tTYPE\tREQUIRED\tDEFAULT\tCONSTRAINTS\tDESCRIPTION")
+	for _, page := range m.Spec.Parameters {
+		for _, p := range page.Properties {
+			req := "no"
+			if p.Required {
+				req = "yes"
+			}
+			def := "-"
+			if p.Default != nil {
+				def = fmt.Sprintf("%v", p.Default)
+				if def == "" {
+					def = `""`
+				}
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Type, req, def, constraints(p), p.Description)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n%s\n", st.Bold.Render("Files"))
+	return fs.WalkDir(t.FS, scaffold.SkeletonDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel := strings.TrimPrefix(p, scaffold.SkeletonDir+"/")
+		note := ""
+		if strings.HasSuffix(rel, scaffold.TemplateSuffix) {
+			note = " (rendered)"
+		}
+		if cond := t.ConditionFor(strings.TrimSuffix(rel, scaffold.TemplateSuffix)); cond != "" {
+			note += " only if " + cond
+		}
+		_, err = fmt.Fprintf(out, "  %s%s\n", rel, note)
+		return err
+	})
+}
+
+func constraints(p *scaffold.Parameter) string {
+	var parts []string
+	if len(p.Enum) > 0 {
+		vals := make([]string, len(p.Enum))
+		for i, e := range p.Enum {
+			vals[i] = fmt.Sprint(e)
+		}
+		parts = append(parts, "one of "+strings.Join(vals, "|"))
+	}
+	if p.Items != nil && len(p.Items.Enum) > 0 {
+		parts = append(parts, "any of "+strings.Join(p.Items.Enum, "|"))
+	}
+	if p.Pattern != "" {
+		parts = append(parts, "pattern "+p.Pattern)
+	}
+	if p.MinLength != nil {
+		parts = append(parts, fmt.Sprintf("minLength %d", *p.MinLength))
+	}
+	if p.MaxLength != nil {
+		parts = append(parts, fmt.Sprintf("maxLength %d", *p.MaxLength))
+	}
+	if p.Minimum != nil {
+		parts = append(parts, fmt.Sprintf("minimum %v", *p.Minimum))
+	}
+	if p.Maximum != nil {
+		parts = append(parts, fmt.Sprintf("maximum %v", *p.Maximum))
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,122 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ServiceFileName is the per-repository settings file written by `platform new service`.
+const ServiceFileName = "platform.yaml"
+
+// Service is a service repository's platform.yaml.
+type Service struct {
+	GitLab       ServiceGitLab `yaml:"gitlab"`
+	Environments []Environment `yaml:"environments"`
+	Promotion    Promotion     `yaml:"promotion"`
+	Lint         Lint          `yaml:"lint"`
+}
+
+// ServiceGitLab names the repository's GitLab project when it cannot be derived from the remote.
+type ServiceGitLab struct {
+	Project string `yaml:"project"`
+}
+
+// Environment is one stage of the promotion chain.
+type Environment struct {
+	Name  string `yaml:"name"`
+	From  string `yaml:"from"`
+	Gates Gates  `yaml:"gates"`
+}
+
+// Gates must all pass before a promotion into an environment.
+type Gates struct {
+	Deployed  bool     `yaml:"deployed"`
+	Pipeline  string   `yaml:"pipeline"`
+	Soak      string   `yaml:"soak"`
+	Approvals int      `yaml:"approvals"`
+	Freeze    []string `yaml:"freeze"`
+}
+
+// Promotion says how a promotion is carried out.
+type Promotion struct {
+	Strategy string `yaml:"strategy"`
+	Image    string `yaml:"image"`
+}
+
+// Lint holds a repository's lint settings.
+type Lint struct {
+	FailOn  string            `yaml:"failOn"`
+	Rules   map[string]string `yaml:"rules"`
+	Waivers []Waiver          `yaml:"waivers"`
+}
+
+// Waiver silences one rule on one path, with a reason and an expiry.
+type Waiver struct {
+	Rule    string `yaml:"rule"`
+	Path    string `yaml:"path"`
+	Reason  string `yaml:"reason"`
+	Expires string `yaml:"expires"`
+}
+
+// ReadService reads and checks a platform.yaml. A missing file is fs.ErrNotExist.
+func ReadService(path string) (*Service, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	svc, err := ParseService(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return svc, nil
+}
+
+// ParseService decodes platform.yaml strictly (unknown fields are errors, with
+// their line) and checks the environment chain.
+func ParseService(data []byte) (*Service, error) {
+	svc := &Service{}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(svc); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("invalid platform.yaml: %w", err)
+	}
+	if err := svc.check(); err != nil {
+		return nil, fmt.Errorf("invalid platform.yaml: %w", err)
+	}
+	return svc, nil
+}
+
+func (s *Service) check() error {
+	seen := map[string]bool{}
+	for i, env := range s.Environments {
+		if env.Name == "" {
+			return fmt.Errorf("environments[%d]: name is required", i)
+		}
+		if seen[env.Name] {
+			return fmt.Errorf("environments[%d]: %q is declared twice", i, env.Name)
+		}
+		if i > 0 && env.From == "" {
+			return fmt.Errorf("environment %q: from is required (the stage it is promoted from)", env.Name)
+		}
+		if env.From != "" && !seen[env.From] {
+			return fmt.Errorf("environment %q: from %q must name an earlier environment", env.Name, env.From)
+		}
+		seen[env.Name] = true
+	}
+	switch s.Promotion.Strategy {
+	case "", "gitops", "pipeline":
+	default:
+		return fmt.Errorf("promotion.strategy %q: want gitops or pipeline", s.Promotion.Strategy)
+	}
+	switch s.Lint.FailOn {
+	case "", "error", "warning", "info", "none":
+	default:
+		return fmt.Errorf("lint.failOn %q: want error, warning, info or none", s.Lint.FailOn)
+	}
+	return nil
+}

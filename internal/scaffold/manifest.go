@@ -1,0 +1,246 @@
+// Package scaffold turns a template (template.yaml + skeleton/) and a set of
+// answers into files: it parses and checks the manifest, validates values,
+// renders the skeleton hermetically into a plan, and writes the plan atomically.
+package scaffold
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ManifestFile is the name of a template's manifest; SkeletonDir holds the files it renders.
+const (
+	ManifestFile = "template.yaml"
+	SkeletonDir  = "skeleton"
+	APIVersion   = "platform/v1alpha1"
+)
+
+// Path kinds: the golden path is the paved road; a silver path is a documented alternative.
+const (
+	PathGolden = "golden"
+	PathSilver = "silver"
+)
+
+// Manifest is a parsed template.yaml.
+type Manifest struct {
+	APIVersion string   `yaml:"apiVersion"`
+	Kind       string   `yaml:"kind"`
+	Metadata   Metadata `yaml:"metadata"`
+	Spec       Spec     `yaml:"spec"`
+}
+
+// Metadata names and describes a template.
+type Metadata struct {
+	Name        string   `yaml:"name"`
+	Title       string   `yaml:"title"`
+	Description string   `yaml:"description"`
+	Tags        []string `yaml:"tags"`
+}
+
+// Spec is what a template offers and asks.
+type Spec struct {
+	Path       string      `yaml:"path"`
+	Version    string      `yaml:"version"`
+	Tradeoffs  string      `yaml:"tradeoffs"`
+	Parameters []Page      `yaml:"parameters"`
+	Catalog    CatalogSpec `yaml:"catalog"`
+	Conditions []Condition `yaml:"conditions"`
+}
+
+// Page is one page of parameters, as in Backstage software templates.
+type Page struct {
+	Title       string     `yaml:"title"`
+	Description string     `yaml:"description"`
+	Required    []string   `yaml:"required"`
+	Properties  Properties `yaml:"properties"`
+}
+
+// Properties keeps the parameters of a page in the order the author wrote them.
+type Properties []*Parameter
+
+// Parameter is one value a template asks for, described by a JSON Schema subset.
+type Parameter struct {
+	Name        string   `yaml:"-"`
+	Type        string   `yaml:"type"`
+	Title       string   `yaml:"title"`
+	Description string   `yaml:"description"`
+	Default     any      `yaml:"default"`
+	Enum        []any    `yaml:"enum"`
+	Pattern     string   `yaml:"pattern"`
+	MinLength   *int     `yaml:"minLength"`
+	MaxLength   *int     `yaml:"maxLength"`
+	Minimum     *float64 `yaml:"minimum"`
+	Maximum     *float64 `yaml:"maximum"`
+	Items       *Items   `yaml:"items"`
+
+	// Required is set from the page's required list.
+	Required bool `yaml:"-"`
+	pattern  *regexp.Regexp
+}
+
+// Items describes the elements of an array parameter: strings from an enum.
+type Items struct {
+	Type string   `yaml:"type"`
+	Enum []string `yaml:"enum"`
+}
+
+// CatalogSpec says what the catalog-info.yaml of a generated repository holds
+// beyond the Component built from the answers.
+type CatalogSpec struct {
+	// Type is the Component's spec.type (default "service").
+	Type string `yaml:"type"`
+	// Resources are extra Resource entities; each field is a template.
+	Resources []CatalogResource `yaml:"resources"`
+}
+
+// CatalogResource is a Resource entity the Component depends on, written when If renders true.
+type CatalogResource struct {
+	Name string `yaml:"name"`
+	Type string `yaml:"type"`
+	If   string `yaml:"if"`
+}
+
+// Condition writes Paths (globs over output paths, ** allowed) only when If renders "true".
+type Condition struct {
+	Paths []string `yaml:"paths"`
+	If    string   `yaml:"if"`
+}
+
+// UnmarshalYAML reads a mapping of parameter name to schema, keeping its order.
+func (p *Properties) UnmarshalYAML(node *yaml.Node) error {
+	if node.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: properties must be a mapping of parameter name to schema", node.Line)
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		param := &Parameter{}
+		if err := node.Content[i+1].Decode(param); err != nil {
+			return err
+		}
+		param.Name = node.Content[i].Value
+		*p = append(*p, param)
+	}
+	return nil
+}
+
+// ParseManifest decodes and checks a template.yaml. Unknown fields are errors,
+// so a typo in a template is caught by its author, not by its users.
+func ParseManifest(data []byte) (*Manifest, error) {
+	m := &Manifest{}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(m); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("template.yaml is empty")
+		}
+		return nil, fmt.Errorf("template.yaml: %w", err)
+	}
+	if errs := m.check(); len(errs) > 0 {
+		return nil, fmt.Errorf("template.yaml: %w", errors.Join(errs...))
+	}
+	return m, nil
+}
+
+var (
+	templateNamePattern = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
+	paramNamePattern    = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	versionPattern      = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$`)
+)
+
+func (m *Manifest) check() []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if m.APIVersion != APIVersion {
+		add("apiVersion %q: want %s", m.APIVersion, APIVersion)
+	}
+	if m.Kind != "Template" {
+		add("kind %q: want Template", m.Kind)
+	}
+	if !templateNamePattern.MatchString(m.Metadata.Name) {
+		add("metadata.name %q: want lower-case letters, digits and dashes, starting with a letter", m.Metadata.Name)
+	}
+	switch m.Spec.Path {
+	case PathGolden:
+	case PathSilver:
+		if strings.TrimSpace(m.Spec.Tradeoffs) == "" {
+			add("spec.tradeoffs is required for a silver path: say what its users give up and when to choose it")
+		}
+	default:
+		add("spec.path %q: want golden or silver", m.Spec.Path)
+	}
+	if !versionPattern.MatchString(m.Spec.Version) {
+		add("spec.version %q: want a semantic version such as 1.0.0", m.Spec.Version)
+	}
+	seen := map[string]bool{}
+	for i, page := range m.Spec.Parameters {
+		onPage := map[string]bool{}
+		for _, p := range page.Properties {
+			if seen[p.Name] {
+				add("spec.parameters[%d]: parameter %q is declared twice", i, p.Name)
+			}
+			seen[p.Name], onPage[p.Name] = true, true
+			if !paramNamePattern.MatchString(p.Name) {
+				add("parameter %q: names are letters, digits and underscores, starting with a letter", p.Name)
+			}
+			for _, err := range p.check() {
+				add("parameter %q: %w", p.Name, err)
+			}
+		}
+		for _, name := range page.Required {
+			if !onPage[name] {
+				add("spec.parameters[%d].required names %q, which is not a property of that page", i, name)
+				continue
+			}
+			for _, p := range page.Properties {
+				if p.Name == name {
+					p.Required = true
+				}
+			}
+		}
+	}
+	for _, required := range []string{"name", "owner"} {
+		if !seen[required] {
+			add("parameter %q is required in every template (it names the component and its owner in the catalog)", required)
+		}
+	}
+	for i, c := range m.Spec.Conditions {
+		if len(c.Paths) == 0 || c.If == "" {
+			add("spec.conditions[%d]: needs paths and if", i)
+		}
+		for _, g := range c.Paths {
+			if err := checkGlob(g); err != nil {
+				add("spec.conditions[%d]: %w", i, err)
+			}
+		}
+	}
+	for i, r := range m.Spec.Catalog.Resources {
+		if r.Name == "" || r.Type == "" {
+			add("spec.catalog.resources[%d]: needs name and type", i)
+		}
+	}
+	return errs
+}
+
+// Parameters returns every parameter of every page, in order.
+func (m *Manifest) Parameters() []*Parameter {
+	var out []*Parameter
+	for _, page := range m.Spec.Parameters {
+		out = append(out, page.Properties...)
+	}
+	return out
+}
+
+// Parameter returns the named parameter, or nil.
+func (m *Manifest) Parameter(name string) *Parameter {
+	for _, p := range m.Parameters() {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}

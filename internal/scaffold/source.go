@@ -1,0 +1,225 @@
+package scaffold
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Resolver finds templates by reference: an embedded name, a local directory,
+// or a git URL with an optional //subdirectory and @ref.
+type Resolver struct {
+	// Embedded holds one directory per embedded template.
+	Embedded fs.FS
+	// CacheDir receives clones of git templates.
+	CacheDir string
+	// Clone fetches url at ref into dir and returns the commit it resolved to.
+	Clone func(ctx context.Context, url, ref, dir string) (string, error)
+}
+
+// UnknownTemplateError is a reference that names no template.
+type UnknownTemplateError struct {
+	Ref      string
+	Embedded []string
+}
+
+func (e *UnknownTemplateError) Error() string {
+	return fmt.Sprintf("unknown template %q: use an embedded template (%s), a template directory, or a git URL such as https://host/group/templates.git//go-service@v1.0.0 (see 'platform templates list')",
+		e.Ref, strings.Join(e.Embedded, ", "))
+}
+
+// CloneError is a git template that could not be fetched.
+type CloneError struct {
+	URL string
+	Err error
+}
+
+func (e *CloneError) Error() string { return fmt.Sprintf("fetch template from %s: %v", e.URL, e.Err) }
+func (e *CloneError) Unwrap() error { return e.Err }
+
+// Resolve loads the template ref names.
+func (r *Resolver) Resolve(ctx context.Context, ref string) (*Template, error) {
+	if ref == "" {
+		return nil, errors.New("no template named: pass -t/--template")
+	}
+	if g, ok := ParseGitRef(ref); ok {
+		return r.resolveGit(ctx, g)
+	}
+	if fs.ValidPath(ref) && !strings.Contains(ref, "/") {
+		if _, err := fs.Stat(r.Embedded, path.Join(ref, ManifestFile)); err == nil {
+			sub, err := fs.Sub(r.Embedded, ref)
+			if err != nil {
+				return nil, err
+			}
+			return Load(sub, Source{Kind: SourceEmbedded})
+		}
+	}
+	if info, err := os.Stat(ref); err == nil && info.IsDir() {
+		t, err := Load(os.DirFS(ref), Source{Kind: SourceLocal})
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", ref, err)
+		}
+		return t, nil
+	}
+	names, _ := r.EmbeddedNames()
+	return nil, &UnknownTemplateError{Ref: ref, Embedded: names}
+}
+
+// EmbeddedNames lists the embedded templates' directory names, sorted.
+func (r *Resolver) EmbeddedNames() ([]string, error) {
+	entries, err := fs.ReadDir(r.Embedded, ".")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if _, err := fs.Stat(r.Embedded, path.Join(e.Name(), ManifestFile)); e.IsDir() && err == nil {
+			names = append(names, e.Name())
+		}
+	}
+	return names, nil
+}
+
+// Embedded loads every embedded template: golden paths first, then silver, each by name.
+func (r *Resolver) EmbeddedTemplates() ([]*Template, error) {
+	names, err := r.EmbeddedNames()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Template, 0, len(names))
+	for _, name := range names {
+		sub, err := fs.Sub(r.Embedded, name)
+		if err != nil {
+			return nil, err
+		}
+		t, err := Load(sub, Source{Kind: SourceEmbedded})
+		if err != nil {
+			return nil, fmt.Errorf("embedded template %s: %w", name, err)
+		}
+		out = append(out, t)
+	}
+	slices.SortStableFunc(out, func(a, b *Template) int {
+		return cmp.Or(cmp.Compare(pathRank(a), pathRank(b)), cmp.Compare(a.Name(), b.Name()))
+	})
+	return out, nil
+}
+
+func pathRank(t *Template) int {
+	if t.Manifest.Spec.Path == PathGolden {
+		return 0
+	}
+	return 1
+}
+
+// GitRef is a parsed git template reference: URL[//SUBDIR][@REF].
+type GitRef struct {
+	URL    string
+	Subdir string
+	Ref    string
+}
+
+var scpLike = regexp.MustCompile(`^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:`)
+
+// ParseGitRef recognises a git template reference: a URL with a scheme
+// (https, http, ssh, git, file) or an scp-like git@host:path, optionally
+// followed by //subdirectory and @ref.
+func ParseGitRef(s string) (GitRef, bool) {
+	schemeEnd := strings.Index(s, "://")
+	isURL := schemeEnd > 0 && slices.Contains([]string{"https", "http", "ssh", "git", "file"}, s[:schemeEnd])
+	if !isURL && !scpLike.MatchString(s) {
+		return GitRef{}, false
+	}
+	start := 0
+	if isURL {
+		start = schemeEnd + 3
+	}
+	g := GitRef{URL: s}
+	if at := strings.LastIndex(s, "@"); at > start && at > strings.LastIndex(s, "/") && at > strings.LastIndex(s, ":") {
+		g.URL, g.Ref = s[:at], s[at+1:]
+	}
+	// Skip the leading slash of file:///abs/path before looking for //subdir.
+	searchFrom := start + 1
+	if searchFrom < len(g.URL) {
+		if i := strings.Index(g.URL[searchFrom:], "//"); i >= 0 {
+			i += searchFrom
+			g.URL, g.Subdir = g.URL[:i], strings.Trim(g.URL[i+2:], "/")
+		}
+	}
+	return g, true
+}
+
+// String renders the reference with any credentials in the URL removed.
+func (g GitRef) String() string {
+	s := RedactURL(g.URL)
+	if g.Subdir != "" {
+		s += "//" + g.Subdir
+	}
+	if g.Ref != "" {
+		s += "@" + g.Ref
+	}
+	return s
+}
+
+// RedactURL removes the password (or token) from a URL's userinfo.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, hasPassword := u.User.Password(); hasPassword || u.Scheme == "https" || u.Scheme == "http" {
+		u.User = nil
+	}
+	return u.String()
+}
+
+func (r *Resolver) resolveGit(ctx context.Context, g GitRef) (*Template, error) {
+	if r.Clone == nil || r.CacheDir == "" {
+		return nil, errors.New("git templates are not available here")
+	}
+	if g.Subdir != "" && !fs.ValidPath(g.Subdir) {
+		return nil, fmt.Errorf("template %s: subdirectory %q must be a relative path inside the repository", g, g.Subdir)
+	}
+	sum := sha256.Sum256([]byte(RedactURL(g.URL) + "@" + g.Ref))
+	root := filepath.Join(r.CacheDir, "templates")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return nil, fmt.Errorf("create template cache: %w", err)
+	}
+	dir := filepath.Join(root, hex.EncodeToString(sum[:8]))
+	tmp, err := os.MkdirTemp(root, ".clone-*")
+	if err != nil {
+		return nil, fmt.Errorf("create template cache: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	commit, err := r.Clone(ctx, g.URL, g.Ref, tmp)
+	if err != nil {
+		return nil, &CloneError{URL: g.String(), Err: err}
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, fmt.Errorf("refresh template cache: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return nil, fmt.Errorf("fill template cache: %w", err)
+	}
+	fsys := os.DirFS(dir)
+	if g.Subdir != "" {
+		if fsys, err = fs.Sub(fsys, g.Subdir); err != nil {
+			return nil, err
+		}
+	}
+	t, err := Load(fsys, Source{Kind: SourceGit, Ref: g.String(), Commit: commit})
+	if err != nil {
+		return nil, fmt.Errorf("template %s: %w", g, err)
+	}
+	return t, nil
+}
