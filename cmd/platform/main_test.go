@@ -8,12 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/platform-team/platform/internal/cli"
+	"github.com/platform-team/platform/internal/gitx"
 )
 
 func TestMain(m *testing.M) {
@@ -39,9 +41,9 @@ func TestScripts(t *testing.T) {
 			return os.MkdirAll(home, 0o755)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"gitlog":     cmdGitLog,
-			"cmpdir":     cmdCmpDir,
-			"mkgitrepo":  cmdMkGitRepo,
+			"gitlog":    cmdGitLog,
+			"cmpdir":    cmdCmpDir,
+			"gitcommit": cmdGitCommit,
 		},
 	})
 }
@@ -128,4 +130,36 @@ func readTree(ts *testscript.TestScript, dir string) map[string][]byte {
 		return nil
 	}))
 	return out
+}
+
+// gitcommit DIR MESSAGE [TAG] commits every file of DIR (making it a repository
+// on its first use) and optionally tags the commit, so scripts can serve
+// templates from local git repositories without a git binary.
+func cmdGitCommit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || len(args) > 3 {
+		ts.Fatalf("usage: gitcommit DIR MESSAGE [TAG]")
+	}
+	dir := ts.MkAbs(args[0])
+	when := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	author := gitx.Author{Name: "Template Author", Email: "templates@example.com"}
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		_, err = gitx.InitCommit(dir, author, args[1], when)
+		ts.Check(err)
+		repo, err = git.PlainOpen(dir)
+		ts.Check(err)
+	} else {
+		wt, err := repo.Worktree()
+		ts.Check(err)
+		ts.Check(wt.AddWithOptions(&git.AddOptions{All: true}))
+		sig := &object.Signature{Name: author.Name, Email: author.Email, When: when}
+		_, err = wt.Commit(args[1], &git.CommitOptions{Author: sig, Committer: sig})
+		ts.Check(err)
+	}
+	if len(args) == 3 {
+		head, err := repo.Head()
+		ts.Check(err)
+		_, err = repo.CreateTag(args[2], head.Hash(), nil)
+		ts.Check(err)
+	}
 }

@@ -31,7 +31,7 @@ func VersionAnnotation(prefix string) string { return prefix + "/template-versio
 func CatalogEntities(t *Template, values Values, platformVersion string, opts CatalogOptions) ([]catalog.Entity, error) {
 	str := func(key string) string { s, _ := values[key].(string); return s }
 	annotations := map[string]string{
-		catalog.AnnotationSourceTemplate: "template:default/" + t.Name(),
+		catalog.AnnotationSourceTemplate:         "template:default/" + t.Name(),
 		PathAnnotation(opts.AnnotationPrefix):    t.Manifest.Spec.Path,
 		VersionAnnotation(opts.AnnotationPrefix): t.Manifest.Spec.Version,
 	}
