@@ -38,6 +38,11 @@ func TestScripts(t *testing.T) {
 			env.Setenv("PLATFORM_GIT_AUTHOR_NAME", "Test Author")
 			env.Setenv("PLATFORM_GIT_AUTHOR_EMAIL", "test@example.com")
 			env.Setenv("NO_COLOR", "1")
+			repo, err := filepath.Abs(filepath.Join("..", ".."))
+			if err != nil {
+				return err
+			}
+			env.Setenv("REPO", repo)
 			return os.MkdirAll(home, 0o755)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -129,26 +129,17 @@ func showTemplate(f *Factory, t *scaffold.Template) error {
 	if _, err := fmt.Fprint(out, b.String()); err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  NAME\tTYPE\tREQUIRED\tDEFAULT\tCONSTRAINTS\tDESCRIPTION")
 	for _, page := range m.Spec.Parameters {
+		fmt.Fprintf(out, "  %s\n", page.Title)
 		for _, p := range page.Properties {
-			req := "no"
-			if p.Required {
-				req = "yes"
+			fmt.Fprintf(out, "    %s (%s)\n", st.Bold.Render(p.Name), paramSummary(p))
+			if p.Description != "" {
+				fmt.Fprintf(out, "        %s\n", p.Description)
 			}
-			def := "-"
-			if p.Default != nil {
-				def = fmt.Sprintf("%v", p.Default)
-				if def == "" {
-					def = `""`
-				}
+			if c := constraints(p); c != "" {
+				fmt.Fprintf(out, "        %s\n", c)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Type, req, def, constraints(p), p.Description)
 		}
-	}
-	if err := tw.Flush(); err != nil {
-		return err
 	}
 	fmt.Fprintf(out, "\n%s\n", st.Bold.Render("Files"))
 	return fs.WalkDir(t.FS, scaffold.SkeletonDir, func(p string, d fs.DirEntry, err error) error {
@@ -195,8 +186,20 @@ func constraints(p *scaffold.Parameter) string {
 	if p.Maximum != nil {
 		parts = append(parts, fmt.Sprintf("maximum %v", *p.Maximum))
 	}
-	if len(parts) == 0 {
-		return "-"
-	}
 	return strings.Join(parts, ", ")
+}
+
+// paramSummary is "type, required" or "type, default VALUE".
+func paramSummary(p *scaffold.Parameter) string {
+	switch {
+	case p.Required:
+		return p.Type + ", required"
+	case p.Default != nil:
+		if s, ok := p.Default.(string); ok {
+			return fmt.Sprintf("%s, default %q", p.Type, s)
+		}
+		return fmt.Sprintf("%s, default %v", p.Type, p.Default)
+	default:
+		return p.Type + ", optional"
+	}
 }

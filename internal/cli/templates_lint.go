@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -99,7 +101,7 @@ func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []
 		}
 		values, problems := scaffold.Resolve(t.Manifest, given)
 		for _, p := range problems {
-			out = append(out, fmt.Sprintf("sample values %v: %s (answer it with --set)", given, p))
+			out = append(out, fmt.Sprintf("with %s: %s (answer it with --set)", describeValues(given), p))
 		}
 		if len(problems) > 0 {
 			continue
@@ -110,7 +112,7 @@ func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []
 			if errors.As(err, &re) || len(variants) == 1 {
 				out = append(out, err.Error())
 			} else {
-				out = append(out, fmt.Sprintf("with %v: %v", given, err))
+				out = append(out, fmt.Sprintf("with %s: %v", describeValues(given), err))
 			}
 			continue
 		}
@@ -150,4 +152,14 @@ func cloneValues(v scaffold.Values) scaffold.Values {
 		out[k] = x
 	}
 	return out
+}
+
+// describeValues prints values as sorted key=value pairs.
+func describeValues(v scaffold.Values) string {
+	keys := slices.Sorted(maps.Keys(v))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s=%v", k, v[k])
+	}
+	return strings.Join(parts, " ")
 }

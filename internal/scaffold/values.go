@@ -145,17 +145,17 @@ func Resolve(m *Manifest, given Values) (Values, []Problem) {
 		v, ok := given[p.Name]
 		switch {
 		case ok:
+		case p.Default != nil:
+			v = p.Default
 		case p.Required:
 			problems = append(problems, Problem{Param: p.Name, Flag: FlagFor(p.Name), Message: "is required" + describe(p)})
 			continue
-		case p.Default != nil:
-			v = p.Default
 		default:
 			values[p.Name] = p.Zero()
 			continue
 		}
 		if msg := p.Validate(v); msg != "" {
-			problems = append(problems, Problem{Param: p.Name, Flag: FlagFor(p.Name), Message: msg + describe(p)})
+			problems = append(problems, Problem{Param: p.Name, Flag: FlagFor(p.Name), Message: msg})
 			continue
 		}
 		values[p.Name] = v
@@ -194,11 +194,17 @@ func dedupe(problems []Problem) []Problem {
 	return out
 }
 
+// describe says what a missing parameter is for: its description's first sentence.
 func describe(p *Parameter) string {
-	if p.Description == "" {
+	d := strings.TrimSpace(p.Description)
+	if i := strings.Index(d, ". "); i >= 0 {
+		d = d[:i]
+	}
+	d = strings.TrimSuffix(d, ".")
+	if d == "" {
 		return ""
 	}
-	return " (" + p.Description + ")"
+	return " (" + d + ")"
 }
 
 func paramNames(m *Manifest) []string {
