@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +52,7 @@ func TestScripts(t *testing.T) {
 			"gitlog":    cmdGitLog,
 			"cmpdir":    cmdCmpDir,
 			"gitcommit": cmdGitCommit,
+			"exits":     cmdExits,
 		},
 	})
 }
@@ -166,5 +170,26 @@ func cmdGitCommit(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		_, err = repo.CreateTag(args[2], head.Hash(), nil)
 		ts.Check(err)
+	}
+}
+
+// exits CODE CMD [ARGS...] runs a command like exec and fails unless it exits
+// with exactly CODE; its output is kept for stdout and stderr assertions.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE CMD [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			ts.Fatalf("run %s: %v", args[1], err)
+		}
+		got = exitErr.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
 	}
 }

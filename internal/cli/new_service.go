@@ -213,7 +213,7 @@ func canPrompt(opts *NewServiceOptions) bool {
 func planService(t *scaffold.Template, values scaffold.Values, opts *NewServiceOptions) (*scaffold.Plan, error) {
 	plan, err := scaffold.Render(t, values, opts.Version)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("template %s: %w", t.Name(), err)
 	}
 	_, hasDocs := plan.Lookup("mkdocs.yml")
 	entities, err := scaffold.CatalogEntities(t, values, opts.Version, scaffold.CatalogOptions{
