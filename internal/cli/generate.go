@@ -31,6 +31,8 @@ func newGenerateCmd(f *Factory) *cobra.Command {
 // Generate writes completions/platform.{bash,zsh,fish,ps1} and one Markdown page
 // per command into the given directories.
 func Generate(root *cobra.Command, completionsDir, docsDir string) error {
+	// cobra adds the completion command when it executes; generate the same tree either way.
+	root.InitDefaultCompletionCmd()
 	if err := os.MkdirAll(completionsDir, 0o755); err != nil {
 		return err
 	}
