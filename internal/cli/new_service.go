@@ -119,7 +119,25 @@ an error naming the flag that supplies it.`,
 	fl.BoolVar(&opts.Force, "force", false, "write into a non-empty directory, overwriting files that differ (never deletes)")
 	fl.BoolVar(&opts.AcceptTradeoffs, "accept-tradeoffs", false, "accept a silver path's trade-offs without being asked")
 	fl.BoolVar(&opts.NoGit, "no-git", false, "do not create a git repository and first commit")
+	_ = cmd.RegisterFlagCompletionFunc("template", completeTemplates(f))
 	return cmd
+}
+
+// completeTemplates offers the embedded templates, golden paths first, then
+// lets the shell complete directories.
+func completeTemplates(f *Factory) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		resolver := &scaffold.Resolver{Embedded: f.Templates}
+		list, err := resolver.EmbeddedTemplates()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		out := make([]cobra.Completion, 0, len(list))
+		for _, t := range list {
+			out = append(out, cobra.CompletionWithDesc(t.Name(), t.Manifest.Spec.Path+": "+t.Manifest.Metadata.Description))
+		}
+		return out, cobra.ShellCompDirectiveKeepOrder
+	}
 }
 
 func runNewService(ctx context.Context, opts *NewServiceOptions) error {
@@ -173,6 +191,9 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 	})
 	if err != nil {
 		return err
+	}
+	if commit == "" && !opts.NoGit {
+		fmt.Fprintf(opts.IO.ErrOut, "%s %s is already a git repository: files written, nothing committed\n", opts.IO.Styles().WarningIcon(), dest)
 	}
 	reportCreated(opts, t, dest, len(plan.Files), commit)
 	return nil
