@@ -59,6 +59,13 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 	return code
 }
 
+func orNone(path string) string {
+	if path == "" {
+		return "(none)"
+	}
+	return path
+}
+
 // globalOptions are the flags every command has.
 type globalOptions struct {
 	configFile string
@@ -85,6 +92,8 @@ failed, 4 authentication missing or refused, 130 interrupted.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			// No command works inside a service repository yet; those that will
+			// (lint, promote, mr) pass ServiceDir so platform.yaml becomes a layer.
 			cfg, err := config.Load(config.LoadOptions{
 				File:   opts.configFile,
 				Getenv: f.Getenv,
@@ -94,6 +103,9 @@ failed, 4 authentication missing or refused, 130 interrupted.`,
 				return &ExitError{Code: ExitUsage, Err: err}
 			}
 			f.Config = cfg
+			if opts.debug {
+				fmt.Fprintf(f.IOStreams.ErrOut, "debug: user config %s, service config %s\n", orNone(cfg.UserFile), orNone(cfg.ServiceFile))
+			}
 			if cfg.NoColor || opts.noColor {
 				f.IOStreams.SetColorEnabled(false)
 			}
