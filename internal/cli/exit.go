@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/platform-team/platform/internal/scaffold"
+	"github.com/platform-team/platform/internal/wizard"
 )
 
 // Exit codes, one table for the whole CLI (docs/index.md#exit-codes).
@@ -66,7 +67,7 @@ func exitCode(err error, interrupted bool) int {
 		return silent.Code
 	case errors.As(err, &exitErr):
 		return exitErr.Code
-	case interrupted, errors.Is(err, context.Canceled):
+	case interrupted, errors.Is(err, context.Canceled), errors.Is(err, wizard.ErrCancelled):
 		return ExitInterrupted
 	case errors.As(err, &flagErr), errors.As(err, &invalid), errors.As(err, &notEmpty),
 		errors.As(err, &unknown), errors.As(err, &render), isCobraUsageError(err):

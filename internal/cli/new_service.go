@@ -13,14 +13,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/platform-team/platform/internal/catalog"
+	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/scaffold"
+	"github.com/platform-team/platform/internal/wizard"
 )
-
-// AnswerFunc asks the user for the values not given on the command line and
-// returns all values. The interactive wizard is one; nil means no prompts.
-type AnswerFunc func(ctx context.Context, t *scaffold.Template, given scaffold.Values) (scaffold.Values, error)
 
 // NewServiceOptions are the inputs of `platform new service`.
 type NewServiceOptions struct {
@@ -31,10 +29,13 @@ type NewServiceOptions struct {
 	Version  string
 	// AnnotationPrefix is the organisation's annotation domain.
 	AnnotationPrefix string
-	// Ask collects answers interactively; it is used only when prompting is allowed.
-	Ask AnswerFunc
+	// Wizard asks what flags did not say; nil when prompting is not allowed
+	// (no terminal and no --accessible, or --yes).
+	Wizard *wizard.Wizard
 
+	// Template is the -t value, or the configured default when TemplateGiven is false.
 	Template        string
+	TemplateGiven   bool
 	Output          string
 	Inputs          scaffold.Inputs
 	Yes             bool
@@ -98,7 +99,15 @@ an error naming the flag that supplies it.`,
 			opts.Version = versionString(f.Build)
 			opts.AnnotationPrefix = f.Config.AnnotationPrefix
 			opts.Accessible = opts.Accessible || f.Config.Accessible
+			opts.TemplateGiven = cmd.Flags().Changed("template")
 			opts.Inputs.ReadFile = os.ReadFile
+			if canPrompt(opts) {
+				out := f.IOStreams.ErrOut
+				if opts.Accessible {
+					out = f.IOStreams.Out
+				}
+				opts.Wizard = wizard.New(f.IOStreams.In, out, opts.Accessible, f.IOStreams.ColorEnabled())
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -141,11 +150,7 @@ func completeTemplates(f *Factory) cobra.CompletionFunc {
 }
 
 func runNewService(ctx context.Context, opts *NewServiceOptions) error {
-	ref := opts.Template
-	if ref == "" {
-		ref = "go-service"
-	}
-	t, err := opts.Resolver.Resolve(ctx, ref)
+	t, err := chooseTemplate(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -168,10 +173,19 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 		}
 		return printPlan(opts, t, dest, steps)
 	}
+	if opts.Wizard != nil {
+		if _, err := plan.Steps(dest, opts.Force); err != nil {
+			return err
+		}
+		if err := opts.Wizard.Confirm(ctx, wizard.Summary(t, values, dest)); err != nil {
+			return err
+		}
+	}
 	var author gitx.Author
 	if !opts.NoGit {
 		author = resolveAuthor(opts)
 	}
+	progress(opts, "Rendered %d files from %s %s (%s path)", len(plan.Files), t.Name(), t.Manifest.Spec.Version, t.Manifest.Spec.Path)
 	commit := ""
 	_, err = scaffold.Write(ctx, plan, dest, scaffold.WriteOptions{
 		Force: opts.Force,
@@ -192,25 +206,67 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 	if err != nil {
 		return err
 	}
-	if commit == "" && !opts.NoGit {
+	progress(opts, "Wrote %s", dest)
+	switch {
+	case commit != "":
+		progress(opts, "Created a git repository with first commit %s", commit[:min(7, len(commit))])
+	case !opts.NoGit:
 		fmt.Fprintf(opts.IO.ErrOut, "%s %s is already a git repository: files written, nothing committed\n", opts.IO.Styles().WarningIcon(), dest)
 	}
-	reportCreated(opts, t, dest, len(plan.Files), commit)
+	fmt.Fprintln(opts.IO.Out, dest)
+	nextSteps(opts, plan, dest)
 	return nil
 }
 
+// chooseTemplate resolves -t, or asks at a terminal when -t was not given. A
+// silver path needs its trade-offs accepted: by the wizard, or --accept-tradeoffs.
+func chooseTemplate(ctx context.Context, opts *NewServiceOptions) (*scaffold.Template, error) {
+	ref := opts.Template
+	if ref == "" {
+		ref = config.DefaultTemplate
+	}
+	if opts.Wizard != nil && !opts.TemplateGiven {
+		list, err := opts.Resolver.EmbeddedTemplates()
+		if err != nil {
+			return nil, err
+		}
+		return opts.Wizard.ChooseTemplate(ctx, list, ref)
+	}
+	t, err := opts.Resolver.Resolve(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if t.Manifest.Spec.Path == scaffold.PathSilver && !opts.AcceptTradeoffs && opts.Wizard != nil {
+		ok, err := opts.Wizard.AcceptTradeoffs(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, wizard.ErrCancelled
+		}
+		opts.AcceptTradeoffs = true
+	}
+	return t, nil
+}
+
 // collectValues gathers values from flags and files, asks for the rest when
-// prompting is allowed, then validates everything at once.
+// prompting is allowed, then validates everything at once, as for flags alone:
+// huh returns defaults at the end of input without running its validators.
 func collectValues(ctx context.Context, opts *NewServiceOptions, t *scaffold.Template) (scaffold.Values, error) {
 	given, problems := scaffold.Gather(t.Manifest, opts.Inputs)
-	silver := t.Manifest.Spec.Path == scaffold.PathSilver
-	if opts.Ask != nil && canPrompt(opts) && len(problems) == 0 {
-		answered, err := opts.Ask(ctx, t, given)
+	if opts.Wizard != nil {
+		problems = append(problems, scaffold.CheckGiven(t.Manifest, given)...)
+	}
+	if opts.Wizard != nil {
+		if len(problems) > 0 {
+			return nil, &scaffold.ValidationError{Problems: problems}
+		}
+		answered, err := opts.Wizard.Ask(ctx, t, given)
 		if err != nil {
 			return nil, err
 		}
 		given = answered
-	} else if silver && !opts.AcceptTradeoffs {
+	} else if t.Manifest.Spec.Path == scaffold.PathSilver && !opts.AcceptTradeoffs {
 		st := opts.IO.Styles()
 		fmt.Fprintf(opts.IO.ErrOut, "%s is a %s path. Its trade-offs:\n\n%s\n", t.Name(), st.Silver.Render("silver"), indent(t.Manifest.Spec.Tradeoffs))
 		problems = append(problems, scaffold.Problem{Flag: "--accept-tradeoffs",
@@ -306,28 +362,30 @@ func printPlan(opts *NewServiceOptions, t *scaffold.Template, dest string, steps
 	return nil
 }
 
-func reportCreated(opts *NewServiceOptions, t *scaffold.Template, dest string, files int, commit string) {
-	fmt.Fprintln(opts.IO.Out, dest)
+// progress prints one finished step on stderr, at a terminal only.
+func progress(opts *NewServiceOptions, format string, args ...any) {
+	if !opts.IO.IsStderrTTY() {
+		return
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "%s %s\n", opts.IO.Styles().SuccessIcon(), fmt.Sprintf(format, args...))
+}
+
+// nextSteps prints what to do with the new service, at a terminal only.
+func nextSteps(opts *NewServiceOptions, plan *scaffold.Plan, dest string) {
 	if !opts.IO.IsStderrTTY() {
 		return
 	}
 	st := opts.IO.Styles()
-	w := opts.IO.ErrOut
-	pathStyle := st.Golden
-	if t.Manifest.Spec.Path == scaffold.PathSilver {
-		pathStyle = st.Silver
+	lines := []string{st.Bold.Render("Next steps"), "  cd " + dest}
+	if _, ok := plan.Lookup("go.mod"); ok {
+		lines = append(lines, "  go test ./... && go run .")
+	} else if _, ok := plan.Lookup("Dockerfile"); ok {
+		lines = append(lines, "  docker build -t "+filepath.Base(dest)+" .")
 	}
-	fmt.Fprintf(w, "%s Rendered %d files from %s %s (%s path)\n", st.SuccessIcon(), files, t.Name(), t.Manifest.Spec.Version, pathStyle.Render(t.Manifest.Spec.Path))
-	if commit != "" {
-		fmt.Fprintf(w, "%s Created git repository with first commit %s\n", st.SuccessIcon(), commit[:min(7, len(commit))])
-	}
-	next := strings.Join([]string{
-		st.Bold.Render("Next steps"),
-		"  cd " + dest,
+	lines = append(lines,
 		"  platform lint",
-		"  git remote add origin <url> && git push -u origin main",
-	}, "\n")
-	fmt.Fprintln(w, st.Panel.Render(next))
+		"  git remote add origin <url> && git push -u origin main")
+	fmt.Fprintln(opts.IO.ErrOut, st.Panel.Render(strings.Join(lines, "\n")))
 }
 
 func indent(s string) string {

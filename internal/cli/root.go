@@ -16,6 +16,7 @@ import (
 
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/iostreams"
+	"github.com/platform-team/platform/internal/wizard"
 	"github.com/platform-team/platform/templates"
 )
 
@@ -47,7 +48,11 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		return code
 	}
 	if code == ExitInterrupted {
-		fmt.Fprintln(f.IOStreams.ErrOut, "Interrupted: nothing was written.")
+		what := "Interrupted"
+		if errors.Is(err, wizard.ErrCancelled) {
+			what = "Cancelled"
+		}
+		fmt.Fprintf(f.IOStreams.ErrOut, "%s: nothing was written.\n", what)
 		return code
 	}
 	st := f.IOStreams.Styles()

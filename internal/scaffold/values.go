@@ -168,6 +168,20 @@ func Resolve(m *Manifest, given Values) (Values, []Problem) {
 	return values, problems
 }
 
+// CheckGiven validates the values given so far, without requiring the rest:
+// a wizard checks the flags before it asks the remaining questions.
+func CheckGiven(m *Manifest, given Values) []Problem {
+	var problems []Problem
+	for _, p := range m.Parameters() {
+		if v, ok := given[p.Name]; ok {
+			if msg := p.Validate(v); msg != "" {
+				problems = append(problems, Problem{Param: p.Name, Flag: FlagFor(p.Name), Message: msg})
+			}
+		}
+	}
+	return problems
+}
+
 // Collect gathers and resolves values in one step, for non-interactive use.
 func Collect(m *Manifest, in Inputs) (Values, error) {
 	given, problems := Gather(m, in)
