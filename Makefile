@@ -17,10 +17,10 @@ test:
 	$(GO) vet ./...
 	$(GO) test ./...
 
-## generate: shell completions into completions/ and the CLI reference into docs/cli/
+## generate: shell completions into completions/, the CLI reference into docs/cli/, the lint rules into docs/rules/
 generate:
-	rm -rf completions docs/cli
-	$(GO) run ./cmd/platform generate --completions completions --docs docs/cli
+	rm -rf completions docs/cli docs/rules
+	$(GO) run ./cmd/platform generate --completions completions --docs docs/cli --rules docs/rules
 
 ## bench: the benchmarks recorded in docs/performance.md
 bench:

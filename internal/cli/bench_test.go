@@ -2,9 +2,14 @@ package cli
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
+
+	"github.com/platform-team/platform/internal/lint"
+	"github.com/platform-team/platform/internal/lint/linttest"
 )
 
 // BenchmarkNewService is the whole `platform new service NAME --owner ... --yes`:
@@ -23,3 +28,67 @@ func BenchmarkNewService(b *testing.B) {
 		}
 	}
 }
+
+// fleet is a corpus of 200 services (5,800 YAML manifests, 1,000 Markdown files),
+// written once per benchmark binary run.
+func fleet(b *testing.B) string {
+	b.Helper()
+	fleetOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "platform-fleet-*")
+		if err != nil {
+			fleetErr = err
+			return
+		}
+		fleetDir = dir
+		_, fleetErr = linttest.WriteCorpus(dir, 200)
+	})
+	if fleetErr != nil {
+		b.Fatal(fleetErr)
+	}
+	return fleetDir
+}
+
+var (
+	fleetOnce sync.Once
+	fleetDir  string
+	fleetErr  error
+)
+
+// BenchmarkLintFleet lints the whole fleet with every rule, as `platform lint` does.
+func BenchmarkLintFleet(b *testing.B) {
+	dir := fleet(b)
+	settings := lint.Settings{AnnotationPrefix: "platform.example.com", ReadmeSections: lint.DefaultReadmeSections, Lifecycles: lint.DefaultLifecycles}
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}, Rules: lintRules(), Settings: settings})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Files < 6800 {
+			b.Fatalf("linted %d files, want the whole fleet", res.Files)
+		}
+	}
+}
+
+// BenchmarkParseFleet is the floor: read every file and parse its YAML once,
+// with no rules, for comparison with BenchmarkLintFleet.
+func BenchmarkParseFleet(b *testing.B) {
+	dir := fleet(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}, Rules: []lint.Rule{parseOnly{}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Files < 6800 {
+			b.Fatalf("read %d files", res.Files)
+		}
+	}
+}
+
+// parseOnly parses every YAML file and reports nothing.
+type parseOnly struct{}
+
+func (parseOnly) Meta() lint.Meta                                    { return lint.Meta{ID: "bench/parse", Severity: lint.SeverityInfo} }
+func (parseOnly) Applies(f *lint.File) bool                          { return f.IsYAML() }
+func (parseOnly) Check(_ *lint.Repo, f *lint.File, _ *lint.Reporter) { f.YAML() }

@@ -13,24 +13,25 @@ import (
 // completions and the CLI reference. `make generate` runs it; a test checks
 // that the committed files match.
 func newGenerateCmd(f *Factory) *cobra.Command {
-	var completionsDir, docsDir string
+	var completionsDir, docsDir, rulesDir string
 	cmd := &cobra.Command{
 		Use:    "generate",
 		Short:  "Write shell completions and the Markdown CLI reference",
 		Hidden: true,
 		Args:   exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return Generate(cmd.Root(), completionsDir, docsDir)
+			return Generate(cmd.Root(), completionsDir, docsDir, rulesDir)
 		},
 	}
 	cmd.Flags().StringVar(&completionsDir, "completions", "completions", "write completions into `DIR`")
 	cmd.Flags().StringVar(&docsDir, "docs", "docs/cli", "write the CLI reference into `DIR`")
+	cmd.Flags().StringVar(&rulesDir, "rules", "docs/rules", "write the lint rule reference into `DIR`")
 	return cmd
 }
 
-// Generate writes completions/platform.{bash,zsh,fish,ps1} and one Markdown page
-// per command into the given directories.
-func Generate(root *cobra.Command, completionsDir, docsDir string) error {
+// Generate writes completions/platform.{bash,zsh,fish,ps1}, one Markdown page
+// per command, and one page per lint rule into the given directories.
+func Generate(root *cobra.Command, completionsDir, docsDir, rulesDir string) error {
 	// cobra adds the completion command when it executes; generate the same tree either way.
 	root.InitDefaultCompletionCmd()
 	if err := os.MkdirAll(completionsDir, 0o755); err != nil {
@@ -53,6 +54,9 @@ func Generate(root *cobra.Command, completionsDir, docsDir string) error {
 	disableAutoGenTag(root)
 	if err := doc.GenMarkdownTree(root, docsDir); err != nil {
 		return fmt.Errorf("generate CLI reference: %w", err)
+	}
+	if err := writeRuleDocs(rulesDir, lintRules()); err != nil {
+		return fmt.Errorf("generate rule reference: %w", err)
 	}
 	return nil
 }

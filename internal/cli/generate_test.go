@@ -39,11 +39,11 @@ func testFactory(t *testing.T) (*Factory, *bytes.Buffer, *bytes.Buffer) {
 func TestGeneratedFilesAreFresh(t *testing.T) {
 	f, _, _ := testFactory(t)
 	tmp := t.TempDir()
-	if err := Generate(NewRootCmd(f), filepath.Join(tmp, "completions"), filepath.Join(tmp, "docs")); err != nil {
+	if err := Generate(NewRootCmd(f), filepath.Join(tmp, "completions"), filepath.Join(tmp, "docs"), filepath.Join(tmp, "rules")); err != nil {
 		t.Fatal(err)
 	}
 	repo := filepath.Join("..", "..")
-	for _, pair := range [][2]string{{filepath.Join(tmp, "completions"), filepath.Join(repo, "completions")}, {filepath.Join(tmp, "docs"), filepath.Join(repo, "docs", "cli")}} {
+	for _, pair := range [][2]string{{filepath.Join(tmp, "completions"), filepath.Join(repo, "completions")}, {filepath.Join(tmp, "docs"), filepath.Join(repo, "docs", "cli")}, {filepath.Join(tmp, "rules"), filepath.Join(repo, "docs", "rules")}} {
 		want, got := readDir(t, pair[0]), readDir(t, pair[1])
 		for name, data := range want {
 			if committed, ok := got[name]; !ok {

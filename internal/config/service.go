@@ -50,9 +50,17 @@ type Promotion struct {
 
 // Lint holds a repository's lint settings.
 type Lint struct {
-	FailOn  string            `yaml:"failOn"`
-	Rules   map[string]string `yaml:"rules"`
-	Waivers []Waiver          `yaml:"waivers"`
+	// FailOn is the lowest severity that fails the run: error, warning, info or none.
+	FailOn string `yaml:"failOn"`
+	// Rules sets a rule's severity (error, warning, info) or turns it off, by ID or glob.
+	Rules map[string]string `yaml:"rules"`
+	// Exclude are globs of paths left out of the lint.
+	Exclude []string `yaml:"exclude"`
+	// ReadmeSections replaces the headings a README must have.
+	ReadmeSections []string `yaml:"readmeSections"`
+	// Lifecycles replaces the catalog lifecycles allowed.
+	Lifecycles []string `yaml:"lifecycles"`
+	Waivers    []Waiver `yaml:"waivers"`
 }
 
 // Waiver silences one rule on one path, with a reason and an expiry.
@@ -61,6 +69,18 @@ type Waiver struct {
 	Path    string `yaml:"path"`
 	Reason  string `yaml:"reason"`
 	Expires string `yaml:"expires"`
+	// Line is where the waiver is written in the file.
+	Line int `yaml:"-"`
+}
+
+// UnmarshalYAML records the waiver's line.
+func (w *Waiver) UnmarshalYAML(node *yaml.Node) error {
+	type plain Waiver
+	if err := node.Decode((*plain)(w)); err != nil {
+		return err
+	}
+	w.Line = node.Line
+	return nil
 }
 
 // ReadService reads and checks a platform.yaml. A missing file is fs.ErrNotExist.

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/platform-team/platform/internal/glob"
 )
 
 // ManifestFile is the name of a template's manifest; SkeletonDir holds the files it renders.
@@ -213,7 +215,7 @@ func (m *Manifest) check() []error {
 			add("spec.conditions[%d]: needs paths and if", i)
 		}
 		for _, g := range c.Paths {
-			if err := checkGlob(g); err != nil {
+			if err := glob.Check(g); err != nil {
 				add("spec.conditions[%d]: %w", i, err)
 			}
 		}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
+
+	"github.com/platform-team/platform/internal/glob"
 )
 
 // TemplateSuffix marks skeleton files whose content is rendered; it is dropped from the output name.
@@ -214,7 +216,7 @@ type activeCondition struct {
 
 func (c activeCondition) matches(p string) bool {
 	for _, g := range c.globs {
-		if matchGlob(g, p) {
+		if glob.Match(g, p) {
 			return true
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/platform-team/platform/internal/glob"
 )
 
 const testManifest = `apiVersion: platform/v1alpha1
@@ -207,8 +209,8 @@ func TestMatchGlob(t *testing.T) {
 		{"docs/*.md", "docs/a.md", true},
 	}
 	for _, c := range cases {
-		if got := matchGlob(c.pattern, c.name); got != c.want {
-			t.Errorf("matchGlob(%q, %q) = %v, want %v", c.pattern, c.name, got, c.want)
+		if got := glob.Match(c.pattern, c.name); got != c.want {
+			t.Errorf("glob.Match(%q, %q) = %v, want %v", c.pattern, c.name, got, c.want)
 		}
 	}
 }

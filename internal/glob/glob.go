@@ -1,4 +1,6 @@
-package scaffold
+// Package glob matches slash-separated paths against patterns in which each
+// segment is a path.Match pattern and "**" matches any number of segments.
+package glob
 
 import (
 	"fmt"
@@ -6,9 +8,8 @@ import (
 	"strings"
 )
 
-// matchGlob reports whether a slash-separated path matches a glob in which
-// each segment is a path.Match pattern and "**" matches any number of segments.
-func matchGlob(pattern, name string) bool {
+// Match reports whether name matches pattern.
+func Match(pattern, name string) bool {
 	return matchSegments(strings.Split(pattern, "/"), strings.Split(name, "/"))
 }
 
@@ -33,7 +34,8 @@ func matchSegments(pat, name []string) bool {
 	return len(name) == 0
 }
 
-func checkGlob(pattern string) error {
+// Check reports a pattern that is empty, absolute or malformed.
+func Check(pattern string) error {
 	if pattern == "" || strings.HasPrefix(pattern, "/") {
 		return fmt.Errorf("path glob %q: want a relative path such as deploy/postgres/**", pattern)
 	}

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/platform-team/platform/internal/lint"
+	catalogrules "github.com/platform-team/platform/internal/lint/catalog"
+)
+
+// lintRules is every registered rule, sorted by ID.
+func lintRules() []lint.Rule {
+	rules := slices.Concat(lint.EngineRules(), catalogrules.Rules())
+	slices.SortFunc(rules, func(a, b lint.Rule) int { return strings.Compare(a.Meta().ID, b.Meta().ID) })
+	return rules
+}
+
+type ruleJSON struct {
+	ID       string `json:"id"`
+	Family   string `json:"family"`
+	Severity string `json:"severity"`
+	Summary  string `json:"summary"`
+}
+
+func newLintRulesCmd(f *Factory) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "List every lint rule: ID, default severity, family and what it checks",
+		Example: `  platform lint rules
+  platform lint rules --json | jq -r '.[] | select(.severity == "error") | .id'`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rules := lintRules()
+			if asJSON {
+				out := make([]ruleJSON, 0, len(rules))
+				for _, r := range rules {
+					m := r.Meta()
+					out = append(out, ruleJSON{ID: m.ID, Family: m.Family(), Severity: m.Severity.String(), Summary: m.Summary})
+				}
+				enc := json.NewEncoder(f.IOStreams.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(out)
+			}
+			tw := tabwriter.NewWriter(f.IOStreams.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tSEVERITY\tFAMILY\tCHECKS")
+			for _, r := range rules {
+				m := r.Meta()
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.ID, m.Severity, m.Family(), m.Summary)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the rules as JSON: [{id, family, severity, summary}]")
+	return cmd
+}

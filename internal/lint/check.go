@@ -1,0 +1,71 @@
+package lint
+
+import (
+	"context"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// Check runs rules over the repo: file rules on every file they apply to, on
+// jobs workers (0 means one per CPU), then repository rules when the whole
+// repository is linted. It returns the raw findings, sorted, before severities,
+// waivers and ignores are applied.
+func Check(ctx context.Context, repo *Repo, rules []Rule, jobs int) []Finding {
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	var fileRules []FileRule
+	var repoRules []RepoRule
+	for _, r := range rules {
+		// Type checks look behind a severity override; calls go through it.
+		if _, ok := unwrap(r).(FileRule); ok {
+			fileRules = append(fileRules, r.(FileRule))
+		}
+		if _, ok := unwrap(r).(RepoRule); ok {
+			repoRules = append(repoRules, r.(RepoRule))
+		}
+	}
+
+	files := repo.Files()
+	results := make([][]Finding, len(files))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(jobs, max(len(files), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu := &sync.Mutex{}
+			for i := range work {
+				var found []Finding
+				for _, rule := range fileRules {
+					if rule.Applies(files[i]) {
+						rule.Check(repo, files[i], &Reporter{meta: rule.Meta(), mu: mu, findings: &found})
+					}
+				}
+				results[i] = found
+			}
+		}()
+	}
+	for i := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+
+	var out []Finding
+	for _, r := range results {
+		out = append(out, r...)
+	}
+	if repo.Whole {
+		mu := &sync.Mutex{}
+		for _, rule := range repoRules {
+			rule.CheckRepo(repo, &Reporter{meta: rule.Meta(), mu: mu, findings: &out})
+		}
+	}
+	slices.SortFunc(out, Compare)
+	return out
+}

@@ -1,0 +1,277 @@
+package lint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Options say what to lint and how.
+type Options struct {
+	// Paths are the files and directories to lint; none means the current directory.
+	// One directory is the root; otherwise the root is the current directory and
+	// every path must be inside it.
+	Paths []string
+	// Rules are every registered rule.
+	Rules []Rule
+	// Select keeps the rules whose ID matches one of these globs (none: all).
+	Select []string
+	// Severities override rule severities by ID or glob; SeverityOff turns a rule off.
+	Severities map[string]Severity
+	// Exclude are globs of paths (relative to the root) left out of the walk.
+	Exclude []string
+	// Settings are passed to the rules.
+	Settings Settings
+	// Jobs is the number of workers; 0 means one per CPU.
+	Jobs int
+}
+
+// Result is the outcome of a lint run.
+type Result struct {
+	// Root is the directory finding paths are relative to.
+	Root     string
+	Findings []Finding
+	// Files is how many files were linted.
+	Files int
+	// Waived counts findings silenced by waivers and lint-ignore annotations.
+	Waived int
+	// Rules are the rules that ran, with their effective severities.
+	Rules []Meta
+}
+
+// Count returns how many findings have severity s.
+func (r *Result) Count(s Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == s {
+			n++
+		}
+	}
+	return n
+}
+
+// SelectRules applies the --rules globs and the severity overrides to rules,
+// and checks that every glob and override names at least one rule.
+func SelectRules(rules []Rule, selected []string, severities map[string]Severity) ([]Rule, error) {
+	for _, g := range selected {
+		if !slices.ContainsFunc(rules, func(r Rule) bool { return globMatch(g, r.Meta().ID) }) {
+			return nil, fmt.Errorf("--rules %q matches no rule: see 'platform lint rules'", g)
+		}
+	}
+	for g := range severities {
+		if !slices.ContainsFunc(rules, func(r Rule) bool { return globMatch(g, r.Meta().ID) }) {
+			return nil, fmt.Errorf("lint.rules names %q, which matches no rule: see 'platform lint rules'", g)
+		}
+	}
+	var out []Rule
+	for _, r := range rules {
+		m := r.Meta()
+		if len(selected) > 0 && !slices.ContainsFunc(selected, func(g string) bool { return globMatch(g, m.ID) }) {
+			continue
+		}
+		sev := m.Severity
+		// An exact ID beats a glob; among globs, the longest (most specific) wins.
+		best := -1
+		for g, s := range severities {
+			score := len(g)
+			if g == m.ID {
+				score = 1 << 20
+			}
+			if globMatch(g, m.ID) && score > best {
+				best, sev = score, s
+			}
+		}
+		if sev == SeverityOff {
+			continue
+		}
+		out = append(out, withSeverity{Rule: r, severity: sev})
+	}
+	return out, nil
+}
+
+// withSeverity is a rule whose severity was overridden by configuration.
+type withSeverity struct {
+	Rule
+	severity Severity
+}
+
+func (w withSeverity) Meta() Meta {
+	m := w.Rule.Meta()
+	m.Severity = w.severity
+	return m
+}
+
+func (w withSeverity) Applies(f *File) bool {
+	fr, ok := w.Rule.(FileRule)
+	return ok && fr.Applies(f)
+}
+
+func (w withSeverity) Check(repo *Repo, f *File, r *Reporter) {
+	w.Rule.(FileRule).Check(repo, f, r)
+}
+
+func (w withSeverity) CheckRepo(repo *Repo, r *Reporter) {
+	if rr, ok := w.Rule.(RepoRule); ok {
+		rr.CheckRepo(repo, r)
+	}
+}
+
+// unwrap returns the rule behind a severity override, for type checks.
+func unwrap(r Rule) Rule {
+	if w, ok := r.(withSeverity); ok {
+		return w.Rule
+	}
+	return r
+}
+
+// Run walks the paths once, reads each file once, runs the selected rules
+// concurrently and returns the findings after waivers and ignores, sorted.
+// Only a path that cannot be linted is an error; a broken file is a finding.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	rules, err := SelectRules(opts.Rules, opts.Select, opts.Severities)
+	if err != nil {
+		return nil, err
+	}
+	root, rels, whole, err := resolvePaths(opts.Paths)
+	if err != nil {
+		return nil, err
+	}
+	w := &walker{root: root, exclude: opts.Exclude}
+	for _, rel := range rels {
+		info, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel)))
+		switch {
+		case err != nil:
+			return nil, &PathError{Path: rel, Err: err}
+		case info.IsDir():
+			if err := w.walk(rel, nil); err != nil {
+				return nil, &PathError{Path: rel, Err: err}
+			}
+		default:
+			w.files = append(w.files, rel)
+		}
+	}
+	files, err := readAll(ctx, root, w.files, opts.Jobs)
+	if err != nil {
+		return nil, err
+	}
+	repo := NewRepo(root, opts.Settings, files)
+	repo.Whole = whole
+	raw := Check(ctx, repo, rules, opts.Jobs)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res := &Result{Root: root, Files: len(files)}
+	for _, r := range rules {
+		res.Rules = append(res.Rules, r.Meta())
+	}
+	res.Findings, res.Waived = suppress(repo, raw)
+	return res, nil
+}
+
+// resolvePaths decides the root and the slash paths below it to walk.
+func resolvePaths(paths []string) (root string, rels []string, whole bool, err error) {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	if len(paths) == 1 {
+		if info, err := os.Stat(paths[0]); err == nil && info.IsDir() {
+			return paths[0], []string{"."}, true, nil
+		}
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return "", nil, false, err
+	}
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return "", nil, false, &PathError{Path: p, Err: err}
+		}
+		rel, err := filepath.Rel(cwd, abs)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return "", nil, false, &PathError{Path: p, Err: errors.New("it is outside the current directory: lint it on its own, or from a directory that contains it")}
+		}
+		if _, err := os.Stat(abs); err != nil {
+			return "", nil, false, &PathError{Path: p, Err: errors.Unwrap(err)}
+		}
+		rels = append(rels, path.Clean(filepath.ToSlash(rel)))
+	}
+	return ".", rels, slices.Contains(rels, "."), nil
+}
+
+// readAll reads the walked files on jobs workers, dropping binary and huge ones.
+func readAll(ctx context.Context, root string, rels []string, jobs int) ([]*File, error) {
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	rels = slices.Compact(slices.Sorted(slices.Values(rels)))
+	files := make([]*File, len(rels))
+	errs := make([]error, len(rels))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(jobs, max(len(rels), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				files[i], errs[i] = readFile(root, rels[i])
+			}
+		}()
+	}
+	for i := range rels {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	out := files[:0]
+	for i, f := range files {
+		if errors.Is(errs[i], errSkip) || f == nil {
+			if errs[i] != nil && !errors.Is(errs[i], errSkip) {
+				return nil, &PathError{Path: rels[i], Err: errs[i]}
+			}
+			continue
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// suppress drops findings covered by an active waiver or a lint-ignore
+// annotation, and counts them.
+func suppress(repo *Repo, findings []Finding) ([]Finding, int) {
+	now := repo.Settings.Now
+	var active []Waiver
+	for _, w := range repo.Settings.Waivers {
+		if w.active(nowOr(now)) {
+			active = append(active, w)
+		}
+	}
+	out := findings[:0:0]
+	waived := 0
+	for _, f := range findings {
+		if f.Rule != "lint/waiver" && f.Rule != "lint/ignore" && (slices.ContainsFunc(active, func(w Waiver) bool { return w.covers(f) }) || ignored(repo, f)) {
+			waived++
+			continue
+		}
+		out = append(out, f)
+	}
+	return out, waived
+}
+
+func ignored(repo *Repo, f Finding) bool {
+	file, ok := repo.File(f.Path)
+	if !ok {
+		return false
+	}
+	return slices.ContainsFunc(ignores(file, repo.Settings.AnnotationPrefix), func(e ignoreEntry) bool { return e.covers(f) })
+}
