@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -53,6 +56,8 @@ func TestScripts(t *testing.T) {
 			"cmpdir":    cmdCmpDir,
 			"gitcommit": cmdGitCommit,
 			"exits":     cmdExits,
+			"jsonget":   cmdJSONGet,
+			"xmlcheck":  cmdXMLCheck,
 		},
 	})
 }
@@ -191,5 +196,59 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
+
+// jsonget FILE PATH prints the JSON value at PATH (keys and indexes separated
+// by dots, e.g. findings.0.rule, or the length of a list: findings.len), failing
+// when FILE is not valid JSON or PATH does not exist.
+func cmdJSONGet(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: jsonget FILE PATH")
+	}
+	var v any
+	if err := json.Unmarshal([]byte(ts.ReadFile(args[0])), &v); err != nil {
+		ts.Fatalf("%s is not valid JSON: %v", args[0], err)
+	}
+	for _, key := range strings.Split(args[1], ".") {
+		switch node := v.(type) {
+		case map[string]any:
+			next, ok := node[key]
+			if !ok {
+				ts.Fatalf("%s: no key %q", args[1], key)
+			}
+			v = next
+		case []any:
+			if key == "len" {
+				v = float64(len(node))
+				continue
+			}
+			i, err := strconv.Atoi(key)
+			if err != nil || i < 0 || i >= len(node) {
+				ts.Fatalf("%s: no index %q in a list of %d", args[1], key, len(node))
+			}
+			v = node[i]
+		default:
+			ts.Fatalf("%s: %q is not inside an object or a list", args[1], key)
+		}
+	}
+	out, err := json.Marshal(v)
+	ts.Check(err)
+	fmt.Fprintf(ts.Stdout(), "%s\n", out)
+}
+
+// xmlcheck FILE fails unless FILE is well-formed XML.
+func cmdXMLCheck(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: xmlcheck FILE")
+	}
+	dec := xml.NewDecoder(strings.NewReader(ts.ReadFile(args[0])))
+	var err error
+	for err == nil {
+		_, err = dec.Token()
+	}
+	valid := errors.Is(err, io.EOF)
+	if valid == neg {
+		ts.Fatalf("xmlcheck %s: %v", args[0], err)
 	}
 }
