@@ -10,6 +10,7 @@ import (
 
 	"github.com/platform-team/platform/internal/catalog"
 	"github.com/platform-team/platform/internal/config"
+	"github.com/platform-team/platform/internal/lint"
 	"github.com/platform-team/platform/internal/scaffold"
 	"github.com/platform-team/platform/templates"
 )
@@ -64,17 +65,18 @@ func TestEmbeddedTemplatesGenerateValidServices(t *testing.T) {
 						t.Errorf("%s contains a TODO/FIXME stub", f.Path)
 					}
 				}
+				dir := filepath.Join(t.TempDir(), "svc")
+				if _, err := scaffold.Write(context.Background(), plan, dir, scaffold.WriteOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				lintClean(t, dir)
 				if _, ok := plan.Lookup("go.mod"); !ok {
 					return
 				}
 				if testing.Short() {
 					t.Skip("building the generated Go code is skipped in -short mode")
 				}
-				dir := t.TempDir()
-				if _, err := scaffold.Write(context.Background(), plan, filepath.Join(dir, "svc"), scaffold.WriteOptions{}); err != nil {
-					t.Fatal(err)
-				}
-				goBuildChecks(t, filepath.Join(dir, "svc"))
+				goBuildChecks(t, dir)
 			})
 		}
 	}
@@ -99,5 +101,25 @@ func goBuildChecks(t *testing.T, dir string) {
 		if args[0] == gofmt && len(strings.TrimSpace(string(out))) > 0 {
 			t.Fatalf("generated code is not gofmt-clean:\n%s", out)
 		}
+	}
+}
+
+// lintClean runs every lint rule over a generated service and fails on any finding.
+func lintClean(t *testing.T, dir string) {
+	t.Helper()
+	res, err := lint.Run(context.Background(), lint.Options{
+		Paths: []string{dir},
+		Rules: lintRules(),
+		Settings: lint.Settings{
+			AnnotationPrefix: config.DefaultAnnotationPrefix,
+			ReadmeSections:   lint.DefaultReadmeSections,
+			Lifecycles:       lint.DefaultLifecycles,
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		t.Errorf("generated service is not lint clean: %s:%d:%d: %s: %s (%s)", f.Path, f.Line, f.Column, f.Severity, f.Message, f.Rule)
 	}
 }
