@@ -20,6 +20,7 @@ test:
 ## generate: shell completions into completions/, the CLI reference into docs/cli/, the lint rules into docs/rules/
 generate:
 	rm -rf completions docs/cli docs/rules
+	$(GO) generate ./internal/lint/k8s/
 	$(GO) run ./cmd/platform generate --completions completions --docs docs/cli --rules docs/rules
 
 ## bench: the benchmarks recorded in docs/performance.md

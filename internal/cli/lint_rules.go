@@ -11,11 +11,12 @@ import (
 
 	"github.com/platform-team/platform/internal/lint"
 	catalogrules "github.com/platform-team/platform/internal/lint/catalog"
+	"github.com/platform-team/platform/internal/lint/k8s"
 )
 
 // lintRules is every registered rule, sorted by ID.
 func lintRules() []lint.Rule {
-	rules := slices.Concat(lint.EngineRules(), catalogrules.Rules())
+	rules := slices.Concat(lint.EngineRules(), catalogrules.Rules(), k8s.Rules())
 	slices.SortFunc(rules, func(a, b lint.Rule) int { return strings.Compare(a.Meta().ID, b.Meta().ID) })
 	return rules
 }
