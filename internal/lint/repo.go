@@ -5,6 +5,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -43,6 +44,32 @@ type Repo struct {
 
 	files map[string]*File
 	paths []string
+
+	mu    sync.Mutex
+	cache map[string]*cached
+}
+
+type cached struct {
+	once  sync.Once
+	value any
+}
+
+// Cached returns the value compute gives for key, computing it once per
+// repository even when rules ask concurrently. Families keep their
+// repository-wide indexes here (kustomize image pins, say).
+func (r *Repo) Cached(key string, compute func() any) any {
+	r.mu.Lock()
+	if r.cache == nil {
+		r.cache = map[string]*cached{}
+	}
+	c := r.cache[key]
+	if c == nil {
+		c = &cached{}
+		r.cache[key] = c
+	}
+	r.mu.Unlock()
+	c.once.Do(func() { c.value = compute() })
+	return c.value
 }
 
 // NewRepo returns a repo holding files, for the engine and for tests.

@@ -2,11 +2,8 @@ package k8s
 
 import (
 	"path"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"weak"
 
 	"go.yaml.in/yaml/v3"
 
@@ -281,38 +278,9 @@ func addAll(m map[string]map[string]bool, p string, labels []string) {
 	}
 }
 
-// The repository information is computed once per linted repository. Repo
-// has no cache of its own, so it is kept here, keyed by a weak pointer and
-// dropped when the repository is garbage collected.
-var repoInfos struct {
-	sync.Mutex
-	m map[weak.Pointer[lint.Repo]]*repoInfoEntry
-}
-
-type repoInfoEntry struct {
-	once sync.Once
-	info *repoInfo
-}
-
+// infoOf returns the repository-wide kustomize information, computed once per repository.
 func infoOf(repo *lint.Repo) *repoInfo {
-	key := weak.Make(repo)
-	repoInfos.Lock()
-	e := repoInfos.m[key]
-	if e == nil {
-		if repoInfos.m == nil {
-			repoInfos.m = map[weak.Pointer[lint.Repo]]*repoInfoEntry{}
-		}
-		e = &repoInfoEntry{}
-		repoInfos.m[key] = e
-		runtime.AddCleanup(repo, func(key weak.Pointer[lint.Repo]) {
-			repoInfos.Lock()
-			delete(repoInfos.m, key)
-			repoInfos.Unlock()
-		}, key)
-	}
-	repoInfos.Unlock()
-	e.once.Do(func() { e.info = buildRepoInfo(repo) })
-	return e.info
+	return repo.Cached("k8s.repoInfo", func() any { return buildRepoInfo(repo) }).(*repoInfo)
 }
 
 // sortedKeys returns a map's keys in order, for deterministic messages.
