@@ -11,12 +11,15 @@ import (
 
 	"github.com/platform-team/platform/internal/lint"
 	catalogrules "github.com/platform-team/platform/internal/lint/catalog"
+	"github.com/platform-team/platform/internal/lint/docs"
+	"github.com/platform-team/platform/internal/lint/gitlabci"
 	"github.com/platform-team/platform/internal/lint/k8s"
+	"github.com/platform-team/platform/internal/lint/secrets"
 )
 
 // lintRules is every registered rule, sorted by ID.
 func lintRules() []lint.Rule {
-	rules := slices.Concat(lint.EngineRules(), catalogrules.Rules(), k8s.Rules())
+	rules := slices.Concat(lint.EngineRules(), catalogrules.Rules(), docs.Rules(), gitlabci.Rules(), k8s.Rules(), secrets.Rules())
 	slices.SortFunc(rules, func(a, b lint.Rule) int { return strings.Compare(a.Meta().ID, b.Meta().ID) })
 	return rules
 }

@@ -1,0 +1,416 @@
+package secrets
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"path"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/platform-team/platform/internal/lint"
+)
+
+// AllowMarker on a line silences every secrets/* finding of that line.
+const AllowMarker = "platform:allow-secret"
+
+// kind says which rule reports a hit.
+type kind int
+
+const (
+	kindPrivateKey kind = iota
+	kindCloudKey
+	kindToken
+	kindEntropy
+)
+
+// hit is one secret found by the scan, without the secret itself.
+type hit struct {
+	kind      kind
+	line, col int
+	msg, hint string
+}
+
+// binarySniff is how much of a file is searched for a NUL byte, as git does.
+const binarySniff = 8000
+
+// isBinary reports whether the file looks binary: a NUL byte near its start.
+func isBinary(f *lint.File) bool {
+	return bytes.IndexByte(f.Data[:min(len(f.Data), binarySniff)], 0) >= 0
+}
+
+// scanOf scans f once for the line-based rules, which then pick their hits.
+func scanOf(f *lint.File) []hit {
+	return f.Cached("secrets.scan", func() any { return scan(f.Path, f.Data) }).([]hit)
+}
+
+// asciiLower lower-cases ASCII letters only, so that offsets stay the same.
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
+var (
+	pemBegin         = regexp.MustCompile(`-----BEGIN ?([ A-Z0-9_-]{0,100}?) ?PRIVATE KEY(?: BLOCK)?-----`)
+	serviceAccount   = regexp.MustCompile(`"type"\s*:\s*"service_account"`)
+	saPrivateKey     = regexp.MustCompile(`"private_key"\s*:\s*"([^"]{64,})`)
+	entropyKeywords  = [][]byte{[]byte("pass"), []byte("pwd"), []byte("secret"), []byte("token"), []byte("key"), []byte("cred")}
+	pemKeywords      = [][]byte{[]byte("-----begin"), []byte("putty-user-key-file-")}
+	escapedNewline   = regexp.MustCompile(`\\+n`)
+	puttyPrivateLine = []byte("Private-Lines:")
+)
+
+// lineIndex maps byte offsets to lines.
+type lineIndex struct {
+	data   []byte
+	starts []int // byte offset of each line's start
+	// lines are the lines already converted, as several patterns read the
+	// same lines (a minified file is one long line).
+	lines map[int]string
+}
+
+func newLineIndex(data []byte) *lineIndex {
+	x := &lineIndex{data: data, starts: []int{0}, lines: map[int]string{}}
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		x.starts = append(x.starts, i)
+	}
+	return x
+}
+
+// line returns line n (1-based) without its line ending (\n or \r\n).
+func (x *lineIndex) line(n int) string {
+	if l, ok := x.lines[n]; ok {
+		return l
+	}
+	end := len(x.data)
+	if n < len(x.starts) {
+		end = x.starts[n] - 1
+	}
+	l := strings.TrimSuffix(string(x.data[x.starts[n-1]:end]), "\r")
+	x.lines[n] = l
+	return l
+}
+
+// lineOf returns the 1-based line of byte offset off.
+func (x *lineIndex) lineOf(off int) int {
+	return sort.Search(len(x.starts), func(i int) bool { return x.starts[i] > off })
+}
+
+// linesWith adds to set the lines of lower that contain one of kws.
+func (x *lineIndex) linesWith(lower []byte, kws [][]byte, set map[int]bool) {
+	for _, kw := range kws {
+		for from := 0; from < len(lower); {
+			i := bytes.Index(lower[from:], kw)
+			if i < 0 {
+				break
+			}
+			n := x.lineOf(from + i)
+			set[n] = true
+			if n >= len(x.starts) {
+				break
+			}
+			from = x.starts[n]
+		}
+	}
+}
+
+func sortedLines(set map[int]bool) []int {
+	out := make([]int, 0, len(set))
+	for n := range set {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// scan finds the hits of a text file. Keywords are searched in the whole
+// file first; expressions run only on the lines that contain them.
+func scan(p string, data []byte) []hit {
+	lower := asciiLower(data)
+	x := newLineIndex(data)
+	byLine := map[int][]hit{}
+	for _, list := range [][]pattern{cloudKeys, tokens} {
+		for i := range list {
+			pt := &list[i]
+			set := map[int]bool{}
+			x.linesWith(lower, pt.kw, set)
+			for _, n := range sortedLines(set) {
+				byLine[n] = append(byLine[n], pt.find(n, x.line(n))...)
+			}
+		}
+	}
+	if containsAny(lower, pemKeywords) {
+		lastPutty := bytes.LastIndex(data, puttyPrivateLine)
+		pem := pemState{}
+		for n := 1; n <= len(x.starts); n++ {
+			if h, ok := pem.feed(n, x.line(n), lastPutty); ok {
+				byLine[h.line] = append(byLine[h.line], h)
+			}
+		}
+	}
+	if bytes.Contains(lower, []byte("service_account")) && serviceAccount.Match(data) {
+		if loc := saPrivateKey.FindIndex(data); loc != nil {
+			n := x.lineOf(loc[0])
+			col := utf8.RuneCount(data[x.starts[n-1]:loc[0]]) + 1
+			keep := byLine[n][:0]
+			for _, h := range byLine[n] {
+				if h.kind != kindPrivateKey {
+					keep = append(keep, h)
+				}
+			}
+			byLine[n] = append(keep, hit{kind: kindCloudKey, line: n, col: col,
+				msg:  "Google Cloud service account key committed (a JSON key file with its private_key)",
+				hint: "delete the key in the Google Cloud console and remove the file; use workload identity federation or a secret store instead of key files"})
+		}
+	}
+	if !isLockfile(p) {
+		set := map[int]bool{}
+		x.linesWith(lower, entropyKeywords, set)
+		for _, n := range sortedLines(set) {
+			if len(byLine[n]) == 0 {
+				byLine[n] = entropyHits(n, x.line(n))
+			}
+		}
+	}
+	var hits []hit
+	for _, n := range sortedLines(nonEmpty(byLine)) {
+		if !strings.Contains(x.line(n), AllowMarker) {
+			hits = append(hits, byLine[n]...)
+		}
+	}
+	return hits
+}
+
+func nonEmpty(m map[int][]hit) map[int]bool {
+	set := map[int]bool{}
+	for n, hs := range m {
+		if len(hs) > 0 {
+			set[n] = true
+		}
+	}
+	return set
+}
+
+func containsAny(b []byte, kws [][]byte) bool {
+	for _, kw := range kws {
+		if bytes.Contains(b, kw) {
+			return true
+		}
+	}
+	return false
+}
+
+// find returns the pattern's hits on one line.
+func (p *pattern) find(num int, line string) []hit {
+	var out []hit
+	for _, loc := range p.re.FindAllStringSubmatchIndex(line, -1) {
+		s, e := loc[0], loc[1]
+		if len(loc) >= 4 && loc[2] >= 0 {
+			s, e = loc[2], loc[3]
+		}
+		secret := line[s:e]
+		if p.bounded && loc[1] < len(line) && isAlnum(line[loc[1]]) {
+			continue
+		}
+		if p.entropy > 0 && entropy(secret) < p.entropy {
+			continue
+		}
+		if containsAnyString(secret, p.allow) {
+			continue
+		}
+		out = append(out, hit{kind: p.kind, line: num, col: utf8.RuneCountInString(line[:s]) + 1,
+			msg:  fmt.Sprintf("%s committed: %s", p.name, redact(secret, p.prefix)),
+			hint: hintFor(p.kind)})
+	}
+	return out
+}
+
+func hintFor(k kind) string {
+	switch k {
+	case kindCloudKey:
+		return "revoke the key in the cloud console now, remove it from the file, and give the workload its credentials at run time (workload identity, a masked CI/CD variable, a secret store)"
+	default:
+		return "revoke the token now (it is in the git history), remove it from the file, and read it at run time from a masked CI/CD variable or a secret store"
+	}
+}
+
+func containsAnyString(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z'
+}
+
+// redact shows the type-identifying prefix of a secret and its last four
+// characters, when it is long enough for that to reveal little: glpat-…abcd.
+func redact(secret string, prefix int) string {
+	if prefix > len(secret) {
+		prefix = len(secret)
+	}
+	out := secret[:prefix] + "…"
+	if len(secret)-prefix >= 16 {
+		out += secret[len(secret)-4:]
+	}
+	return out
+}
+
+// entropy is the Shannon entropy of s in bits per byte.
+func entropy(s string) float64 {
+	if s == "" {
+		return 0
+	}
+	var counts [256]int
+	for i := 0; i < len(s); i++ {
+		counts[s[i]]++
+	}
+	n := float64(len(s))
+	h := 0.0
+	for _, c := range counts {
+		if c > 0 {
+			p := float64(c) / n
+			h -= p * math.Log2(p)
+		}
+	}
+	return h
+}
+
+// position returns the 1-based line and column of byte offset off.
+func position(data []byte, off int) (int, int) {
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	start := bytes.LastIndexByte(data[:off], '\n') + 1
+	return line, utf8.RuneCount(data[start:off]) + 1
+}
+
+// pemState follows PEM private key blocks across lines.
+type pemState struct {
+	in    bool
+	line  int
+	col   int
+	label string
+	body  int
+}
+
+// minKeyBody is how many base64 characters a key body needs to count (as in
+// gitleaks): documentation that shows only the armor lines is not a key.
+const minKeyBody = 64
+
+func (s *pemState) feed(num int, line string, lastPutty int) (hit, bool) {
+	if strings.HasPrefix(line, "PuTTY-User-Key-File-") && lastPutty >= 0 {
+		return hit{kind: kindPrivateKey, line: num, col: 1, msg: "PuTTY private key committed", hint: keyHint}, true
+	}
+	if loc := pemBegin.FindStringSubmatchIndex(line); loc != nil {
+		s.in, s.line, s.col, s.body = true, num, utf8.RuneCountInString(line[:loc[0]])+1, 0
+		s.label = strings.TrimSpace(line[loc[2]:loc[3]])
+		rest := line[loc[1]:]
+		if i := strings.Index(rest, "-----END"); i >= 0 {
+			// One line: a key inside a JSON or YAML string, newlines escaped.
+			s.in = false
+			if countBase64(escapedNewline.ReplaceAllString(rest[:i], "")) >= minKeyBody {
+				return s.hit(), true
+			}
+			return hit{}, false
+		}
+		if n, ok := bodyLine(rest); ok {
+			s.body = n
+		} else {
+			s.in = false // prose that mentions the armor line
+		}
+		return hit{}, false
+	}
+	if !s.in {
+		return hit{}, false
+	}
+	if i := strings.Index(line, "-----END"); i >= 0 {
+		s.in = false
+		n, _ := bodyLine(line[:i])
+		if s.body+n >= minKeyBody {
+			return s.hit(), true
+		}
+		return hit{}, false
+	}
+	n, ok := bodyLine(line)
+	if !ok {
+		s.in = false
+		return hit{}, false
+	}
+	s.body += n
+	return hit{}, false
+}
+
+var pemHeader = regexp.MustCompile(`^[A-Za-z][A-Za-z-]*: `)
+
+// bodyLine reads a line inside a key block: base64, an armor header
+// (Proc-Type: ...) or blank, possibly quoted and concatenated as in source
+// code. It returns the number of base64 characters, and false for anything
+// else, which ends the block.
+func bodyLine(line string) (int, bool) {
+	t := strings.TrimSpace(line)
+	t = strings.TrimRight(t, "+,;")
+	t = strings.TrimSpace(t)
+	t = strings.Trim(t, "\"'`")
+	for strings.HasSuffix(t, `\n`) {
+		t = strings.TrimSuffix(t, `\n`)
+	}
+	t = strings.TrimSuffix(t, `\`)
+	if t == "" || pemHeader.MatchString(t) {
+		return 0, true
+	}
+	n := countBase64(t)
+	return n, n == len(t)
+}
+
+func countBase64(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isAlnum(c) || c == '+' || c == '/' || c == '=' {
+			n++
+		}
+	}
+	return n
+}
+
+const keyHint = "remove the key from the repository, revoke or rotate it (it stays in the git history), and load it at run time from a secret store (a masked CI/CD variable, Vault, external-secrets)"
+
+func (s *pemState) hit() hit {
+	what := "private key"
+	if s.label != "" {
+		what = s.label + " private key"
+	}
+	return hit{kind: kindPrivateKey, line: s.line, col: s.col, msg: what + " committed", hint: keyHint}
+}
+
+// lockfiles hold checksums and resolved URLs, never assigned secrets.
+var lockfiles = map[string]bool{
+	"go.sum": true, "go.work.sum": true, "package-lock.json": true, "npm-shrinkwrap.json": true,
+	"yarn.lock": true, "pnpm-lock.yaml": true, "bun.lock": true, "deno.lock": true, "Cargo.lock": true,
+	"poetry.lock": true, "Pipfile.lock": true, "uv.lock": true, "composer.lock": true, "Gemfile.lock": true,
+	"gradle.lockfile": true, "packages.lock.json": true, "flake.lock": true, "mix.lock": true,
+	"pubspec.lock": true, "Package.resolved": true, ".terraform.lock.hcl": true, "conan.lock": true,
+}
+
+func isLockfile(p string) bool {
+	base := path.Base(p)
+	ext := path.Ext(base)
+	return lockfiles[base] || ext == ".lock" || ext == ".lockfile"
+}
