@@ -92,3 +92,17 @@ type parseOnly struct{}
 func (parseOnly) Meta() lint.Meta                                    { return lint.Meta{ID: "bench/parse", Severity: lint.SeverityInfo} }
 func (parseOnly) Applies(f *lint.File) bool                          { return f.IsYAML() }
 func (parseOnly) Check(_ *lint.Repo, f *lint.File, _ *lint.Reporter) { f.YAML() }
+
+// TestWriteFleet writes the benchmark fleet to $PLATFORM_FLEET_DIR, to measure
+// the binary on it (docs/performance.md); it is skipped when the variable is unset.
+func TestWriteFleet(t *testing.T) {
+	dir := os.Getenv("PLATFORM_FLEET_DIR")
+	if dir == "" {
+		t.Skip("set PLATFORM_FLEET_DIR to write the benchmark fleet")
+	}
+	n, err := linttest.WriteCorpus(dir, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %d files into %s", n, dir)
+}

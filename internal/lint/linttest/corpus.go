@@ -134,7 +134,7 @@ spec:
 
 func adr(j int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# ADR %d: a decision\n\n## Context\n\nSee the [runbook](../runbook.md#rollback) and the [index](../index.md).\n\n", j+1)
+	fmt.Fprintf(&b, "# ADR %d: a decision\n\n## Context\n\nSee the [runbook](../runbook.md#promote) and the [index](../index.md).\n\n", j+1)
 	for k := range 20 {
 		fmt.Fprintf(&b, "Paragraph %d explains the trade-off in some detail, with `code` and *emphasis*.\n\n", k)
 	}
