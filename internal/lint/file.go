@@ -125,9 +125,10 @@ func (f *File) Cached(key string, parse func() any) any {
 	return v
 }
 
-// Lookup follows a path of mapping keys from a YAML node and returns the value
-// node, or nil when any key is missing or a node is not a mapping.
+// Lookup follows a path of mapping keys from a YAML node, through aliases, and
+// returns the value node, or nil when any key is missing or a node is not a mapping.
 func Lookup(n *yaml.Node, keys ...string) *yaml.Node {
+	n = Deref(n)
 	for _, k := range keys {
 		if n == nil || n.Kind != yaml.MappingNode {
 			return nil
@@ -139,9 +140,30 @@ func Lookup(n *yaml.Node, keys ...string) *yaml.Node {
 				break
 			}
 		}
-		n = next
+		n = Deref(next)
 	}
 	return n
+}
+
+// Deref follows an alias to the node it names. Chains are bounded (yaml.v3
+// refuses cycles, but a file under lint is untrusted); an unresolved one is nil.
+func Deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 64; i++ {
+		n = n.Alias
+	}
+	if n != nil && n.Kind == yaml.AliasNode {
+		return nil
+	}
+	return n
+}
+
+// Scalar returns the value of a scalar node (through an alias).
+func Scalar(n *yaml.Node) (string, bool) {
+	n = Deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return "", false
+	}
+	return n.Value, true
 }
 
 // KeyNode returns the key node of key in mapping n (for the line of a field), or nil.

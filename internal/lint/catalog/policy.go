@@ -42,7 +42,7 @@ spec:
 		if !ownerKinds[e.kind] {
 			continue
 		}
-		n := lookup(e.doc, "spec", "owner")
+		n := lint.Lookup(e.doc, "spec", "owner")
 		owner, ok := str(n)
 		if !ok {
 			continue
@@ -90,7 +90,7 @@ the default list applies.`,
 		if !lifecycleKinds[e.kind] {
 			continue
 		}
-		n := lookup(e.doc, "spec", "lifecycle")
+		n := lint.Lookup(e.doc, "spec", "lifecycle")
 		lc, ok := str(n)
 		if !ok || lc == "" || slices.Contains(allowed, lc) {
 			continue
@@ -187,10 +187,10 @@ any other form is reported.`,
 		return
 	}
 	e := *firstComponent
-	n := lookup(e.doc, "metadata", "annotations")
+	n := lint.Lookup(e.doc, "metadata", "annotations")
 	if n == nil {
 		n = lint.KeyNode(e.doc, "metadata")
-	} else if k := lint.KeyNode(lookup(e.doc, "metadata"), "annotations"); k != nil {
+	} else if k := lint.KeyNode(lint.Lookup(e.doc, "metadata"), "annotations"); k != nil {
 		n = k
 	}
 	line, col := at(n, e.doc)
@@ -304,7 +304,7 @@ nowhere.`,
 
 // entityName names an entity in messages: its metadata.name, or "(unnamed)".
 func entityName(e entity) string {
-	if name, ok := str(lookup(e.doc, "metadata", "name")); ok && name != "" {
+	if name, ok := str(lint.Lookup(e.doc, "metadata", "name")); ok && name != "" {
 		return name
 	}
 	return "(unnamed)"

@@ -64,13 +64,13 @@ func entities(f *lint.File) []entity {
 		docs, _ := f.YAML()
 		var out []entity
 		for _, doc := range docs {
-			doc = deref(doc)
+			doc = lint.Deref(doc)
 			if doc == nil || doc.Kind != yaml.MappingNode {
 				continue
 			}
 			e := entity{doc: doc, namespace: catalog.DefaultNamespace}
-			e.kind, _ = str(lookup(doc, "kind"))
-			if ns, ok := str(lookup(doc, "metadata", "namespace")); ok && ns != "" {
+			e.kind, _ = str(lint.Lookup(doc, "kind"))
+			if ns, ok := str(lint.Lookup(doc, "metadata", "namespace")); ok && ns != "" {
 				e.namespace = ns
 			}
 			out = append(out, e)
@@ -81,29 +81,9 @@ func entities(f *lint.File) []entity {
 
 // annotation returns the value node of an annotation of e and its string value.
 func (e entity) annotation(key string) (*yaml.Node, string, bool) {
-	n := lookup(e.doc, "metadata", "annotations", key)
+	n := lint.Lookup(e.doc, "metadata", "annotations", key)
 	s, ok := str(n)
 	return n, s, ok
-}
-
-// lookup is lint.Lookup following aliases, as the catalog reads them.
-func lookup(n *yaml.Node, keys ...string) *yaml.Node {
-	n = deref(n)
-	for _, k := range keys {
-		n = deref(lint.Lookup(n, k))
-	}
-	return n
-}
-
-// deref follows an alias (chains are bounded; yaml.v3 refuses cycles).
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 64; i++ {
-		n = n.Alias
-	}
-	if n != nil && n.Kind == yaml.AliasNode {
-		return nil
-	}
-	return n
 }
 
 // str returns the value of a string scalar. Anything else (a number, a list,

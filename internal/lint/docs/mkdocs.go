@@ -41,14 +41,14 @@ func mkdocsOf(f *lint.File) *mkdocsConfig {
 		if len(docs) == 0 {
 			return c
 		}
-		root := deref(docs[0])
+		root := lint.Deref(docs[0])
 		if root == nil || root.Kind != yaml.MappingNode {
 			return c
 		}
 		c.root = root
 		dir := path.Dir(f.Path)
 		c.docsDir = path.Join(dir, "docs")
-		if n := lookup(root, "docs_dir"); n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!str" && strings.TrimSpace(n.Value) != "" {
+		if n := lint.Lookup(root, "docs_dir"); n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!str" && strings.TrimSpace(n.Value) != "" {
 			c.docsDirNode = n
 			if strings.HasPrefix(n.Value, "/") {
 				c.docsDir = path.Clean(strings.TrimLeft(n.Value, "/"))
@@ -57,7 +57,7 @@ func mkdocsOf(f *lint.File) *mkdocsConfig {
 			}
 		}
 		budget := maxNavNodes
-		walkNav(lookup(root, "nav"), &budget, func(n *yaml.Node) {
+		walkNav(lint.Lookup(root, "nav"), &budget, func(n *yaml.Node) {
 			v := strings.TrimSpace(n.Value)
 			if inc, ok := strings.CutPrefix(v, "!include "); ok || n.Tag == "!include" {
 				if !ok {
@@ -84,7 +84,7 @@ const maxNavNodes = 100000
 // walkNav visits the scalar values of a nav: a list of pages, "Title: page"
 // maps and nested sections.
 func walkNav(n *yaml.Node, budget *int, visit func(*yaml.Node)) {
-	n = deref(n)
+	n = lint.Deref(n)
 	if n == nil || *budget <= 0 {
 		return
 	}

@@ -60,35 +60,6 @@ func hasMkdocs(repo *lint.Repo, dir string) bool {
 	return repo.Exists(path.Join(dir, "mkdocs.yml")) || repo.Exists(path.Join(dir, "mkdocs.yaml"))
 }
 
-// deref follows aliases; chains are bounded.
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 64; i++ {
-		n = n.Alias
-	}
-	if n != nil && n.Kind == yaml.AliasNode {
-		return nil
-	}
-	return n
-}
-
-// lookup follows mapping keys through aliases.
-func lookup(n *yaml.Node, keys ...string) *yaml.Node {
-	n = deref(n)
-	for _, k := range keys {
-		n = deref(lint.Lookup(n, k))
-	}
-	return n
-}
-
-// scalar returns the value of a scalar node.
-func scalar(n *yaml.Node) (string, bool) {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.ScalarNode {
-		return "", false
-	}
-	return n.Value, true
-}
-
 // hasScheme reports whether a link destination is a URL with a scheme
 // (https:, mailto:, data:) or protocol-relative (//host).
 func hasScheme(dest string) bool {
@@ -115,7 +86,7 @@ func catalogRefs(f *lint.File) []*yaml.Node {
 	docs, _ := f.YAML()
 	var out []*yaml.Node
 	for _, doc := range docs {
-		if n := lookup(doc, "metadata", "annotations", techDocsRef); n != nil && n.Kind == yaml.ScalarNode {
+		if n := lint.Lookup(doc, "metadata", "annotations", techDocsRef); n != nil && n.Kind == yaml.ScalarNode {
 			out = append(out, n)
 		}
 	}
@@ -126,7 +97,7 @@ func catalogRefs(f *lint.File) []*yaml.Node {
 func hasKind(f *lint.File, kind string) bool {
 	docs, _ := f.YAML()
 	for _, doc := range docs {
-		if k, _ := scalar(lookup(doc, "kind")); k == kind {
+		if k, _ := lint.Scalar(lint.Lookup(doc, "kind")); k == kind {
 			return true
 		}
 	}

@@ -79,7 +79,7 @@ func configOf(f *lint.File) *config {
 		if len(docs) == 0 {
 			return c
 		}
-		root := deref(docs[0])
+		root := lint.Deref(docs[0])
 		if root == nil || root.Kind != yaml.MappingNode {
 			c.notMapping = docs[0]
 			return c
@@ -170,30 +170,19 @@ func locate(data []byte, e *lint.SyntaxError) *lint.SyntaxError {
 
 // isHeader reports whether doc is the spec header of a component or template.
 func isHeader(doc *yaml.Node) bool {
-	doc = deref(doc)
+	doc = lint.Deref(doc)
 	return doc != nil && doc.Kind == yaml.MappingNode && lint.KeyNode(doc, "spec") != nil
 }
 
 func onlyKey(doc *yaml.Node, key string) bool {
-	doc = deref(doc)
+	doc = lint.Deref(doc)
 	return doc != nil && doc.Kind == yaml.MappingNode && len(doc.Content) == 2 && doc.Content[0].Value == key
-}
-
-// deref follows aliases; chains are bounded.
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 64; i++ {
-		n = n.Alias
-	}
-	if n != nil && n.Kind == yaml.AliasNode {
-		return nil
-	}
-	return n
 }
 
 // get returns the value of key in mapping m, following aliases and merge
 // keys (<<: *anchor).
 func get(m *yaml.Node, key string) *yaml.Node {
-	m = deref(m)
+	m = lint.Deref(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -213,7 +202,7 @@ func get(m *yaml.Node, key string) *yaml.Node {
 }
 
 func getDepth(m *yaml.Node, key string, seen map[*yaml.Node]bool) *yaml.Node {
-	m = deref(m)
+	m = lint.Deref(m)
 	if m == nil || m.Kind != yaml.MappingNode || seen[m] || len(seen) > 256 {
 		return nil
 	}
@@ -228,7 +217,7 @@ func getDepth(m *yaml.Node, key string, seen map[*yaml.Node]bool) *yaml.Node {
 		}
 	}
 	for _, mg := range merges {
-		mg = deref(mg)
+		mg = lint.Deref(mg)
 		if mg == nil {
 			continue
 		}
@@ -253,7 +242,7 @@ func stringsOf(n *yaml.Node) []string {
 	budget := 10000 // aliases can make a small file a huge tree
 	var walk func(n *yaml.Node, depth int)
 	walk = func(n *yaml.Node, depth int) {
-		n = deref(n)
+		n = lint.Deref(n)
 		if n == nil || depth > 16 || budget <= 0 {
 			return
 		}
@@ -353,7 +342,7 @@ type include struct {
 
 // includesOf reads the include keyword: a string, a mapping, or a list of them.
 func includesOf(root *yaml.Node) []include {
-	n := deref(get(root, "include"))
+	n := lint.Deref(get(root, "include"))
 	if n == nil {
 		return nil
 	}
@@ -363,7 +352,7 @@ func includesOf(root *yaml.Node) []include {
 	}
 	var out []include
 	for _, item := range items {
-		item = deref(item)
+		item = lint.Deref(item)
 		if item == nil {
 			continue
 		}
@@ -499,7 +488,7 @@ func (s *scope) scripts(name string, seen map[string]bool) []string {
 
 // lines flattens a script, resolving !reference [job, key, ...].
 func (s *scope) lines(n *yaml.Node, depth int, seen map[*yaml.Node]bool) []string {
-	n = deref(n)
+	n = lint.Deref(n)
 	if n == nil || depth > 8 || seen[n] {
 		return nil
 	}

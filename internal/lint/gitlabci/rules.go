@@ -134,7 +134,7 @@ template, start its name with a dot.`,
 		if j.hidden() {
 			continue
 		}
-		v := deref(j.value)
+		v := lint.Deref(j.value)
 		if v == nil || v.Kind != yaml.MappingNode {
 			r.Report(f.Path, j.key.Line, j.key.Column,
 				fmt.Sprintf("job %s is not a mapping", j.name),
@@ -201,7 +201,7 @@ Fix: add the stage to stages (in pipeline order), or correct the job's stage.`,
 			declared[st] = true
 			list = append(list, st)
 		}
-		if n := deref(s.stages); n != nil && n.Kind != yaml.SequenceNode && n.Kind != yaml.ScalarNode {
+		if n := lint.Deref(s.stages); n != nil && n.Kind != yaml.SequenceNode && n.Kind != yaml.ScalarNode {
 			return
 		}
 	case s.open:
@@ -219,7 +219,7 @@ Fix: add the stage to stages (in pipeline order), or correct the job's stage.`,
 		where = "the stages of " + s.stagesFile
 	}
 	for _, j := range c.jobs {
-		if j.hidden() || deref(j.value) == nil || deref(j.value).Kind != yaml.MappingNode {
+		if j.hidden() || lint.Deref(j.value) == nil || lint.Deref(j.value).Kind != yaml.MappingNode {
 			continue
 		}
 		node, file, unknown := s.stageOf(j.name, map[string]bool{})
@@ -229,7 +229,7 @@ Fix: add the stage to stages (in pipeline order), or correct the job's stage.`,
 		stage, line, col := "test", j.key.Line, j.key.Column
 		how := " (the default when a job sets no stage)"
 		if node != nil {
-			v, ok := scalar(node)
+			v, ok := lint.Scalar(node)
 			if !ok || strings.Contains(v, "$") {
 				continue
 			}
@@ -305,7 +305,7 @@ Fix: include the platform's CI component, or add a job:
 // hasReference reports whether a stages list uses !reference, which the rule
 // does not resolve.
 func hasReference(n *yaml.Node) bool {
-	n = deref(n)
+	n = lint.Deref(n)
 	if n == nil {
 		return false
 	}
@@ -318,12 +318,4 @@ func hasReference(n *yaml.Node) bool {
 		}
 	}
 	return false
-}
-
-func scalar(n *yaml.Node) (string, bool) {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.ScalarNode {
-		return "", false
-	}
-	return n.Value, true
 }

@@ -63,7 +63,7 @@ func kustomizationOf(f *lint.File) *kustomization {
 func readKustomization(p string, n *yaml.Node) *kustomization {
 	k := &kustomization{path: p, dir: path.Dir(p)}
 	add := func(field string, v *yaml.Node, ref kustRef) {
-		v = deref(v)
+		v = lint.Deref(v)
 		if v == nil || v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" || v.Value == "" {
 			return
 		}
@@ -81,7 +81,7 @@ func readKustomization(p string, n *yaml.Node) *kustomization {
 	for _, field := range []string{"generators", "transformers", "validators"} {
 		for _, v := range seq(get(n, field)) {
 			// An entry with a newline is an inline plugin configuration.
-			if v = deref(v); v != nil && !strings.Contains(v.Value, "\n") {
+			if v = lint.Deref(v); v != nil && !strings.Contains(v.Value, "\n") {
 				add(field, v, kustRef{dir: true})
 			}
 		}
@@ -98,7 +98,7 @@ func readKustomization(p string, n *yaml.Node) *kustomization {
 	}
 	for _, v := range seq(get(n, "patchesStrategicMerge")) {
 		// An entry with a newline is an inline patch.
-		if v = deref(v); v != nil && !strings.Contains(v.Value, "\n") {
+		if v = lint.Deref(v); v != nil && !strings.Contains(v.Value, "\n") {
 			add("patchesStrategicMerge", v, kustRef{patch: true})
 		}
 	}
@@ -110,7 +110,7 @@ func readKustomization(p string, n *yaml.Node) *kustomization {
 		for _, g := range seq(get(n, gen)) {
 			for _, v := range seq(get(g, "files")) {
 				// files entries are "path" or "key=path".
-				if v = deref(v); v != nil && v.Kind == yaml.ScalarNode {
+				if v = lint.Deref(v); v != nil && v.Kind == yaml.ScalarNode {
 					if _, file, ok := strings.Cut(v.Value, "="); ok {
 						k.refs = append(k.refs, kustRef{field: gen + "[].files", value: file, node: v})
 						continue

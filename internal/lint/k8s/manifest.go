@@ -82,7 +82,7 @@ func readManifest(f *lint.File, kust bool) *manifest {
 	m := &manifest{syntax: syntax, docs: docs, kustomization: kust}
 	foreign := false
 	for _, doc := range docs {
-		doc = deref(doc)
+		doc = lint.Deref(doc)
 		if kust {
 			if o := kustomizationObject(doc); o != nil {
 				m.objects = append(m.objects, o)
@@ -143,7 +143,7 @@ func underDeploy(p string) bool {
 // objectOf returns the object a document describes, or nil when it has no
 // string apiVersion and kind.
 func objectOf(n *yaml.Node) *object {
-	n = deref(n)
+	n = lint.Deref(n)
 	av, avNode := str(n, "apiVersion")
 	kind, kindNode := str(n, "kind")
 	if avNode == nil || kindNode == nil || av == "" || kind == "" {
@@ -182,27 +182,16 @@ func newObject(n *yaml.Node, av, kind string, avNode, kindNode *yaml.Node) *obje
 	return o
 }
 
-// deref follows an alias to the node it names.
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 16; i++ {
-		n = n.Alias
-	}
-	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
-		return deref(n.Content[0])
-	}
-	return n
-}
-
 // get follows a path of mapping keys, through aliases and merge keys, and
 // returns the value node or nil.
 func get(n *yaml.Node, keys ...string) *yaml.Node {
 	for _, k := range keys {
-		n = field(deref(n), k, 0)
+		n = field(lint.Deref(n), k, 0)
 		if n == nil {
 			return nil
 		}
 	}
-	return deref(n)
+	return lint.Deref(n)
 }
 
 func field(n *yaml.Node, key string, depth int) *yaml.Node {
@@ -220,10 +209,10 @@ func field(n *yaml.Node, key string, depth int) *yaml.Node {
 		}
 	}
 	for _, m := range merged {
-		m = deref(m)
+		m = lint.Deref(m)
 		if m != nil && m.Kind == yaml.SequenceNode {
 			for _, item := range m.Content {
-				if v := field(deref(item), key, depth+1); v != nil {
+				if v := field(lint.Deref(item), key, depth+1); v != nil {
 					return v
 				}
 			}
@@ -238,7 +227,7 @@ func field(n *yaml.Node, key string, depth int) *yaml.Node {
 
 // keyOf returns the key node of key in mapping n, for the line of a field.
 func keyOf(n *yaml.Node, key string) *yaml.Node {
-	n = deref(n)
+	n = lint.Deref(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -272,7 +261,7 @@ func boolean(n *yaml.Node, keys ...string) (value, set bool, node *yaml.Node) {
 
 // seq returns the items of a sequence node (nil for anything else).
 func seq(n *yaml.Node) []*yaml.Node {
-	n = deref(n)
+	n = lint.Deref(n)
 	if n == nil || n.Kind != yaml.SequenceNode {
 		return nil
 	}
@@ -281,13 +270,13 @@ func seq(n *yaml.Node) []*yaml.Node {
 
 // stringMap returns the string entries of a mapping (labels, selectors).
 func stringMap(n *yaml.Node) map[string]string {
-	n = deref(n)
+	n = lint.Deref(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
 	out := make(map[string]string, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], deref(n.Content[i+1])
+		k, v := n.Content[i], lint.Deref(n.Content[i+1])
 		if k.Kind == yaml.ScalarNode && v != nil && v.Kind == yaml.ScalarNode {
 			out[k.Value] = v.Value
 		}
@@ -297,7 +286,7 @@ func stringMap(n *yaml.Node) map[string]string {
 
 // isNull reports whether a node is missing or an explicit null.
 func isNull(n *yaml.Node) bool {
-	n = deref(n)
+	n = lint.Deref(n)
 	return n == nil || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }
 
@@ -388,7 +377,7 @@ func (p *pod) containers(lists ...string) []container {
 	var out []container
 	for _, list := range lists {
 		for i, n := range seq(get(p.spec, list)) {
-			n = deref(n)
+			n = lint.Deref(n)
 			if n == nil || n.Kind != yaml.MappingNode {
 				continue
 			}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/platform-team/platform/internal/lint"
 )
 
 //go:generate go run ./gen -o schema.json
@@ -387,7 +389,7 @@ func (v *validator) walk(n *yaml.Node, t *typ) {
 			return
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := deref(n.Content[i])
+			k := lint.Deref(n.Content[i])
 			if k == nil || k.Kind != yaml.ScalarNode {
 				v.report(n.Content[i], v.at()+"non-string key", "map keys are strings")
 				continue
@@ -417,7 +419,7 @@ func (v *validator) object(n *yaml.Node, t *typ, depth int) {
 		return
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := deref(n.Content[i]), n.Content[i+1]
+		k, val := lint.Deref(n.Content[i]), n.Content[i+1]
 		if k == nil {
 			continue
 		}
@@ -469,7 +471,7 @@ func (v *validator) first(n *yaml.Node, t *typ) bool {
 // merge checks the mappings of a YAML merge key (<<: *defaults) as part of
 // the mapping that holds it.
 func (v *validator) merge(n *yaml.Node, t *typ, depth int) {
-	n = deref(n)
+	n = lint.Deref(n)
 	if n == nil || depth > 8 || v.budget <= 0 || n.Anchor != "" && !v.first(n, t) {
 		return
 	}

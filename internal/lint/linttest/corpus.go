@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/platform-team/platform/internal/catalog"
 	"github.com/platform-team/platform/internal/scaffold"
 	"github.com/platform-team/platform/templates"
 )
@@ -35,27 +34,15 @@ func WriteCorpus(dir string, services int) (int, error) {
 	files := 0
 	for i := range services {
 		name := fmt.Sprintf("svc-%03d", i)
-		values, err := scaffold.Collect(golden.Manifest, scaffold.Inputs{Name: name, Owner: "group:team-" + fmt.Sprint(i%17)})
+		rendered, err := render(golden, scaffold.Inputs{Name: name, Owner: "group:team-" + fmt.Sprint(i%17)})
 		if err != nil {
 			return files, err
 		}
-		plan, err := scaffold.Render(golden, values, "bench")
-		if err != nil {
-			return files, err
-		}
-		entities, err := scaffold.CatalogEntities(golden, values, "bench", scaffold.CatalogOptions{AnnotationPrefix: "platform.example.com", TechDocs: true})
-		if err != nil {
-			return files, err
-		}
-		catalogData, err := catalog.Marshal(entities...)
-		if err != nil {
-			return files, err
-		}
-		out := map[string][]byte{"catalog-info.yaml": catalogData}
-		yamlCount, mdCount := 1, 0
-		for _, f := range plan.Files {
-			out[f.Path] = f.Data
-			switch filepath.Ext(f.Path) {
+		out := map[string][]byte{}
+		yamlCount, mdCount := 0, 0
+		for p, data := range rendered {
+			out[p] = []byte(data)
+			switch filepath.Ext(p) {
 			case ".yaml", ".yml":
 				yamlCount++
 			case ".md":

@@ -225,34 +225,34 @@ func (x *k8sSecretRule) Check(_ *lint.Repo, f *lint.File, r *lint.Reporter) {
 	seen := map[*yaml.Node]bool{}
 	var visit func(doc *yaml.Node, depth int)
 	visit = func(doc *yaml.Node, depth int) {
-		doc = deref(doc)
+		doc = lint.Deref(doc)
 		if doc == nil || doc.Kind != yaml.MappingNode || depth > 8 || seen[doc] {
 			return
 		}
 		seen[doc] = true
-		kind, _ := scalarValue(lint.Lookup(doc, "kind"))
+		kind, _ := lint.Scalar(lint.Lookup(doc, "kind"))
 		if kind == "List" || strings.HasSuffix(kind, "List") {
-			if items := deref(lint.Lookup(doc, "items")); items != nil && items.Kind == yaml.SequenceNode {
+			if items := lint.Deref(lint.Lookup(doc, "items")); items != nil && items.Kind == yaml.SequenceNode {
 				for _, item := range items.Content {
 					visit(item, depth+1)
 				}
 			}
 			return
 		}
-		api, _ := scalarValue(lint.Lookup(doc, "apiVersion"))
+		api, _ := lint.Scalar(lint.Lookup(doc, "apiVersion"))
 		if kind != "Secret" || (api != "" && api != "v1") {
 			return
 		}
-		name, _ := scalarValue(lint.Lookup(doc, "metadata", "name"))
+		name, _ := lint.Scalar(lint.Lookup(doc, "metadata", "name"))
 		for _, field := range []string{"data", "stringData"} {
 			key := lint.KeyNode(doc, field)
-			n := deref(lint.Lookup(doc, field))
+			n := lint.Deref(lint.Lookup(doc, field))
 			if key == nil || n == nil || n.Kind != yaml.MappingNode {
 				continue
 			}
 			count := 0
 			for i := 1; i < len(n.Content); i += 2 {
-				if v, ok := scalarValue(n.Content[i]); ok && committedValue(v) {
+				if v, ok := lint.Scalar(n.Content[i]); ok && committedValue(v) {
 					count++
 				}
 			}
@@ -283,22 +283,4 @@ func committedValue(v string) bool {
 		return false
 	}
 	return true
-}
-
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 64; i++ {
-		n = n.Alias
-	}
-	if n != nil && n.Kind == yaml.AliasNode {
-		return nil
-	}
-	return n
-}
-
-func scalarValue(n *yaml.Node) (string, bool) {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.ScalarNode {
-		return "", false
-	}
-	return n.Value, true
 }
