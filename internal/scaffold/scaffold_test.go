@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
-
-	"github.com/platform-team/platform/internal/glob"
 )
 
 const testManifest = `apiVersion: platform/v1alpha1
@@ -190,27 +188,6 @@ func TestValuesFileErrors(t *testing.T) {
 	for _, want := range []string{"--values missing.yaml: cannot read", "--values list.yaml: line 1: want a mapping", `--values typed.yaml: "many" is not a whole number`, "want a string, got 12 (quote it)"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
-		}
-	}
-}
-
-func TestMatchGlob(t *testing.T) {
-	cases := []struct {
-		pattern, name string
-		want          bool
-	}{
-		{"deploy/postgres/**", "deploy/postgres/cluster.yaml", true},
-		{"deploy/postgres/**", "deploy/postgres/a/b.yaml", true},
-		{"deploy/postgres/**", "deploy/postgres", true},
-		{"deploy/postgres/**", "deploy/base/x.yaml", false},
-		{"**/*.sql", "db/migrations/1.sql", true},
-		{"**/*.sql", "x.sql", true},
-		{"*.md", "docs/a.md", false},
-		{"docs/*.md", "docs/a.md", true},
-	}
-	for _, c := range cases {
-		if got := glob.Match(c.pattern, c.name); got != c.want {
-			t.Errorf("glob.Match(%q, %q) = %v, want %v", c.pattern, c.name, got, c.want)
 		}
 	}
 }
