@@ -1,0 +1,177 @@
+package gitx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/format/packfile"
+	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
+	"github.com/go-git/go-git/v5/plumbing/revlist"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+)
+
+// ErrNonFastForward is a push the remote branch has moved past: nothing is forced.
+var ErrNonFastForward = errors.New("the remote branch has commits that are not in the local branch")
+
+// PushOptions say what to push where.
+type PushOptions struct {
+	// URL is the remote: https://, ssh, file:// or a local path (served in-process).
+	URL string
+	// Branch is the local branch pushed to the branch of the same name.
+	Branch string
+	// Token authenticates over HTTPS (as oauth2, or as gitlab-ci-token with JobToken).
+	// It is used for this call only: never written to .git/config.
+	Token    string
+	JobToken bool
+}
+
+// PushResult says what the push did.
+type PushResult struct {
+	// Hash is the commit the remote branch now points at.
+	Hash string
+	// UpToDate is true when the remote already had it.
+	UpToDate bool
+}
+
+// Push sends a local branch to the remote's branch of the same name, creating
+// it or fast-forwarding it. A remote branch that has moved on is
+// ErrNonFastForward: nothing is ever forced. Errors never show credentials.
+func Push(ctx context.Context, dir string, opts PushOptions) (res PushResult, err error) {
+	ru := redactURL(opts.URL)
+	defer func() {
+		if err != nil && !errors.Is(err, ErrNonFastForward) {
+			err = fmt.Errorf("push %s to %s: %w", opts.Branch, ru.shown, ru.scrubError(err))
+		}
+	}()
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
+	if err != nil {
+		return res, fmt.Errorf("open repository: %w", err)
+	}
+	defer closeStorer(repo)
+	refName := plumbing.NewBranchReferenceName(opts.Branch)
+	local, err := repo.Reference(refName, true)
+	if err != nil {
+		return res, fmt.Errorf("no local branch %q: %w", opts.Branch, err)
+	}
+	res.Hash = local.Hash().String()
+
+	src, err := openSource(opts.URL)
+	if err != nil {
+		return res, err
+	}
+	defer src.close()
+	sess, err := src.tr.NewReceivePackSession(src.ep, pushAuth(opts))
+	if err != nil {
+		return res, err
+	}
+	defer sess.Close()
+	adv, err := sess.AdvertisedReferencesContext(ctx)
+	if err != nil {
+		return res, err
+	}
+	remoteRefs, err := adv.AllReferences()
+	if err != nil {
+		return res, err
+	}
+	old := plumbing.ZeroHash
+	if r, ok := remoteRefs[refName]; ok {
+		old = r.Hash()
+	}
+	if old == local.Hash() {
+		res.UpToDate = true
+		return res, nil
+	}
+	if !old.IsZero() {
+		ok, err := isAncestor(repo, old, local.Hash())
+		if err != nil {
+			return res, err
+		}
+		if !ok {
+			return res, fmt.Errorf("push %s to %s rejected: %w (pull or rebase, then push again)", opts.Branch, ru.shown, ErrNonFastForward)
+		}
+	}
+
+	var haves []plumbing.Hash
+	for _, r := range remoteRefs {
+		if r.Type() == plumbing.HashReference {
+			if _, err := repo.Storer.EncodedObject(plumbing.AnyObject, r.Hash()); err == nil {
+				haves = append(haves, r.Hash())
+			}
+		}
+	}
+	objects, err := revlist.Objects(repo.Storer, []plumbing.Hash{local.Hash()}, haves)
+	if err != nil {
+		return res, fmt.Errorf("list objects to push: %w", err)
+	}
+	req := packp.NewReferenceUpdateRequestFromCapabilities(adv.Capabilities)
+	req.Commands = []*packp.Command{{Name: refName, Old: old, New: local.Hash()}}
+	report, err := sendPack(ctx, sess, repo, req, objects)
+	if err != nil {
+		return res, err
+	}
+	if report != nil {
+		if err := report.Error(); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+func pushAuth(opts PushOptions) transport.AuthMethod {
+	if opts.Token == "" {
+		return nil
+	}
+	user := "oauth2"
+	if opts.JobToken {
+		user = "gitlab-ci-token"
+	}
+	return &githttp.BasicAuth{Username: user, Password: opts.Token}
+}
+
+// isAncestor reports whether ancestor is reachable from head. An ancestor we
+// do not have cannot be one of ours: the remote has commits we lack.
+func isAncestor(repo *git.Repository, ancestor, head plumbing.Hash) (bool, error) {
+	a, err := repo.CommitObject(ancestor)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	h, err := repo.CommitObject(head)
+	if err != nil {
+		return false, err
+	}
+	return a.IsAncestor(h)
+}
+
+// sendPack streams a pack of objects with the update request, as go-git's own
+// push does, over the session given (in-process for local remotes).
+func sendPack(ctx context.Context, sess transport.ReceivePackSession, repo *git.Repository, req *packp.ReferenceUpdateRequest, objects []plumbing.Hash) (*packp.ReportStatus, error) {
+	rd, wr := io.Pipe()
+	req.Packfile = rd
+	done := make(chan error, 1)
+	go func() {
+		_, err := packfile.NewEncoder(wr, repo.Storer, false).Encode(objects, 10)
+		if err != nil {
+			done <- wr.CloseWithError(err)
+			return
+		}
+		done <- wr.Close()
+	}()
+	report, err := sess.ReceivePack(ctx, req)
+	if err != nil {
+		_ = rd.Close()
+		return nil, err
+	}
+	if err := <-done; err != nil {
+		return nil, err
+	}
+	return report, nil
+}
+
