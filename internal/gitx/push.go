@@ -174,4 +174,3 @@ func sendPack(ctx context.Context, sess transport.ReceivePackSession, repo *git.
 	}
 	return report, nil
 }
-
