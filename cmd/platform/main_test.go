@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5"
+	gitconfig "github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -49,12 +51,18 @@ func TestScripts(t *testing.T) {
 				return err
 			}
 			env.Setenv("REPO", repo)
+			if err := setupGitLab(env); err != nil {
+				return err
+			}
 			return os.MkdirAll(home, 0o755)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"gitlog":    cmdGitLog,
 			"cmpdir":    cmdCmpDir,
 			"gitcommit": cmdGitCommit,
+			"gitbranch": cmdGitBranch,
+			"gitremote": cmdGitRemote,
+			"gitlab":    gitlabCmds["gitlab"],
 			"exits":     cmdExits,
 			"jsonget":   cmdJSONGet,
 			"xmlcheck":  cmdXMLCheck,
@@ -251,4 +259,34 @@ func cmdXMLCheck(ts *testscript.TestScript, neg bool, args []string) {
 	if valid == neg {
 		ts.Fatalf("xmlcheck %s: %v", args[0], err)
 	}
+}
+
+// gitbranch DIR NAME creates branch NAME at HEAD and checks it out.
+func cmdGitBranch(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: gitbranch DIR NAME")
+	}
+	repo, err := git.PlainOpen(ts.MkAbs(args[0]))
+	ts.Check(err)
+	head, err := repo.Head()
+	ts.Check(err)
+	wt, err := repo.Worktree()
+	ts.Check(err)
+	ts.Check(wt.Checkout(&git.CheckoutOptions{Branch: plumbing.NewBranchReferenceName(args[1]), Hash: head.Hash(), Create: true, Keep: true}))
+}
+
+// gitremote DIR NAME URL sets a remote; a relative URL is made absolute in $WORK.
+func cmdGitRemote(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: gitremote DIR NAME URL")
+	}
+	repo, err := git.PlainOpen(ts.MkAbs(args[0]))
+	ts.Check(err)
+	url := args[2]
+	if !strings.Contains(url, ":") && !filepath.IsAbs(url) {
+		url = ts.MkAbs(url)
+	}
+	_ = repo.DeleteRemote(args[1])
+	_, err = repo.CreateRemote(&gitconfig.RemoteConfig{Name: args[1], URLs: []string{url}})
+	ts.Check(err)
 }

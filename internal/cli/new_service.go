@@ -45,6 +45,13 @@ type NewServiceOptions struct {
 	Force           bool
 	AcceptTradeoffs bool
 	NoGit           bool
+
+	// Publish creates the GitLab project in Group and pushes the first commit.
+	Publish   bool
+	Group     string
+	GitLabURL string
+	Debug     bool
+	publisher *publisher
 }
 
 func newNewServiceCmd(f *Factory, runF func(context.Context, *NewServiceOptions) error) *cobra.Command {
@@ -100,6 +107,14 @@ an error naming the flag that supplies it.`,
 			opts.AnnotationPrefix = f.Config.AnnotationPrefix
 			opts.Accessible = opts.Accessible || f.Config.Accessible
 			opts.TemplateGiven = cmd.Flags().Changed("template")
+			if opts.Publish && opts.NoGit {
+				return flagErrorf("--publish pushes the first commit: drop --no-git")
+			}
+			if opts.Publish && opts.Group == "" {
+				return flagErrorf("--publish needs --group: the GitLab group (namespace path) to create the project in")
+			}
+			opts.GitLabURL = gitLabURL(f, opts.GitLabURL, cmd.Flags().Changed("gitlab-url"))
+			opts.Debug, _ = cmd.Flags().GetBool("debug")
 			opts.Inputs.ReadFile = os.ReadFile
 			if canPrompt(opts) {
 				out := f.IOStreams.ErrOut
@@ -111,7 +126,14 @@ an error naming the flag that supplies it.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return runNewService(cmd.Context(), opts)
+			if opts.Publish && !opts.DryRun {
+				client, token, jobToken, err := newGitLabClient(f, opts.GitLabURL, opts.Debug)
+				if err != nil {
+					return err
+				}
+				opts.publisher = &publisher{client: client, token: token, jobToken: jobToken, group: opts.Group}
+			}
+			return gitLabExit(runNewService(cmd.Context(), opts))
 		},
 	}
 	fl := cmd.Flags()
@@ -128,6 +150,9 @@ an error naming the flag that supplies it.`,
 	fl.BoolVar(&opts.Force, "force", false, "write into a non-empty directory, overwriting files that differ (never deletes)")
 	fl.BoolVar(&opts.AcceptTradeoffs, "accept-tradeoffs", false, "accept a silver path's trade-offs without being asked")
 	fl.BoolVar(&opts.NoGit, "no-git", false, "do not create a git repository and first commit")
+	fl.BoolVar(&opts.Publish, "publish", false, "create the GitLab project in --group and push the first commit")
+	fl.StringVar(&opts.Group, "group", "", "GitLab group (namespace `PATH`) for --publish")
+	fl.StringVar(&opts.GitLabURL, "gitlab-url", "", "GitLab `URL` for --publish (default: PLATFORM_GITLAB_URL, GITLAB_HOST, CI_SERVER_URL, config, https://gitlab.com)")
 	_ = cmd.RegisterFlagCompletionFunc("template", completeTemplates(f))
 	return cmd
 }
@@ -161,6 +186,11 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 	dest := opts.Output
 	if dest == "" {
 		dest = values["name"].(string)
+	}
+	if opts.publisher != nil {
+		if err := opts.publisher.check(ctx, values["name"].(string)); err != nil {
+			return err
+		}
 	}
 	plan, err := planService(t, values, opts)
 	if err != nil {
@@ -214,6 +244,14 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 		fmt.Fprintf(opts.IO.ErrOut, "%s %s is already a git repository: files written, nothing committed\n", opts.IO.Styles().WarningIcon(), dest)
 	}
 	fmt.Fprintln(opts.IO.Out, dest)
+	if opts.publisher != nil {
+		project, err := opts.publisher.publish(ctx, dest, values)
+		if err != nil {
+			return err
+		}
+		progress(opts, "Published %s and pushed main", project.PathWithNamespace)
+		fmt.Fprintln(opts.IO.Out, project.WebURL)
+	}
 	nextSteps(opts, plan, dest)
 	return nil
 }
@@ -293,9 +331,14 @@ func planService(t *scaffold.Template, values scaffold.Values, opts *NewServiceO
 		return nil, fmt.Errorf("template %s: %w", t.Name(), err)
 	}
 	_, hasDocs := plan.Lookup("mkdocs.yml")
+	var annotations map[string]string
+	if opts.Publish {
+		annotations = map[string]string{catalog.AnnotationProjectSlug: opts.Group + "/" + values["name"].(string)}
+	}
 	entities, err := scaffold.CatalogEntities(t, values, opts.Version, scaffold.CatalogOptions{
 		AnnotationPrefix: opts.AnnotationPrefix,
 		TechDocs:         hasDocs,
+		Annotations:      annotations,
 	})
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
@@ -173,4 +174,22 @@ func sendPack(ctx context.Context, sess transport.ReceivePackSession, repo *git.
 		return nil, err
 	}
 	return report, nil
+}
+
+// SetRemote records url as the named remote of the repository at dir,
+// replacing an existing one. Only the URL is stored, never credentials.
+func SetRemote(dir, name, url string) error {
+	repo, err := git.PlainOpen(dir)
+	if err != nil {
+		return fmt.Errorf("open repository: %w", err)
+	}
+	defer closeStorer(repo)
+	clean := redactURL(url).clean
+	if err := repo.DeleteRemote(name); err != nil && !errors.Is(err, git.ErrRemoteNotFound) {
+		return err
+	}
+	if _, err := repo.CreateRemote(&config.RemoteConfig{Name: name, URLs: []string{clean}}); err != nil {
+		return fmt.Errorf("add remote %s: %w", name, err)
+	}
+	return nil
 }

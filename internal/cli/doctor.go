@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os/exec"
+
+	"github.com/spf13/cobra"
+
+	"github.com/platform-team/platform/internal/config"
+	"github.com/platform-team/platform/internal/gitlab"
+)
+
+type doctorCheck struct {
+	name   string
+	ok     bool
+	detail string
+}
+
+func newDoctorCmd(f *Factory) *cobra.Command {
+	var project, url string
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Check that platform can work here: git, configuration, token, GitLab, project",
+		Long: `Check, in order, what the GitLab commands need: git, a valid configuration
+(the user config and ./platform.yaml), a token in the environment, a reachable
+GitLab that accepts the token, and a GitLab project for this repository.
+
+Exits 1 when a check fails; every check is printed either way.`,
+		Example: `  platform doctor
+  platform doctor --project payments/payments-api --gitlab-url https://gitlab.example.com`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			url = gitLabURL(f, url, cmd.Flags().Changed("gitlab-url"))
+			debug, _ := cmd.Flags().GetBool("debug")
+			checks := runDoctor(cmd.Context(), f, project, url, debug)
+			st := f.IOStreams.Styles()
+			failed := false
+			for _, c := range checks {
+				icon := st.SuccessIcon()
+				if !c.ok {
+					icon, failed = st.FailureIcon(), true
+				}
+				fmt.Fprintf(f.IOStreams.Out, "%s %-9s %s\n", icon, c.name, c.detail)
+			}
+			if failed {
+				return &SilentError{Code: ExitCheckFailed}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&project, "project", "p", "", "GitLab project `GROUP/NAME` (default: from platform.yaml or the git remote)")
+	cmd.Flags().StringVar(&url, "gitlab-url", "", "GitLab `URL`")
+	return cmd
+}
+
+func runDoctor(ctx context.Context, f *Factory, project, url string, debug bool) []doctorCheck {
+	var checks []doctorCheck
+	add := func(name string, ok bool, format string, args ...any) {
+		checks = append(checks, doctorCheck{name: name, ok: ok, detail: fmt.Sprintf(format, args...)})
+	}
+	if path, err := exec.LookPath("git"); err == nil {
+		add("git", true, "built in (go-git); git command at %s", path)
+	} else {
+		add("git", true, "built in (go-git); no git command on PATH, which platform does not need")
+	}
+
+	cfgDetail := "user config " + orNone(f.Config.UserFile)
+	if _, err := config.ReadService(config.ServiceFileName); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		add("config", false, "%v", err)
+	} else {
+		add("config", true, "%s; annotation prefix %s", cfgDetail, f.Config.AnnotationPrefix)
+	}
+
+	_, jobToken, tokenErr := gitLabToken(f)
+	switch {
+	case tokenErr != nil:
+		add("token", false, "no GITLAB_TOKEN (or CI_JOB_TOKEN) in the environment")
+	case jobToken:
+		add("token", true, "CI_JOB_TOKEN (job-token auth: some endpoints refuse it)")
+	default:
+		add("token", true, "GITLAB_TOKEN")
+	}
+
+	client, _, _, err := newGitLabClient(f, url, debug)
+	if tokenErr != nil || err != nil {
+		add("gitlab", false, "%s: not checked without a token", url)
+		add("project", false, "not checked without a token")
+		return checks
+	}
+	version, err := client.Version(ctx)
+	if err != nil {
+		add("gitlab", false, "%s: %v", url, err)
+		add("project", false, "not checked: GitLab is not reachable")
+		return checks
+	}
+	user, err := client.CurrentUser(ctx)
+	if err != nil {
+		add("gitlab", false, "%s (GitLab %s) refuses the token: %v", url, version, err)
+	} else {
+		add("gitlab", true, "%s (GitLab %s), signed in as %s", url, version, user.Username)
+	}
+
+	path, source, err := resolveProject(".", project)
+	if err != nil {
+		add("project", false, "%v", err)
+		return checks
+	}
+	p, err := client.Project(ctx, path)
+	var auth *gitlab.AuthError
+	switch {
+	case errors.Is(err, gitlab.ErrNotFound):
+		add("project", false, "%s (from %s) does not exist or the token cannot see it", path, source)
+	case errors.As(err, &auth), err != nil:
+		add("project", false, "%s (from %s): %v", path, source, err)
+	default:
+		add("project", true, "%s (from %s), default branch %s", p.PathWithNamespace, source, p.DefaultBranch)
+	}
+	return checks
+}

@@ -1,0 +1,109 @@
+package gitlabtest
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/platform-team/platform/internal/glob"
+)
+
+// fault is an injected failure or hang, used up after times matches.
+type fault struct {
+	method string
+	glob   string
+	status int
+	hang   bool
+	times  int // < 0: always
+}
+
+// Fail makes the next times requests matching method ("*" for any) and
+// pathGlob answer status instead of being served; times -1 is every one.
+// pathGlob is matched against the escaped path (/api/v4/projects/g%2Fp),
+// segment by segment: "*" within a segment, "**" across segments. A 429
+// carries Retry-After: 0 and GitLab's plain-text "Retry later" body; other
+// statuses a JSON {"message": "<code> <text>"}. Faults match in the order
+// they were added, and a failed request is still recorded.
+func (s *Server) Fail(method, pathGlob string, status, times int) {
+	s.addFault(&fault{method: method, glob: pathGlob, status: status, times: times})
+}
+
+// Hang makes the next times matching requests (-1: all) block until the
+// client gives up, the server closes or Options.HangLimit (10 s) passes,
+// then answer 504.
+func (s *Server) Hang(method, pathGlob string, times int) {
+	s.addFault(&fault{method: method, glob: pathGlob, hang: true, times: times})
+}
+
+// ClearFaults removes every pending Fail and Hang.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+func (s *Server) addFault(f *fault) {
+	if f.times == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, f)
+}
+
+// takeFault uses up the first fault matching the request; call with s.mu held.
+func (s *Server) takeFault(method, path string) *fault {
+	for _, f := range s.faults {
+		if f.times == 0 || !MatchRequest(f.method, f.glob, method, path) {
+			continue
+		}
+		if f.times > 0 {
+			f.times--
+		}
+		return f
+	}
+	return nil
+}
+
+// MatchRequest reports whether a request's method and escaped path match
+// a method ("*" for any, else case-insensitive) and a path glob.
+func MatchRequest(methodPattern, pathGlob, method, path string) bool {
+	if methodPattern != "*" && !strings.EqualFold(methodPattern, method) {
+		return false
+	}
+	return glob.Match(pathGlob, path)
+}
+
+func writeFault(w http.ResponseWriter, status int) {
+	if status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "0")
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte("Retry later\n"))
+		return
+	}
+	writeMessage(w, status, statusLine(status))
+}
+
+// statusLine is "<code> <text>", GitLab's message for a bare status.
+func statusLine(status int) string {
+	text := http.StatusText(status)
+	if text == "" {
+		text = "Error"
+	}
+	return strconv.Itoa(status) + " " + text
+}
+
+func (s *Server) hang(w http.ResponseWriter, r *http.Request) {
+	t := time.NewTimer(s.hangLimit)
+	defer t.Stop()
+	select {
+	case <-r.Context().Done():
+		return
+	case <-s.closing:
+		writeMessage(w, http.StatusServiceUnavailable, statusLine(http.StatusServiceUnavailable))
+	case <-t.C:
+		writeMessage(w, http.StatusGatewayTimeout, statusLine(http.StatusGatewayTimeout))
+	}
+}
