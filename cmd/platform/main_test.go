@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -62,6 +63,7 @@ func TestScripts(t *testing.T) {
 			"gitcommit": cmdGitCommit,
 			"gitbranch": cmdGitBranch,
 			"gitremote": cmdGitRemote,
+			"gitclone":  cmdGitClone,
 			"gitlab":    gitlabCmds["gitlab"],
 			"exits":     cmdExits,
 			"jsonget":   cmdJSONGet,
@@ -288,5 +290,14 @@ func cmdGitRemote(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	_ = repo.DeleteRemote(args[1])
 	_, err = repo.CreateRemote(&gitconfig.RemoteConfig{Name: args[1], URLs: []string{url}})
+	ts.Check(err)
+}
+
+// gitclone URL REF DIR clones URL at REF into DIR, in-process.
+func cmdGitClone(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: gitclone URL REF DIR")
+	}
+	_, err := gitx.Clone(context.Background(), ts.MkAbs(args[0]), args[1], ts.MkAbs(args[2]))
 	ts.Check(err)
 }

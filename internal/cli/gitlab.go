@@ -60,7 +60,15 @@ func newGitLabClient(f *Factory, url string, debug bool) (*gitlab.Client, string
 	if err != nil {
 		return nil, "", false, err
 	}
-	cfg := gitlab.Config{BaseURL: url, Token: token, JobToken: jobToken, Timeout: 30 * time.Second, UserAgent: "platform/" + versionString(f.Build)}
+	timeout := gitlab.DefaultTimeout
+	if v := f.Getenv("PLATFORM_GITLAB_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, "", false, usageErrorf("PLATFORM_GITLAB_TIMEOUT %q: want a duration such as 30s", v)
+		}
+		timeout = d
+	}
+	cfg := gitlab.Config{BaseURL: url, Token: token, JobToken: jobToken, Timeout: timeout, UserAgent: "platform/" + versionString(f.Build)}
 	if debug {
 		cfg.Debug = f.IOStreams.ErrOut
 	}
