@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/go-git/go-git/v5"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -53,7 +54,7 @@ seeding (all quiet):
   gitlab pipeline PROJECT REF STATUS [SHA]          pipeline that stays at STATUS
   gitlab pipeline-script PROJECT STATUS...          statuses new pipelines go through, one per GET
   gitlab environment PROJECT NAME
-  gitlab deployment PROJECT ENV STATUS REF SHA [FINISHED_RFC3339|-]
+  gitlab deployment PROJECT ENV STATUS REF SHA|head:DIR [FINISHED_RFC3339|ago:DURATION|-]
   gitlab freeze PROJECT CRON_START CRON_END [TZ]
 faults:
   gitlab fail METHOD PATHGLOB STATUS [TIMES]       TIMES defaults to -1: always
@@ -141,13 +142,29 @@ func cmdGitLab(ts *testscript.TestScript, neg bool, args []string) {
 	case "deployment":
 		nargs(5, 6)
 		var finished time.Time
-		if f := opt(5, "-"); f != "-" {
+		if f := opt(5, "-"); strings.HasPrefix(f, "ago:") {
+			// ago:25h is that long before the real clock the CLI reads.
+			d, err := time.ParseDuration(strings.TrimPrefix(f, "ago:"))
+			if err != nil {
+				ts.Fatalf("gitlab deployment: %v", err)
+			}
+			finished = time.Now().Add(-d).UTC().Truncate(time.Second)
+		} else if f != "-" {
 			var err error
 			if finished, err = time.Parse(time.RFC3339, f); err != nil {
 				ts.Fatalf("gitlab deployment: finished time: %v", err)
 			}
 		}
-		srv.AddDeployment(args[0], args[1], args[2], args[3], args[4], finished)
+		sha := args[4]
+		if dir, ok := strings.CutPrefix(sha, "head:"); ok {
+			// head:DIR is the commit DIR's repository has checked out.
+			repo, err := git.PlainOpen(ts.MkAbs(dir))
+			ts.Check(err)
+			head, err := repo.Head()
+			ts.Check(err)
+			sha = head.Hash().String()
+		}
+		srv.AddDeployment(args[0], args[1], args[2], args[3], sha, finished)
 	case "freeze":
 		nargs(3, 4)
 		srv.AddFreezePeriod(args[0], args[1], args[2], opt(3, "UTC"))

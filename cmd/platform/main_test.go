@@ -64,6 +64,8 @@ func TestScripts(t *testing.T) {
 			"gitbranch": cmdGitBranch,
 			"gitremote": cmdGitRemote,
 			"gitclone":  cmdGitClone,
+			"gitpush":   cmdGitPush,
+			"replace":   cmdReplace,
 			"gitlab":    gitlabCmds["gitlab"],
 			"exits":     cmdExits,
 			"jsonget":   cmdJSONGet,
@@ -295,9 +297,36 @@ func cmdGitRemote(ts *testscript.TestScript, neg bool, args []string) {
 
 // gitclone URL REF DIR clones URL at REF into DIR, in-process.
 func cmdGitClone(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 3 {
+	if len(args) != 3 {
 		ts.Fatalf("usage: gitclone URL REF DIR")
 	}
 	_, err := gitx.Clone(context.Background(), ts.MkAbs(args[0]), args[1], ts.MkAbs(args[2]))
+	if (err != nil) != neg {
+		ts.Fatalf("gitclone: %v", err)
+	}
+}
+
+// gitpush DIR BRANCH pushes BRANCH to DIR's origin, in-process.
+func cmdGitPush(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: gitpush DIR BRANCH")
+	}
+	url, err := gitx.RemoteURL(ts.MkAbs(args[0]), "origin")
 	ts.Check(err)
+	_, err = gitx.Push(context.Background(), ts.MkAbs(args[0]), gitx.PushOptions{URL: url, Branch: args[1]})
+	if (err != nil) != neg {
+		ts.Fatalf("gitpush: %v", err)
+	}
+}
+
+// replace FILE OLD NEW replaces every OLD in FILE by NEW, failing when there is none.
+func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: replace FILE OLD NEW")
+	}
+	data := ts.ReadFile(args[0])
+	if !strings.Contains(data, args[1]) {
+		ts.Fatalf("%s has no %q", args[0], args[1])
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.ReplaceAll(data, args[1], args[2])), 0o644))
 }
