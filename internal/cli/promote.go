@@ -219,6 +219,9 @@ func runPromote(ctx context.Context, f *Factory, opts *PromoteOptions) error {
 	}
 	candidate := from.Version()
 	if opts.Version != "" {
+		if err := promote.ValidVersion(opts.Version); err != nil {
+			return usageErrorf("--version %q: %v", opts.Version, err)
+		}
 		candidate = opts.Version
 	}
 	out, errOut, st := f.IOStreams.Out, f.IOStreams.ErrOut, f.IOStreams.Styles()
