@@ -25,6 +25,14 @@ type LintOptions struct {
 	Version          string
 	AnnotationPrefix string
 	Now              func() time.Time
+	// CI is set when running in CI (CI or GITLAB_CI is true): the text report
+	// is then plain, without colors, unless CLICOLOR_FORCE asks for them.
+	CI bool
+	// GitLabCI is set in a GitLab CI job (GITLAB_CI=true): the text report on
+	// stdout groups each file's findings in a collapsible job-log section.
+	GitLabCI bool
+	// ForceColor is CLICOLOR_FORCE: colors even in CI (never over NO_COLOR or --no-color).
+	ForceColor bool
 
 	Paths      []string
 	Format     string
@@ -72,6 +80,8 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 			opts.Version = versionString(f.Build)
 			opts.AnnotationPrefix = f.Config.AnnotationPrefix
 			opts.Now = f.Now
+			opts.CI, opts.GitLabCI = detectCI(f.Getenv)
+			opts.ForceColor = truthy(f.Getenv("CLICOLOR_FORCE"))
 			return runLint(cmd.Context(), opts)
 		},
 	}
@@ -231,17 +241,33 @@ func gitlabProject(root string, svc *config.Service) string {
 	return project
 }
 
+// detectCI reports whether the process runs in CI, and in GitLab CI. CI=true
+// is set by GitLab, GitHub Actions and most other CI systems.
+func detectCI(getenv func(string) string) (ci, gitlab bool) {
+	gitlab = getenv("GITLAB_CI") == "true"
+	return gitlab || truthy(getenv("CI")), gitlab
+}
+
+// truthy is a set boolean environment variable: not empty, 0 or false.
+func truthy(v string) bool {
+	return v != "" && v != "0" && !strings.EqualFold(v, "false")
+}
+
 // writeReport writes the report to stdout, or atomically to --output with a
-// summary line on stderr.
+// summary line on stderr. A CI job log gets no colors unless forced, and a
+// GitLab job log gets collapsible sections; a report file gets neither.
 func writeReport(opts *LintOptions, res *lint.Result) error {
 	ropts := report.Options{
-		Tool:  report.Tool{Name: "platform", Version: opts.Version, RulesURI: "https://platform.example.com/docs/rules/"},
-		Color: opts.IO.ColorEnabled(),
+		Tool:           report.Tool{Name: "platform", Version: opts.Version, RulesURI: "https://platform.example.com/docs/rules/"},
+		Color:          opts.IO.ColorEnabled() && (!opts.CI || opts.ForceColor),
+		GitLabSections: opts.GitLabCI,
+		Now:            opts.Now,
 	}
 	if opts.Output == "" {
 		return report.Write(opts.IO.Out, opts.Format, res, ropts)
 	}
 	ropts.Color = false
+	ropts.GitLabSections = false
 	dir := filepath.Dir(opts.Output)
 	tmp, err := os.CreateTemp(dir, ".platform-report-*")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	"github.com/platform-team/platform/internal/lint"
 )
@@ -26,6 +27,11 @@ type Options struct {
 	Tool Tool
 	// Color enables ANSI colors in the text format.
 	Color bool
+	// GitLabSections wraps each file's findings in the text format in a
+	// collapsible section of a GitLab CI job log.
+	GitLabSections bool
+	// Now stamps the section markers; time.Now when nil.
+	Now func() time.Time
 }
 
 // Write writes res in format to w.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -11,7 +12,10 @@ import (
 	"github.com/platform-team/platform/internal/lint"
 )
 
-// Text writes findings grouped by file, then a summary line; colored when opts.Color.
+// Text writes findings grouped by file, then a summary line; colored when
+// opts.Color. With opts.GitLabSections each file's findings are a collapsible
+// section of the GitLab job log, headed by the file and its counts, open when
+// the file has errors; the summary line stays outside every section.
 func Text(w io.Writer, res *lint.Result, opts Options) error {
 	r := lipgloss.NewRenderer(w)
 	if opts.Color {
@@ -28,21 +32,34 @@ func Text(w io.Writer, res *lint.Result, opts Options) error {
 	muted := r.NewStyle().Foreground(lipgloss.Color("244"))
 
 	var b strings.Builder
-	current := ""
-	for _, f := range res.Findings {
-		if f.Path != current {
-			if current != "" {
-				b.WriteString("\n")
+	sections := newSections(opts)
+	for i := 0; i < len(res.Findings); {
+		path := res.Findings[i].Path
+		j := i
+		for j < len(res.Findings) && res.Findings[j].Path == path {
+			j++
+		}
+		group := res.Findings[i:j]
+		if i > 0 && !opts.GitLabSections {
+			b.WriteString("\n")
+		}
+		if opts.GitLabSections {
+			sections.start(&b, bold.Render(path)+": "+counts(group), !hasError(group))
+		} else {
+			b.WriteString(bold.Render(path) + "\n")
+		}
+		for _, f := range group {
+			pos := fmt.Sprintf("%d:%d", f.Line, f.Column)
+			sev := fmt.Sprintf("%-7s", f.Severity)
+			fmt.Fprintf(&b, "  %-7s %s  %s  %s\n", pos, styles[f.Severity].Render(sev), f.Message, muted.Render(f.Rule))
+			if f.Hint != "" {
+				fmt.Fprintf(&b, "  %-7s %s\n", "", muted.Render("hint: "+f.Hint))
 			}
-			current = f.Path
-			b.WriteString(bold.Render(f.Path) + "\n")
 		}
-		pos := fmt.Sprintf("%d:%d", f.Line, f.Column)
-		sev := fmt.Sprintf("%-7s", f.Severity)
-		fmt.Fprintf(&b, "  %-7s %s  %s  %s\n", pos, styles[f.Severity].Render(sev), f.Message, muted.Render(f.Rule))
-		if f.Hint != "" {
-			fmt.Fprintf(&b, "  %-7s %s\n", "", muted.Render("hint: "+f.Hint))
+		if opts.GitLabSections {
+			sections.end(&b)
 		}
+		i = j
 	}
 	if len(res.Findings) > 0 {
 		b.WriteString("\n")
@@ -50,6 +67,67 @@ func Text(w io.Writer, res *lint.Result, opts Options) error {
 	b.WriteString(SummaryLine(res) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// sections writes GitLab's collapsible job-log sections, one per file:
+// https://docs.gitlab.com/ci/jobs/job_logs/#custom-collapsible-sections.
+// A marker is \e[0Ksection_start:UNIX_TIME:NAME[collapsed=true]\r\e[0KHEADER
+// and \e[0Ksection_end:UNIX_TIME:NAME\r\e[0K; names are numbered, since
+// GitLab matches an end to its start by name and allows only [A-Za-z0-9_.-].
+type sections struct {
+	now  func() time.Time
+	n    int
+	name string
+}
+
+func newSections(opts Options) *sections {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &sections{now: now}
+}
+
+// start opens a section; collapsed ones show only their header until clicked.
+func (s *sections) start(b *strings.Builder, header string, collapsed bool) {
+	s.n++
+	s.name = fmt.Sprintf("platform_lint_%d", s.n)
+	opt := ""
+	if collapsed {
+		opt = "[collapsed=true]"
+	}
+	fmt.Fprintf(b, "\x1b[0Ksection_start:%d:%s%s\r\x1b[0K%s\n", s.now().Unix(), s.name, opt, header)
+}
+
+func (s *sections) end(b *strings.Builder) {
+	fmt.Fprintf(b, "\x1b[0Ksection_end:%d:%s\r\x1b[0K\n", s.now().Unix(), s.name)
+}
+
+func hasError(findings []lint.Finding) bool {
+	for _, f := range findings {
+		if f.Severity == lint.SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// counts is "2 errors, 1 warning" for one file's findings, zero counts left out.
+func counts(findings []lint.Finding) string {
+	n := map[lint.Severity]int{}
+	for _, f := range findings {
+		n[f.Severity]++
+	}
+	var parts []string
+	for _, sev := range []struct {
+		s    lint.Severity
+		word string
+	}{{lint.SeverityError, "error"}, {lint.SeverityWarning, "warning"}, {lint.SeverityInfo, "info"}} {
+		if n[sev.s] > 0 {
+			parts = append(parts, plural(n[sev.s], sev.word))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // SummaryLine is "2 errors, 1 warning, 0 infos in 42 files (3 waived)".
