@@ -3,8 +3,9 @@ GO      ?= go
 BIN     ?= bin/platform
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
+GORELEASER ?= github.com/goreleaser/goreleaser/v2@v2.15.1
 
-.PHONY: all build test generate bench fuzz clean
+.PHONY: all build test generate bench fuzz clean release-check release-snapshot
 
 all: build
 
@@ -30,6 +31,14 @@ bench:
 ## fuzz: a short run of the template manifest fuzzer
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseManifest -fuzztime 30s ./internal/scaffold/
+
+## release-check: validate .goreleaser.yaml (downloads and builds goreleaser the first time; not part of test)
+release-check:
+	$(GO) run $(GORELEASER) check
+
+## release-snapshot: a local release trial into dist/, nothing published (needs docker with buildx, and syft)
+release-snapshot:
+	$(GO) run $(GORELEASER) release --snapshot --clean
 
 clean:
 	rm -rf bin

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
@@ -13,19 +15,31 @@ import (
 // completions and the CLI reference. `make generate` runs it; a test checks
 // that the committed files match.
 func newGenerateCmd(f *Factory) *cobra.Command {
-	var completionsDir, docsDir, rulesDir string
+	var completionsDir, docsDir, rulesDir, manDir string
 	cmd := &cobra.Command{
 		Use:    "generate",
 		Short:  "Write shell completions and the Markdown CLI reference",
 		Hidden: true,
 		Args:   exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return Generate(cmd.Root(), completionsDir, docsDir, rulesDir)
+			// A bad SOURCE_DATE_EPOCH fails before anything is written.
+			date, err := manDate(f.Getenv("SOURCE_DATE_EPOCH"))
+			if err != nil && manDir != "" {
+				return &ExitError{Code: ExitUsage, Err: err}
+			}
+			if err := Generate(cmd.Root(), completionsDir, docsDir, rulesDir); err != nil {
+				return err
+			}
+			if manDir == "" {
+				return nil
+			}
+			return GenerateMan(cmd.Root(), manDir, date)
 		},
 	}
 	cmd.Flags().StringVar(&completionsDir, "completions", "completions", "write completions into `DIR`")
 	cmd.Flags().StringVar(&docsDir, "docs", "docs/cli", "write the CLI reference into `DIR`")
 	cmd.Flags().StringVar(&rulesDir, "rules", "docs/rules", "write the lint rule reference into `DIR`")
+	cmd.Flags().StringVar(&manDir, "man", "", "also write man pages (section 1) into `DIR`, dated by SOURCE_DATE_EPOCH")
 	return cmd
 }
 
@@ -66,4 +80,34 @@ func disableAutoGenTag(cmd *cobra.Command) {
 	for _, c := range cmd.Commands() {
 		disableAutoGenTag(c)
 	}
+}
+
+// GenerateMan writes one man page per command into dir. The pages are not
+// committed: the release packs them (see .goreleaser.yaml). The date is fixed
+// by the caller so that two runs write the same bytes.
+func GenerateMan(root *cobra.Command, dir string, date time.Time) error {
+	root.InitDefaultCompletionCmd()
+	disableAutoGenTag(root)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	header := &doc.GenManHeader{Section: "1", Date: &date, Source: "platform", Manual: "platform manual"}
+	if err := doc.GenManTree(root, header, dir); err != nil {
+		return fmt.Errorf("generate man pages: %w", err)
+	}
+	return nil
+}
+
+// manDate is the date in the man pages' header: SOURCE_DATE_EPOCH (the release
+// sets it to the commit time), else the Unix epoch rather than today, which
+// would make every run differ.
+func manDate(sourceDateEpoch string) (time.Time, error) {
+	if sourceDateEpoch == "" {
+		return time.Unix(0, 0).UTC(), nil
+	}
+	sec, err := strconv.ParseInt(sourceDateEpoch, 10, 64)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds", sourceDateEpoch)
+	}
+	return time.Unix(sec, 0).UTC(), nil
 }

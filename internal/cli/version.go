@@ -1,19 +1,75 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
+	"runtime"
 
 	"github.com/spf13/cobra"
 )
 
+// VersionInfo is what `platform version --json` prints. The field order is the
+// output order and is part of the documented interface: add fields at the end.
+type VersionInfo struct {
+	Version   string `json:"version"`
+	Commit    string `json:"commit"`
+	Date      string `json:"date"`
+	GoVersion string `json:"goVersion"`
+	OS        string `json:"os"`
+	Arch      string `json:"arch"`
+}
+
+// NewVersionInfo describes this binary: the stamped build information (the
+// version falls back to the module version or "dev", as in --version) and the
+// Go toolchain and platform it was built for.
+func NewVersionInfo(b BuildInfo) VersionInfo {
+	return VersionInfo{
+		// Without a commit, versionString is the bare version with its fallbacks.
+		Version:   versionString(BuildInfo{Version: b.Version}),
+		Commit:    b.Commit,
+		Date:      b.Date,
+		GoVersion: runtime.Version(),
+		OS:        runtime.GOOS,
+		Arch:      runtime.GOARCH,
+	}
+}
+
+// versionOptions are the parsed flags of `platform version`.
+type versionOptions struct {
+	Out   io.Writer
+	Build BuildInfo
+	JSON  bool
+}
+
 func newVersionCmd(f *Factory) *cobra.Command {
-	return &cobra.Command{
+	opts := &versionOptions{}
+	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version of platform",
-		Args:  exactArgs(0, "no arguments"),
+		Long: `Print the version of platform, with the commit and build date of a release build.
+
+With --json, print {version, commit, date, goVersion, os, arch} as one JSON
+object; commit and date are empty in a development build.`,
+		Example: `  platform version
+  platform version --json | jq -r .version`,
+		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := fmt.Fprintf(f.IOStreams.Out, "platform %s\n", versionString(f.Build))
-			return err
+			opts.Out = f.IOStreams.Out
+			opts.Build = f.Build
+			return versionRun(opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print {version, commit, date, goVersion, os, arch} as JSON")
+	return cmd
+}
+
+func versionRun(opts *versionOptions) error {
+	if opts.JSON {
+		enc := json.NewEncoder(opts.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(NewVersionInfo(opts.Build))
+	}
+	_, err := fmt.Fprintf(opts.Out, "platform %s\n", versionString(opts.Build))
+	return err
 }
