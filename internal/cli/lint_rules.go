@@ -63,3 +63,23 @@ func newLintRulesCmd(f *Factory) *cobra.Command {
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the rules as JSON: [{id, family, severity, summary}]")
 	return cmd
 }
+
+// completeRuleIDs offers rule IDs and family globs for --rules.
+func completeRuleIDs(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	// --rules takes a comma-separated list: complete its last element.
+	prefix := ""
+	if i := strings.LastIndex(toComplete, ","); i >= 0 {
+		prefix = toComplete[:i+1]
+	}
+	var out []cobra.Completion
+	seen := map[string]bool{}
+	for _, r := range lintRules() {
+		m := r.Meta()
+		if family := m.Family() + "/*"; !seen[family] {
+			seen[family] = true
+			out = append(out, cobra.CompletionWithDesc(prefix+family, "every "+m.Family()+" rule"))
+		}
+		out = append(out, cobra.CompletionWithDesc(prefix+m.ID, m.Summary))
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+}
