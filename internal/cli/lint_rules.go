@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -47,9 +46,7 @@ func newLintRulesCmd(f *Factory) *cobra.Command {
 					m := r.Meta()
 					out = append(out, ruleJSON{ID: m.ID, Family: m.Family(), Severity: m.Severity.String(), Summary: m.Summary})
 				}
-				enc := json.NewEncoder(f.IOStreams.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(out)
+				return writeJSON(f.IOStreams.Out, out)
 			}
 			tw := tabwriter.NewWriter(f.IOStreams.Out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tSEVERITY\tFAMILY\tCHECKS")

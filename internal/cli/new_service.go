@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -394,9 +393,7 @@ type planJSON struct {
 
 func printPlan(opts *NewServiceOptions, t *scaffold.Template, dest string, steps []scaffold.Step) error {
 	if opts.JSON {
-		enc := json.NewEncoder(opts.IO.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(planJSON{Template: t.Name(), Version: t.Manifest.Spec.Version, Path: t.Manifest.Spec.Path, Destination: dest, Files: steps})
+		return writeJSON(opts.IO.Out, planJSON{Template: t.Name(), Version: t.Manifest.Spec.Version, Path: t.Manifest.Spec.Path, Destination: dest, Files: steps})
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Dry run: %s %s (%s path) into %s; nothing is written.\n", t.Name(), t.Manifest.Spec.Version, t.Manifest.Spec.Path, dest)
 	for _, s := range steps {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -465,9 +464,7 @@ func runPromoteStatus(ctx context.Context, f *Factory, project, url string, debu
 		stages = append(stages, s)
 	}
 	if asJSON {
-		enc := json.NewEncoder(f.IOStreams.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(promote.Status(stages))
+		return writeJSON(f.IOStreams.Out, promote.Status(stages))
 	}
 	width := 100
 	_, err = fmt.Fprintln(f.IOStreams.Out, promote.Picture(stages, f.Now(), width, f.IOStreams.Styles()))

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -55,9 +54,7 @@ func newTemplatesListCmd(f *Factory) *cobra.Command {
 					m := t.Manifest
 					rows = append(rows, templateJSON{Name: m.Metadata.Name, Title: m.Metadata.Title, Path: m.Spec.Path, Version: m.Spec.Version, Description: m.Metadata.Description})
 				}
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(rows)
+				return writeJSON(out, rows)
 			}
 			st := f.IOStreams.Styles()
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"runtime"
@@ -66,9 +65,7 @@ object; commit and date are empty in a development build.`,
 
 func versionRun(opts *versionOptions) error {
 	if opts.JSON {
-		enc := json.NewEncoder(opts.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(NewVersionInfo(opts.Build))
+		return writeJSON(opts.Out, NewVersionInfo(opts.Build))
 	}
 	_, err := fmt.Fprintf(opts.Out, "platform %s\n", versionString(opts.Build))
 	return err
