@@ -35,8 +35,14 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the end-to-end CLI suites in testdata/script.
 func TestScripts(t *testing.T) {
-	testscript.Run(t, testscript.Params{
-		Dir:                 filepath.Join("..", "..", "testdata", "script"),
+	testscript.Run(t, scriptParams(filepath.Join("..", "..", "testdata", "script")))
+}
+
+// scriptParams are the testscript parameters of the scripts in dir: the
+// environment (HOME, git identity, a fake GitLab) and the custom commands.
+func scriptParams(dir string) testscript.Params {
+	return testscript.Params{
+		Dir:                 dir,
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
@@ -71,7 +77,7 @@ func TestScripts(t *testing.T) {
 			"jsonget":   cmdJSONGet,
 			"xmlcheck":  cmdXMLCheck,
 		},
-	})
+	}
 }
 
 // gitlog DIR prints the HEAD commit of DIR's repository: author, message and
