@@ -156,8 +156,8 @@ an error naming the flag that supplies it.`,
 	return cmd
 }
 
-// completeTemplates offers the embedded templates, golden paths first, then
-// lets the shell complete directories.
+// completeTemplates offers the embedded templates, golden paths first, each
+// with its path and description.
 func completeTemplates(f *Factory) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		resolver := &scaffold.Resolver{Embedded: f.Templates}
