@@ -217,7 +217,7 @@ func containsAny(b []byte, kws [][]byte) bool {
 // find returns the pattern's hits on one line.
 func (p *pattern) find(num int, line string) []hit {
 	var out []hit
-	for _, loc := range p.re.FindAllStringSubmatchIndex(line, -1) {
+	for _, loc := range p.re.get().FindAllStringSubmatchIndex(line, -1) {
 		s, e := loc[0], loc[1]
 		if len(loc) >= 4 && loc[2] >= 0 {
 			s, e = loc[2], loc[3]
