@@ -34,12 +34,14 @@ func gitLabURL(f *Factory, flagValue string, flagChanged bool) string {
 	return defaultGitLabURL
 }
 
-// withScheme accepts glab's GITLAB_HOST form, a bare host name.
+// withScheme accepts glab's GITLAB_HOST form, a bare host name. Credentials in
+// the URL are dropped: the token comes from the environment only, and the URL
+// is shown in messages.
 func withScheme(v string) string {
-	if strings.Contains(v, "://") {
-		return strings.TrimRight(v, "/")
+	if !strings.Contains(v, "://") {
+		v = "https://" + v
 	}
-	return "https://" + strings.TrimRight(v, "/")
+	return strings.TrimRight(scaffold.RedactURL(v), "/")
 }
 
 // gitLabToken is GITLAB_TOKEN, else CI_JOB_TOKEN (job-token auth). Tokens come

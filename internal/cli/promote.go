@@ -105,6 +105,43 @@ type promotion struct {
 	svc      *config.Service
 	chain    []promote.Stage
 	cleanup  func()
+
+	// Asked once per run: status evaluates every stage's gates.
+	deployments   map[string]*gitlab.Deployment
+	freezePeriods []gitlab.FreezePeriod
+	freezeLoaded  bool
+}
+
+// latestDeployment is the environment's most recent deployment, nil if none.
+func (p *promotion) latestDeployment(ctx context.Context, env string) (*gitlab.Deployment, error) {
+	if d, ok := p.deployments[env]; ok {
+		return d, nil
+	}
+	list, err := p.client.Deployments(ctx, p.project.PathWithNamespace, env, "")
+	if err != nil {
+		return nil, err
+	}
+	var d *gitlab.Deployment
+	if len(list) > 0 {
+		d = &list[0]
+	}
+	if p.deployments == nil {
+		p.deployments = map[string]*gitlab.Deployment{}
+	}
+	p.deployments[env] = d
+	return d, nil
+}
+
+// freeze returns GitLab's freeze periods for the project.
+func (p *promotion) freeze(ctx context.Context) ([]gitlab.FreezePeriod, error) {
+	if !p.freezeLoaded {
+		periods, err := p.client.FreezePeriods(ctx, p.project.PathWithNamespace)
+		if err != nil {
+			return nil, err
+		}
+		p.freezePeriods, p.freezeLoaded = periods, true
+	}
+	return p.freezePeriods, nil
 }
 
 // openPromotion resolves the project and clones the remote's default branch:
@@ -171,12 +208,12 @@ func (p *promotion) pin(stage string) (promote.Pin, []byte, error) {
 // evidence gathers what the stage's gates need from GitLab and git.
 func (p *promotion) evidence(ctx context.Context, f *Factory, stage promote.Stage, candidate string) (promote.Evidence, error) {
 	ev := promote.Evidence{Now: f.Now(), Candidate: candidate}
-	deployments, err := p.client.Deployments(ctx, p.project.PathWithNamespace, stage.From, "")
+	d, err := p.latestDeployment(ctx, stage.From)
 	if err != nil {
 		return ev, err
 	}
-	if len(deployments) > 0 {
-		ev.Deployment = &deployments[0]
+	if d != nil {
+		ev.Deployment = d
 		if data, err := gitx.ReadFileAt(p.checkout, ev.Deployment.SHA, promote.OverlayPath(stage.From)); err == nil {
 			if pin, err := promote.ReadPin(data, p.svc.Promotion.Image); err == nil {
 				ev.DeployedPin = pin.Version()
@@ -190,7 +227,7 @@ func (p *promotion) evidence(ctx context.Context, f *Factory, stage promote.Stag
 		}
 	}
 	// GitLab's freeze periods hold whether or not platform.yaml names windows.
-	periods, err := p.client.FreezePeriods(ctx, p.project.PathWithNamespace)
+	periods, err := p.freeze(ctx)
 	if err != nil {
 		return ev, err
 	}
@@ -446,12 +483,8 @@ func runPromoteStatus(ctx context.Context, f *Factory, project, url string, debu
 		if pin, _, err := p.pin(stage.Name); err == nil {
 			s.Version = pin.Version()
 		}
-		deployments, err := p.client.Deployments(ctx, p.project.PathWithNamespace, stage.Name, "")
-		if err != nil {
+		if s.Deployment, err = p.latestDeployment(ctx, stage.Name); err != nil {
 			return err
-		}
-		if len(deployments) > 0 {
-			s.Deployment = &deployments[0]
 		}
 		if i > 0 {
 			candidate := stages[i-1].Version

@@ -65,15 +65,6 @@ var keys = []key{
 	{name: "gitlab.project", env: "PLATFORM_GITLAB_PROJECT", flag: "project"},
 }
 
-// EnvVars lists every PLATFORM_* variable Load reads, for documentation.
-func EnvVars() []string {
-	out := make([]string, 0, len(keys))
-	for _, k := range keys {
-		out = append(out, k.env)
-	}
-	return out
-}
-
 // LoadOptions says where to look.
 type LoadOptions struct {
 	// File is an explicit user config file (--config); it must exist.

@@ -34,9 +34,15 @@ type FreezePeriod struct {
 // Deployments lists the newest deployments of project (the first page, 20),
 // newest first, filtered by environment and status when they are non-empty.
 func (c *Client) Deployments(ctx context.Context, project, environment, status string) ([]Deployment, error) {
+	// GitLab orders by finished_at only with a finished status filter (success,
+	// failed, canceled); without one it answers 400, so don't ask for it.
+	orderBy := "updated_at"
+	if status == "success" || status == "failed" || status == "canceled" {
+		orderBy = "finished_at"
+	}
 	opts := &gl.ListProjectDeploymentsOptions{
 		ListOptions: gl.ListOptions{PerPage: deploymentsPerPage},
-		OrderBy:     gl.Ptr("finished_at"),
+		OrderBy:     gl.Ptr(orderBy),
 		Sort:        gl.Ptr("desc"),
 	}
 	if environment != "" {
@@ -50,10 +56,9 @@ func (c *Client) Deployments(ctx context.Context, project, environment, status s
 		return c.gl.Deployments.ListProjectDeployments(project, opts, opt)
 	}
 	ds, _, err := call(ctx, c, http.MethodGet, endpoint, list)
-	if statusOf(err) == http.StatusBadRequest {
-		// GitLab orders by finished_at only when filtering status=success
-		// (and older releases not at all) and answers 400 otherwise; fall
-		// back to updated_at, which every release accepts.
+	if statusOf(err) == http.StatusBadRequest && orderBy == "finished_at" {
+		// Older releases cannot order by finished_at at all; updated_at
+		// is accepted by every release.
 		opts.OrderBy = gl.Ptr("updated_at")
 		ds, _, err = call(ctx, c, http.MethodGet, endpoint, list)
 	}

@@ -84,7 +84,7 @@ func (ignoreRule) Check(repo *Repo, f *File, r *Reporter) {
 	for _, e := range ignores(f, repo.Settings.AnnotationPrefix) {
 		if e.rule == "" || e.reason == "" {
 			r.Report(f.Path, e.line, 0, fmt.Sprintf("lint-ignore entry %q needs a rule and a reason", e.rule+ifReason(e.reason)),
-				fmt.Sprintf(`write it as "<rule>: <reason>", e.g. "k8s/probes: one-shot pod"`))
+				`write it as "<rule>: <reason>", e.g. "k8s/probes: one-shot pod"`)
 		}
 	}
 }

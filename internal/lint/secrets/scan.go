@@ -294,13 +294,6 @@ func entropy(s string) float64 {
 	return h
 }
 
-// position returns the 1-based line and column of byte offset off.
-func position(data []byte, off int) (int, int) {
-	line := 1 + bytes.Count(data[:off], []byte("\n"))
-	start := bytes.LastIndexByte(data[:off], '\n') + 1
-	return line, utf8.RuneCount(data[start:off]) + 1
-}
-
 // pemState follows PEM private key blocks across lines.
 type pemState struct {
 	in    bool
