@@ -114,6 +114,12 @@ type Condition struct {
 	If    string   `yaml:"if"`
 }
 
+// parameterFields are the schema keywords a parameter may use.
+var parameterFields = map[string]bool{
+	"type": true, "title": true, "description": true, "default": true, "enum": true, "pattern": true,
+	"minLength": true, "maxLength": true, "minimum": true, "maximum": true, "items": true,
+}
+
 // UnmarshalYAML reads a mapping of parameter name to schema, keeping its order.
 func (p *Properties) UnmarshalYAML(node *yaml.Node) error {
 	if node.Kind != yaml.MappingNode {
@@ -121,6 +127,15 @@ func (p *Properties) UnmarshalYAML(node *yaml.Node) error {
 	}
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		param := &Parameter{}
+		// node.Decode does not inherit the decoder's KnownFields: check by hand,
+		// so a typo in a parameter's schema is an error too.
+		if schema := node.Content[i+1]; schema.Kind == yaml.MappingNode {
+			for j := 0; j+1 < len(schema.Content); j += 2 {
+				if key := schema.Content[j]; !parameterFields[key.Value] {
+					return fmt.Errorf("line %d: parameter %q: field %s not found in type scaffold.Parameter", key.Line, node.Content[i].Value, key.Value)
+				}
+			}
+		}
 		if err := node.Content[i+1].Decode(param); err != nil {
 			return err
 		}
@@ -206,8 +221,11 @@ func (m *Manifest) check() []error {
 		}
 	}
 	for _, required := range []string{"name", "owner"} {
-		if !seen[required] {
+		switch p := m.Parameter(required); {
+		case p == nil:
 			add("parameter %q is required in every template (it names the component and its owner in the catalog)", required)
+		case p.Type != TypeString || !p.Required && p.Default == nil:
+			add("parameter %q must be a required string (or have a default): it names the component and its owner in the catalog", required)
 		}
 	}
 	for i, c := range m.Spec.Conditions {

@@ -86,9 +86,16 @@ func TestParseManifestErrors(t *testing.T) {
 		"unknown type":        {func(s string) string { return strings.Replace(s, "type: boolean", "type: number", 1) }, `type "number" is not supported`},
 		"required not a prop": {func(s string) string { return strings.Replace(s, "[name, owner]", "[name, owner, team]", 1) }, `names "team"`},
 		"no owner":            {func(s string) string { return strings.Replace(s, "owner: {type: string}", "team: {type: string}", 1) }, `parameter "owner" is required`},
-		"bad glob":            {func(s string) string { return strings.Replace(s, "deploy/postgres/**", "deploy/[", 1) }, "syntax error in pattern"},
-		"wrong kind":          {func(s string) string { return strings.Replace(s, "kind: Template", "kind: Component", 1) }, `kind "Component"`},
-		"empty":               {func(string) string { return "" }, "empty"},
+		"integer name": {func(s string) string {
+			return strings.Replace(s, "name: {type: string, pattern", "name: {type: integer, xpattern", 1)
+		}, "field xpattern not found"},
+		"name not a string": {func(s string) string {
+			return strings.Replace(s, "name: {type: string, pattern: '^[a-z][a-z0-9-]*[a-z0-9]$', maxLength: 20}", "name: {type: integer}", 1)
+		}, `parameter "name" must be a required string`},
+		"optional owner": {func(s string) string { return strings.Replace(s, "[name, owner]", "[name]", 1) }, `parameter "owner" must be a required string`},
+		"bad glob":       {func(s string) string { return strings.Replace(s, "deploy/postgres/**", "deploy/[", 1) }, "syntax error in pattern"},
+		"wrong kind":     {func(s string) string { return strings.Replace(s, "kind: Template", "kind: Component", 1) }, `kind "Component"`},
+		"empty":          {func(string) string { return "" }, "empty"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
