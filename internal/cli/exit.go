@@ -17,7 +17,8 @@ const (
 	ExitUsage       = 2   // usage or input error: bad flag, invalid file, missing value, destination not empty
 	ExitRemote      = 3   // a remote system failed: GitLab or git unreachable, API error after retries
 	ExitAuth        = 4   // authentication missing or refused
-	ExitInterrupted = 130 // interrupted (Ctrl-C) or cancelled at a prompt
+	ExitInternal    = 70  // an internal error (a bug): reported in one line, never as a stack trace
+	ExitInterrupted = 130 // interrupted (Ctrl-C, SIGTERM, SIGHUP) or cancelled at a prompt
 )
 
 // ExitError carries the exit code an error maps to.

@@ -29,20 +29,30 @@ func Main(build BuildInfo) int {
 		Build:     build,
 		Templates: templates.FS,
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP (a closed terminal) cleans up like Ctrl-C. Once the first signal
+	// has cancelled the run, the handlers go: a second Ctrl-C kills at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	context.AfterFunc(ctx, stop)
 	return Run(ctx, f, os.Args[1:])
 }
 
 // Run executes one command line and returns its exit code, reporting any error on stderr.
-func Run(ctx context.Context, f *Factory, args []string) int {
+// A panic that slips through a command is reported in one line, never as a
+// stack trace (unless --debug asks for it).
+func Run(ctx context.Context, f *Factory, args []string) (code int) {
 	root := NewRootCmd(f)
 	root.SetArgs(args)
+	defer func() {
+		if r := recover(); r != nil {
+			code = reportPanic(f, root, r, debug.Stack())
+		}
+	}()
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
-	code := exitCode(err, ctx.Err() != nil)
+	code = exitCode(err, ctx.Err() != nil)
 	var silent *SilentError
 	if errors.As(err, &silent) {
 		return code
@@ -62,6 +72,19 @@ func Run(ctx context.Context, f *Factory, args []string) int {
 		fmt.Fprintf(f.IOStreams.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	return code
+}
+
+// reportPanic prints a panic as one line and returns ExitInternal; the stack
+// trace follows only with --debug.
+func reportPanic(f *Factory, root *cobra.Command, r any, stack []byte) int {
+	st := f.IOStreams.Styles()
+	fmt.Fprintf(f.IOStreams.ErrOut, "%s internal error: %v\n", st.FailureIcon(), r)
+	if debugOn, _ := root.PersistentFlags().GetBool("debug"); debugOn {
+		f.IOStreams.ErrOut.Write(stack)
+	} else {
+		fmt.Fprintln(f.IOStreams.ErrOut, "This is a bug in platform: run again with --debug for details, and report it.")
+	}
+	return ExitInternal
 }
 
 func orNone(path string) string {
@@ -89,7 +112,7 @@ scaffold a service from a golden- or silver-path template, lint it against the
 platform's rules, open merge requests, and promote releases through gated environments.
 
 Exit codes: 0 success, 1 a check failed, 2 usage or input error, 3 a remote system
-failed, 4 authentication missing or refused, 130 interrupted.`,
+failed, 4 authentication missing or refused, 70 internal error, 130 interrupted.`,
 		Example: `  platform new service payments --owner group:payments --yes
   platform templates list
   platform lint --format codequality --output gl-code-quality-report.json`,
