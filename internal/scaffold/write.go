@@ -91,7 +91,7 @@ func lockDestination(dest, lockDir string) (*lock.Lock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("destination %s: %w", dest, err)
 	}
-	l, err := lock.TryAcquire(lock.File(lockDir, filepath.Clean(abs)))
+	l, err := lock.TryAcquire(lock.File(lockDir, lockKey(filepath.Clean(abs))))
 	if errors.Is(err, lock.ErrHeld) {
 		return nil, inUseError(dest)
 	}
@@ -99,6 +99,23 @@ func lockDestination(dest, lockDir string) (*lock.Lock, error) {
 		return nil, fmt.Errorf("lock destination %s: %w", dest, err)
 	}
 	return l, nil
+}
+
+// lockKey is an absolute path with the links of its existing part resolved,
+// so that two spellings of one directory share a lock.
+func lockKey(abs string) string {
+	rest := ""
+	for d := abs; ; {
+		if r, err := filepath.EvalSymlinks(d); err == nil {
+			return filepath.Join(r, rest)
+		}
+		up := filepath.Dir(d)
+		if up == d {
+			return abs
+		}
+		rest = filepath.Join(filepath.Base(d), rest)
+		d = up
+	}
 }
 
 // Steps compares a plan with the destination. A non-empty destination is an

@@ -179,7 +179,7 @@ func TestWriteRefusesADestinationInUse(t *testing.T) {
 	locks := filepath.Join(t.TempDir(), "cache", "locks")
 	parent := t.TempDir()
 	dest := filepath.Join(parent, "a", "b", "svc")
-	held, err := lock.TryAcquire(lock.File(locks, dest))
+	held, err := lock.TryAcquire(lock.File(locks, lockKey(dest)))
 	must(t, err)
 	defer held.Release()
 
@@ -199,6 +199,12 @@ func TestWriteRefusesADestinationInUse(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(parent); len(entries) != 0 {
 		t.Fatalf("a refused write left %v behind", entries)
+	}
+	// Through a link to its parent, it is the same destination.
+	link := filepath.Join(t.TempDir(), "link")
+	must(t, os.Symlink(parent, link))
+	if err := CheckDestination(filepath.Join(link, "a", "b", "svc"), false, locks); !errors.Is(err, ErrDestinationInUse) {
+		t.Fatalf("CheckDestination through a link: err = %v, want ErrDestinationInUse", err)
 	}
 
 	must(t, held.Release())
