@@ -174,7 +174,7 @@ func completeTemplates(f *Factory) cobra.CompletionFunc {
 }
 
 func runNewService(ctx context.Context, opts *NewServiceOptions) error {
-	if opts.Output != "" && !opts.DryRun {
+	if opts.Output != "" {
 		// Before a template is fetched or a question asked.
 		if err := scaffold.CheckDestination(opts.Output, opts.Force, ""); err != nil {
 			return err
