@@ -65,6 +65,7 @@ func scriptParams(dir string) testscript.Params {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"gitlog":    cmdGitLog,
+			"gitclean":  cmdGitClean,
 			"cmpdir":    cmdCmpDir,
 			"gitcommit": cmdGitCommit,
 			"gitbranch": cmdGitBranch,
@@ -108,6 +109,23 @@ func cmdGitLog(ts *testscript.TestScript, neg bool, args []string) {
 		fmt.Fprintf(ts.Stdout(), "file %s\n", f.Name)
 		return nil
 	}))
+}
+
+// gitclean DIR fails unless DIR's working tree is exactly its HEAD commit:
+// nothing modified, added, deleted or untracked.
+func cmdGitClean(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: gitclean DIR")
+	}
+	repo, err := git.PlainOpen(ts.MkAbs(args[0]))
+	ts.Check(err)
+	wt, err := repo.Worktree()
+	ts.Check(err)
+	status, err := wt.Status()
+	ts.Check(err)
+	if status.IsClean() == neg {
+		ts.Fatalf("gitclean %s: working tree against HEAD:\n%s", args[0], status)
+	}
 }
 
 // cmpdir A B fails unless the two trees hold the same files with the same

@@ -60,6 +60,8 @@ func exitCode(err error, interrupted bool) int {
 		unknown  *scaffold.UnknownTemplateError
 		render   *scaffold.RenderError
 		clone    *scaffold.CloneError
+		dest     *scaffold.DestinationError
+		collide  *scaffold.CollisionError
 	)
 	switch {
 	case err == nil:
@@ -71,7 +73,8 @@ func exitCode(err error, interrupted bool) int {
 	case interrupted, errors.Is(err, context.Canceled), errors.Is(err, wizard.ErrCancelled):
 		return ExitInterrupted
 	case errors.As(err, &flagErr), errors.As(err, &invalid), errors.As(err, &notEmpty),
-		errors.As(err, &unknown), errors.As(err, &render), isCobraUsageError(err):
+		errors.As(err, &unknown), errors.As(err, &render), errors.As(err, &dest),
+		errors.As(err, &collide), isCobraUsageError(err):
 		return ExitUsage
 	case errors.As(err, &clone):
 		return ExitRemote

@@ -174,6 +174,12 @@ func completeTemplates(f *Factory) cobra.CompletionFunc {
 }
 
 func runNewService(ctx context.Context, opts *NewServiceOptions) error {
+	if opts.Output != "" {
+		// Before a template is fetched or a question asked.
+		if err := scaffold.CheckDestination(opts.Output, opts.Force, ""); err != nil {
+			return err
+		}
+	}
 	t, err := chooseTemplate(ctx, opts)
 	if err != nil {
 		return err
@@ -185,6 +191,14 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 	dest := opts.Output
 	if dest == "" {
 		dest = values["name"].(string)
+	}
+	// A bad destination fails before anything is rendered; Write checks again under its lock.
+	lockDir := destinationLockDir(opts)
+	if opts.DryRun {
+		lockDir = ""
+	}
+	if err := scaffold.CheckDestination(dest, opts.Force, lockDir); err != nil {
+		return err
 	}
 	if opts.publisher != nil {
 		if err := opts.publisher.check(ctx, values["name"].(string)); err != nil {
@@ -217,7 +231,8 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 	progress(opts, "Rendered %d files from %s %s (%s path)", len(plan.Files), t.Name(), t.Manifest.Spec.Version, t.Manifest.Spec.Path)
 	commit := ""
 	_, err = scaffold.Write(ctx, plan, dest, scaffold.WriteOptions{
-		Force: opts.Force,
+		Force:   opts.Force,
+		LockDir: destinationLockDir(opts),
 		BeforeMove: func(staging string) error {
 			if opts.NoGit || hasGitDir(dest) {
 				return nil
@@ -376,6 +391,15 @@ func resolveAuthor(opts *NewServiceOptions) gitx.Author {
 		fmt.Fprintf(opts.IO.ErrOut, "%s cannot read git identity (%v): committing as %s <%s>\n", opts.IO.Styles().WarningIcon(), err, fallback.Name, fallback.Email)
 	}
 	return fallback
+}
+
+// destinationLockDir holds the locks that keep two runs out of one
+// destination: in the user cache, never beside the user's files.
+func destinationLockDir(opts *NewServiceOptions) string {
+	if opts.Resolver == nil || opts.Resolver.CacheDir == "" {
+		return ""
+	}
+	return filepath.Join(opts.Resolver.CacheDir, "locks")
 }
 
 func hasGitDir(dir string) bool {

@@ -55,6 +55,9 @@ func runTemplatesLint(ctx context.Context, f *Factory, dir string, sets []string
 		fmt.Fprintf(out, "%s %s: %v\n", st.FailureIcon(), dir, err)
 		return &SilentError{Code: ExitCheckFailed}
 	}
+	for _, w := range templateWarnings(t) {
+		fmt.Fprintf(out, "%s %s: %s\n", st.WarningIcon(), dir, w)
+	}
 	problems := lintTemplate(ctx, f, t, sets)
 	if len(problems) == 0 {
 		fmt.Fprintf(out, "%s %s: template %s %s is valid\n", st.SuccessIcon(), dir, t.Name(), t.Manifest.Spec.Version)
@@ -123,6 +126,16 @@ func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// templateWarnings are findings that do not fail the lint.
+func templateWarnings(t *scaffold.Template) []string {
+	var out []string
+	if p := t.Manifest.Parameter(scaffold.NameParam); p != nil && p.Pattern == "" {
+		out = append(out, "parameter name has no pattern: NAME is still validated as a Backstage entity name, "+
+			"but declare one (e.g. pattern: '^[a-z][a-z0-9-]*[a-z0-9]$') so users see the rule in the template")
+	}
+	return out
 }
 
 func sample(p *scaffold.Parameter) any {

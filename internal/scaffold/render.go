@@ -205,6 +205,9 @@ func checkOutputPath(p string) error {
 		if seg == ".git" {
 			return fmt.Errorf("renders to %q: a template cannot write into .git", p)
 		}
+		if isGitAlias(seg) {
+			return fmt.Errorf("renders to %q: %q is .git on macOS or Windows, and a template cannot write into .git", p, seg)
+		}
 	}
 	return nil
 }

@@ -154,7 +154,11 @@ func Resolve(m *Manifest, given Values) (Values, []Problem) {
 			values[p.Name] = p.Zero()
 			continue
 		}
-		if msg := p.Validate(v); msg != "" {
+		msg := p.Validate(v)
+		if msg == "" && p.Name == NameParam {
+			msg = checkName(v)
+		}
+		if msg != "" {
 			problems = append(problems, Problem{Param: p.Name, Flag: FlagFor(p.Name), Message: msg})
 			continue
 		}
@@ -174,7 +178,11 @@ func CheckGiven(m *Manifest, given Values) []Problem {
 	var problems []Problem
 	for _, p := range m.Parameters() {
 		if v, ok := given[p.Name]; ok {
-			if msg := p.Validate(v); msg != "" {
+			msg := p.Validate(v)
+			if msg == "" && p.Name == NameParam {
+				msg = checkName(v)
+			}
+			if msg != "" {
 				problems = append(problems, Problem{Param: p.Name, Flag: FlagFor(p.Name), Message: msg})
 			}
 		}
