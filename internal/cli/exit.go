@@ -59,6 +59,7 @@ func exitCode(err error, interrupted bool) int {
 		unknown  *scaffold.UnknownTemplateError
 		render   *scaffold.RenderError
 		clone    *scaffold.CloneError
+		template *scaffold.TemplateError
 	)
 	switch {
 	case err == nil:
@@ -70,7 +71,8 @@ func exitCode(err error, interrupted bool) int {
 	case interrupted, errors.Is(err, context.Canceled), errors.Is(err, wizard.ErrCancelled):
 		return ExitInterrupted
 	case errors.As(err, &flagErr), errors.As(err, &invalid), errors.As(err, &notEmpty),
-		errors.As(err, &unknown), errors.As(err, &render), isCobraUsageError(err):
+		errors.As(err, &unknown), errors.As(err, &render), isCobraUsageError(err),
+		errors.As(err, &template):
 		return ExitUsage
 	case errors.As(err, &clone):
 		return ExitRemote
