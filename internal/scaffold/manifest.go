@@ -132,7 +132,7 @@ func (p *Properties) UnmarshalYAML(node *yaml.Node) error {
 		if schema := node.Content[i+1]; schema.Kind == yaml.MappingNode {
 			for j := 0; j+1 < len(schema.Content); j += 2 {
 				if key := schema.Content[j]; !parameterFields[key.Value] {
-					return fmt.Errorf("line %d: parameter %q: field %s not found in type scaffold.Parameter", key.Line, node.Content[i].Value, key.Value)
+					return fmt.Errorf("line %d: parameter %q: field %s not found", key.Line, node.Content[i].Value, key.Value)
 				}
 			}
 		}
@@ -167,13 +167,29 @@ func ParseManifest(data []byte) (*Manifest, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, errors.New("template.yaml is empty")
 		}
-		return nil, fmt.Errorf("template.yaml: %w", err)
+		return nil, fmt.Errorf("template.yaml: %w", decodeError(err))
 	}
 	if errs := m.check(); len(errs) > 0 {
 		return nil, fmt.Errorf("template.yaml: %w", errors.Join(errs...))
 	}
 	return m, nil
 }
+
+// decodeError lists yaml's unmarshal errors one per line, as check does,
+// without their heading or the Go types they name.
+func decodeError(err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) || len(te.Errors) == 0 {
+		return err
+	}
+	errs := make([]error, len(te.Errors))
+	for i, e := range te.Errors {
+		errs[i] = errors.New(goTypeSuffix.ReplaceAllString(e, ""))
+	}
+	return errors.Join(errs...)
+}
+
+var goTypeSuffix = regexp.MustCompile(` in type \S+$`)
 
 // MaxManifestNodes caps the YAML nodes of a template.yaml, counting each
 // alias as a copy of what it names: far above any real manifest, far below
