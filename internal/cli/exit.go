@@ -62,6 +62,7 @@ func exitCode(err error, interrupted bool) int {
 		clone    *scaffold.CloneError
 		dest     *scaffold.DestinationError
 		collide  *scaffold.CollisionError
+		template *scaffold.TemplateError
 	)
 	switch {
 	case err == nil:
@@ -74,7 +75,7 @@ func exitCode(err error, interrupted bool) int {
 		return ExitInterrupted
 	case errors.As(err, &flagErr), errors.As(err, &invalid), errors.As(err, &notEmpty),
 		errors.As(err, &unknown), errors.As(err, &render), errors.As(err, &dest),
-		errors.As(err, &collide), isCobraUsageError(err):
+		errors.As(err, &collide), errors.As(err, &template), isCobraUsageError(err):
 		return ExitUsage
 	case errors.As(err, &clone):
 		return ExitRemote

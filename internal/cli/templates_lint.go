@@ -50,7 +50,7 @@ func runTemplatesLint(ctx context.Context, f *Factory, dir string, sets []string
 		return usageErrorf("%s is not a directory: give the template directory that holds template.yaml", dir)
 	}
 	out, st := f.IOStreams.Out, f.IOStreams.Styles()
-	t, err := scaffold.Load(os.DirFS(dir), scaffold.Source{Kind: scaffold.SourceLocal})
+	t, err := scaffold.LoadDir(dir, scaffold.Source{Kind: scaffold.SourceLocal}, scaffold.Limits{})
 	if err != nil {
 		fmt.Fprintf(out, "%s %s: %v\n", st.FailureIcon(), dir, err)
 		return &SilentError{Code: ExitCheckFailed}

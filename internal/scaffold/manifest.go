@@ -132,7 +132,7 @@ func (p *Properties) UnmarshalYAML(node *yaml.Node) error {
 		if schema := node.Content[i+1]; schema.Kind == yaml.MappingNode {
 			for j := 0; j+1 < len(schema.Content); j += 2 {
 				if key := schema.Content[j]; !parameterFields[key.Value] {
-					return fmt.Errorf("line %d: parameter %q: field %s not found in type scaffold.Parameter", key.Line, node.Content[i].Value, key.Value)
+					return fmt.Errorf("line %d: parameter %q: field %s not found", key.Line, node.Content[i].Value, key.Value)
 				}
 			}
 		}
@@ -147,7 +147,19 @@ func (p *Properties) UnmarshalYAML(node *yaml.Node) error {
 
 // ParseManifest decodes and checks a template.yaml. Unknown fields are errors,
 // so a typo in a template is caught by its author, not by its users.
+//
+// Aliases are expanded by the decoder, and yaml.v3 only bounds their ratio
+// within one Decode call (each parameter is decoded by its own call), so the
+// document is first parsed into nodes, which costs no more than its size, and
+// refused if it would expand to more than MaxManifestNodes.
 func ParseManifest(data []byte) (*Manifest, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("template.yaml: %w", err)
+	}
+	if n := expandedNodes(&doc, MaxManifestNodes, map[*yaml.Node]int{}, map[*yaml.Node]bool{}); n > MaxManifestNodes {
+		return nil, fmt.Errorf("template.yaml: %w: more than %d YAML nodes once aliases are expanded (a manifest is a few hundred lines: are aliases nested?)", ErrTooLarge, MaxManifestNodes)
+	}
 	m := &Manifest{}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -155,12 +167,64 @@ func ParseManifest(data []byte) (*Manifest, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, errors.New("template.yaml is empty")
 		}
-		return nil, fmt.Errorf("template.yaml: %w", err)
+		return nil, fmt.Errorf("template.yaml: %w", decodeError(err))
 	}
 	if errs := m.check(); len(errs) > 0 {
 		return nil, fmt.Errorf("template.yaml: %w", errors.Join(errs...))
 	}
 	return m, nil
+}
+
+// decodeError lists yaml's unmarshal errors one per line, as check does,
+// without their heading or the Go types they name.
+func decodeError(err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) || len(te.Errors) == 0 {
+		return err
+	}
+	errs := make([]error, len(te.Errors))
+	for i, e := range te.Errors {
+		errs[i] = errors.New(goTypeSuffix.ReplaceAllString(e, ""))
+	}
+	return errors.Join(errs...)
+}
+
+var goTypeSuffix = regexp.MustCompile(` in type \S+$`)
+
+// MaxManifestNodes caps the YAML nodes of a template.yaml, counting each
+// alias as a copy of what it names: far above any real manifest, far below
+// what would exhaust memory (a "billion laughs" alias bomb).
+const MaxManifestNodes = 100_000
+
+// expandedNodes counts the nodes under n with aliases expanded, stopping once
+// the count passes limit. sizes memoises anchored nodes, so the count costs
+// no more than the document's size; open guards against an alias to an
+// ancestor.
+func expandedNodes(n *yaml.Node, limit int, sizes map[*yaml.Node]int, open map[*yaml.Node]bool) int {
+	if n == nil {
+		return 0
+	}
+	if n.Kind == yaml.AliasNode {
+		return 1 + expandedNodes(n.Alias, limit, sizes, open)
+	}
+	if size, ok := sizes[n]; ok {
+		return size
+	}
+	if open[n] {
+		return limit + 1
+	}
+	open[n] = true
+	defer delete(open, n)
+	size := 1
+	for _, c := range n.Content {
+		if size += expandedNodes(c, limit, sizes, open); size > limit {
+			break
+		}
+	}
+	if n.Anchor != "" {
+		sizes[n] = size
+	}
+	return size
 }
 
 var (

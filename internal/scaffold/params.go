@@ -52,6 +52,12 @@ func (p *Parameter) check() []error {
 		}
 		p.Enum[i] = v
 	}
+	// An enum value the other constraints refuse could be offered but never accepted.
+	for i, e := range p.Enum {
+		if msg := p.Validate(e); msg != "" {
+			errs = append(errs, fmt.Errorf("enum[%d]: %s", i, msg))
+		}
+	}
 	if p.Default != nil {
 		v, err := p.normalize(p.Default)
 		if err == nil {

@@ -15,6 +15,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/platform-team/platform/internal/lock"
 )
 
 // Resolver finds templates by reference: an embedded name, a local directory,
@@ -26,6 +28,9 @@ type Resolver struct {
 	CacheDir string
 	// Clone fetches url at ref into dir and returns the commit it resolved to.
 	Clone func(ctx context.Context, url, ref, dir string) (string, error)
+	// Limits bound what loading a local or git template reads; zero fields
+	// take the defaults.
+	Limits Limits
 }
 
 // UnknownTemplateError is a reference that names no template.
@@ -66,7 +71,7 @@ func (r *Resolver) Resolve(ctx context.Context, ref string) (*Template, error) {
 		}
 	}
 	if info, err := os.Stat(ref); err == nil && info.IsDir() {
-		t, err := Load(os.DirFS(ref), Source{Kind: SourceLocal})
+		t, err := LoadDir(ref, Source{Kind: SourceLocal}, r.Limits)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", ref, err)
 		}
@@ -183,6 +188,16 @@ func RedactURL(raw string) string {
 	return u.String()
 }
 
+// resolveGit clones g into the template cache and loads it.
+//
+// Runs of platform share the cache, so each entry is filled under an exclusive
+// lock (one per entry, in <CacheDir>/locks), and the lock is held until the
+// template is loaded into memory: no other run can replace the entry while
+// this one reads it, and after the load the entry is no longer needed. An
+// entry is refreshed on every run (a branch moves), by cloning into a sibling
+// directory and renaming it over the entry, so a run killed mid-clone leaves
+// at worst a stale temporary directory, removed by the next fill, never a
+// half entry under the entry's name.
 func (r *Resolver) resolveGit(ctx context.Context, g GitRef) (*Template, error) {
 	if r.Clone == nil || r.CacheDir == "" {
 		return nil, errors.New("git templates are not available here")
@@ -191,14 +206,26 @@ func (r *Resolver) resolveGit(ctx context.Context, g GitRef) (*Template, error) 
 		return nil, fmt.Errorf("template %s: subdirectory %q must be a relative path inside the repository", g, g.Subdir)
 	}
 	sum := sha256.Sum256([]byte(RedactURL(g.URL) + "@" + g.Ref))
+	name := hex.EncodeToString(sum[:8])
 	root := filepath.Join(r.CacheDir, "templates")
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("create template cache: %w", err)
 	}
-	dir := filepath.Join(root, hex.EncodeToString(sum[:8]))
-	tmp, err := os.MkdirTemp(root, ".clone-*")
+	lk, err := lock.Acquire(ctx, lock.File(filepath.Join(r.CacheDir, "locks"), "template-cache:"+name))
 	if err != nil {
-		return nil, fmt.Errorf("create template cache: %w", err)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("lock template cache: %w", err)
+	}
+	defer lk.Release()
+
+	dir := filepath.Join(root, name)
+	// Only the holder of the entry's lock uses this name: whatever is there
+	// was left by a run that was killed.
+	tmp := filepath.Join(root, "."+name+".tmp")
+	if err := os.RemoveAll(tmp); err != nil {
+		return nil, fmt.Errorf("clean template cache: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 	commit, err := r.Clone(ctx, g.URL, g.Ref, tmp)
@@ -211,13 +238,12 @@ func (r *Resolver) resolveGit(ctx context.Context, g GitRef) (*Template, error) 
 	if err := os.Rename(tmp, dir); err != nil {
 		return nil, fmt.Errorf("fill template cache: %w", err)
 	}
-	fsys := os.DirFS(dir)
-	if g.Subdir != "" {
-		if fsys, err = fs.Sub(fsys, g.Subdir); err != nil {
-			return nil, err
-		}
+	repo, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open template cache: %w", err)
 	}
-	t, err := Load(fsys, Source{Kind: SourceGit, Ref: g.String(), Commit: commit})
+	defer repo.Close()
+	t, err := loadRoot(repo, g.Subdir, Source{Kind: SourceGit, Ref: g.String(), Commit: commit}, r.Limits)
 	if err != nil {
 		return nil, fmt.Errorf("template %s: %w", g, err)
 	}

@@ -1,10 +1,6 @@
 package scaffold
 
-import (
-	"errors"
-	"fmt"
-	"io/fs"
-)
+import "io/fs"
 
 // Source kinds: where a template came from.
 const (
@@ -26,33 +22,14 @@ type Source struct {
 // Template is a loaded, checked template ready to render.
 type Template struct {
 	Manifest *Manifest
-	// FS is rooted at the template directory (template.yaml and skeleton/).
+	// FS is rooted at the template directory: template.yaml and skeleton/,
+	// held in memory (see Load), without symbolic links.
 	FS     fs.FS
 	Source Source
 }
 
 // Name is the template's metadata.name.
 func (t *Template) Name() string { return t.Manifest.Metadata.Name }
-
-// Load reads and checks the template at the root of fsys.
-func Load(fsys fs.FS, src Source) (*Template, error) {
-	data, err := fs.ReadFile(fsys, ManifestFile)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("no %s: a template is a directory with %s and %s/", ManifestFile, ManifestFile, SkeletonDir)
-		}
-		return nil, err
-	}
-	m, err := ParseManifest(data)
-	if err != nil {
-		return nil, err
-	}
-	info, err := fs.Stat(fsys, SkeletonDir)
-	if err != nil || !info.IsDir() {
-		return nil, fmt.Errorf("template %s has no %s/ directory", m.Metadata.Name, SkeletonDir)
-	}
-	return &Template{Manifest: m, FS: fsys, Source: src}, nil
-}
 
 // ConditionFor returns the `if` of the first condition whose globs match an
 // output path, or "" when the path is always written.
