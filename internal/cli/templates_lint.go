@@ -49,13 +49,20 @@ func runTemplatesLint(ctx context.Context, f *Factory, dir string, sets []string
 	if err != nil || !info.IsDir() {
 		return usageErrorf("%s is not a directory: give the template directory that holds template.yaml", dir)
 	}
+	budget, err := renderBudget(f.Getenv)
+	if err != nil {
+		return err
+	}
 	out, st := f.IOStreams.Out, f.IOStreams.Styles()
 	t, err := scaffold.Load(os.DirFS(dir), scaffold.Source{Kind: scaffold.SourceLocal})
 	if err != nil {
 		fmt.Fprintf(out, "%s %s: %v\n", st.FailureIcon(), dir, err)
 		return &SilentError{Code: ExitCheckFailed}
 	}
-	problems := lintTemplate(ctx, f, t, sets)
+	problems := lintTemplate(ctx, f, t, sets, budget)
+	if err := ctx.Err(); err != nil {
+		return err // interrupted: exit 130, not a problem with the template
+	}
 	if len(problems) == 0 {
 		fmt.Fprintf(out, "%s %s: template %s %s is valid\n", st.SuccessIcon(), dir, t.Name(), t.Manifest.Spec.Version)
 		return nil
@@ -68,7 +75,7 @@ func runTemplatesLint(ctx context.Context, f *Factory, dir string, sets []string
 
 // lintTemplate renders t with its defaults, then with each enum value of every
 // parameter in turn, and checks each result.
-func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []string) []string {
+func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []string, budget scaffold.Budget) []string {
 	base := scaffold.Values{}
 	for _, p := range t.Manifest.Parameters() {
 		if p.Required && p.Default == nil {
@@ -94,7 +101,7 @@ func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []
 			variants = append(variants, v)
 		}
 	}
-	opts := &NewServiceOptions{Version: versionString(f.Build), AnnotationPrefix: f.Config.AnnotationPrefix}
+	opts := &NewServiceOptions{Version: versionString(f.Build), AnnotationPrefix: f.Config.AnnotationPrefix, Budget: budget}
 	for _, given := range variants {
 		if ctx.Err() != nil {
 			return append(out, ctx.Err().Error())
@@ -106,7 +113,7 @@ func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []
 		if len(problems) > 0 {
 			continue
 		}
-		plan, err := planService(t, values, opts)
+		plan, err := planService(ctx, t, values, opts)
 		if err != nil {
 			var re *scaffold.RenderError
 			if errors.As(err, &re) || len(variants) == 1 {

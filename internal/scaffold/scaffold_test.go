@@ -211,7 +211,7 @@ func TestRender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := Render(tmpl, values, "v1")
+	plan, err := Render(context.Background(), tmpl, values, RenderOptions{PlatformVersion: "v1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestRender(t *testing.T) {
 	}
 
 	values["database"], values["debug"] = "postgres", true
-	plan, err = Render(tmpl, values, "v1")
+	plan, err = Render(context.Background(), tmpl, values, RenderOptions{PlatformVersion: "v1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +263,7 @@ func TestRenderErrorsNameFileAndLine(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = Render(tmpl, values, "v1")
+			_, err = Render(context.Background(), tmpl, values, RenderOptions{PlatformVersion: "v1"})
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err = %v, want it to contain %q", err, c.want)
 			}
@@ -280,14 +280,14 @@ func TestRenderRefusesSymlinks(t *testing.T) {
 	must(t, err)
 	values, err := Collect(tmpl.Manifest, Inputs{Name: "pay", Owner: "x"})
 	must(t, err)
-	_, err = Render(tmpl, values, "v1")
+	_, err = Render(context.Background(), tmpl, values, RenderOptions{PlatformVersion: "v1"})
 	if err == nil || !strings.Contains(err.Error(), "skeleton/passwd: is a symbolic link") {
 		t.Fatalf("err = %v", err)
 	}
 }
 
 func TestFuncMapIsHermetic(t *testing.T) {
-	fm := funcMap()
+	fm := funcMap(funcLimits{bytes: 1 << 20})
 	for _, name := range []string{"env", "expandenv", "now", "date", "uuidv4", "randAlphaNum", "randInt", "shuffle", "genPrivateKey", "getHostByName", "ago"} {
 		if _, ok := fm[name]; ok {
 			t.Errorf("function %s must not be available to templates", name)
