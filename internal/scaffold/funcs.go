@@ -113,8 +113,8 @@ func guard(name string, fn any, l funcLimits) any {
 	}).Interface()
 }
 
-// weight estimates what printing v could produce: the bytes of its strings
-// plus 8 for every other value and element, counting shared values each time
+// weight estimates what printing v could produce: the bytes of its strings,
+// 8 for every other value and 1 for every element, counting shared values each time
 // they appear (as printing would). It stops counting past limit, so a cyclic
 // map (set $d "self" $d) weighs more than limit rather than forever.
 func weight(v reflect.Value, limit int64) int64 {
@@ -135,7 +135,7 @@ func weight(v reflect.Value, limit int64) int64 {
 			total += 8
 			for i := range v.Len() {
 				stack = append(stack, v.Index(i))
-				if total += 8; total > limit {
+				if total++; total > limit {
 					break
 				}
 			}
@@ -144,7 +144,7 @@ func weight(v reflect.Value, limit int64) int64 {
 			iter := v.MapRange()
 			for iter.Next() {
 				stack = append(stack, iter.Key(), iter.Value())
-				if total += 8; total > limit {
+				if total++; total > limit {
 					break
 				}
 			}

@@ -1,0 +1,121 @@
+package scaffold
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// renderOne renders a template whose skeleton is files, with budget.
+func renderOne(t *testing.T, ctx context.Context, files map[string]string, budget Budget) (*Plan, error) {
+	t.Helper()
+	tmpl := testTemplate(t, files)
+	values, err := Collect(tmpl.Manifest, Inputs{Name: "pay", Owner: "group:x"})
+	must(t, err)
+	return Render(ctx, tmpl, values, RenderOptions{PlatformVersion: "v1", Budget: budget})
+}
+
+// Each of these used to crash the process (a Go runtime fatal error, out of
+// memory) or run for hours; each must be a RenderError naming the file.
+func TestRenderPathologicalCallsFailCleanly(t *testing.T) {
+	budget := Budget{Timeout: time.Minute, MaxBytes: 8 << 20} // 1 MiB per file
+	cases := map[string]struct{ tmpl, want string }{
+		"repeat":           {`{{ repeat 200000000000 "x" }}`, "repeat would produce 186.3 GiB, more than the 1 MiB one file may hold (PLATFORM_RENDER_MAX_BYTES)"},
+		"repeat negative":  {`{{ repeat -1 "x" }}`, "repeat: negative count -1"},
+		"indent":           {`{{ indent 200000000000 "x" }}`, "indent would produce"},
+		"nindent":          {`{{ nindent 100000 (repeat 1000 "\n") }}`, "nindent would produce"},
+		"until":            {`{{ until 200000000000 }}`, "until would make a list of 1048577 numbers, more than 1048576"},
+		"until negative":   {`{{ until -200000000000 }}`, "until would make a list"},
+		"untilStep":        {`{{ untilStep -9223372036854775807 9223372036854775807 1 }}`, "untilStep would make a list"},
+		"seq":              {`{{ seq 200000000000 }}`, "seq would make a list"},
+		"seq 3":            {`{{ seq 0 1 200000000000 }}`, "seq would make a list"},
+		"replace":          {`{{ replace "" (repeat 100000 "y") (repeat 100000 "x") }}`, "replace would produce"},
+		"join":             {`{{ join (repeat 100000 "y") (until 100000) }}`, "join would produce"},
+		"wrapWith":         {`{{ wrapWith 1 (repeat 1000 "-") (repeat 100000 "x") }}`, "wrapWith would produce"},
+		"regexReplaceAll":  {`{{ regexReplaceAll "" (repeat 100000 "x") (repeat 100 "y") }}`, "regexReplaceAll would produce"},
+		"regex expansion":  {`{{ mustRegexReplaceAll "(x+)" (repeat 100000 "x") "$1$1$1$1$1$1$1$1$1$1$1$1" }}`, "mustRegexReplaceAll would produce"},
+		"regex literal":    {`{{ regexReplaceAllLiteral "x" (repeat 100000 "x") (repeat 100 "y") }}`, "regexReplaceAllLiteral would produce"},
+		"cat doubling":     {`{{ $s := "x" }}{{ range until 64 }}{{ $s = cat $s $s }}{{ end }}`, "the result of cat is larger than 1 MiB, the most one file may hold"},
+		"list doubling":    {`{{ $l := list 1 }}{{ range until 64 }}{{ $l = concat $l $l }}{{ end }}`, "the result of concat is larger than 1 MiB"},
+		"shared refs":      {`{{ $s := repeat 1000 "x" }}{{ $l := list }}{{ range until 10000 }}{{ $l = append $l $s }}{{ end }}{{ toJson $l }}`, "the result of append is larger"},
+		"cyclic dict":      {`{{ $d := dict }}{{ $_ := set $d "self" $d }}{{ $d }}`, "the result of set is larger"},
+		"output per file":  {`{{ range 100000000000000 }}xxxxxxxx{{ end }}`, "rendered more than 1 MiB, the most one file may hold (an eighth of PLATFORM_RENDER_MAX_BYTES)"},
+		"printf width":     {`{{ range until 100 }}{{ printf "%999999d" 1 }}{{ end }}`, "rendered more than 1 MiB"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := renderOne(t, context.Background(), map[string]string{"skeleton/a.txt.tmpl": c.tmpl}, budget)
+			var re *RenderError
+			if !errors.As(err, &re) || re.File != "skeleton/a.txt.tmpl" || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want a RenderError for skeleton/a.txt.tmpl containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestRenderTotalBytesBudget(t *testing.T) {
+	files := map[string]string{}
+	for _, name := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"} {
+		files["skeleton/"+name+".txt.tmpl"] = `{{ repeat 1000 "x" }}`
+	}
+	_, err := renderOne(t, context.Background(), files, Budget{MaxBytes: 8100}) // 1012 bytes per file; the condition renders "false"
+	if err == nil || !strings.Contains(err.Error(), "skeleton/i.txt.tmpl: the template rendered more than 8100 bytes in total (PLATFORM_RENDER_MAX_BYTES)") {
+		t.Fatalf("err = %v", err)
+	}
+	delete(files, "skeleton/i.txt.tmpl")
+	files["skeleton/i.txt"] = strings.Repeat("p", 1000) // verbatim files count too
+	if _, err := renderOne(t, context.Background(), files, Budget{MaxBytes: 8100}); err == nil || !strings.Contains(err.Error(), "skeleton/i.txt: the template rendered more than 8100 bytes in total") {
+		t.Fatalf("err = %v", err)
+	}
+	delete(files, "skeleton/i.txt")
+	if _, err := renderOne(t, context.Background(), files, Budget{MaxBytes: 8100}); err != nil {
+		t.Fatalf("within budget: %v", err)
+	}
+}
+
+// The loop bodies write (an empty string), so the abandoned execution ends at
+// its next write instead of spinning for the rest of the test binary's life.
+// The one-minute test timeout is only a guard against hanging forever.
+func TestRenderTimeBudget(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"file":      {"skeleton/a.txt.tmpl": `{{ range 100000000000000 }}{{ "" }}{{ end }}`},
+		"path":      {`skeleton/{{ range 100000000000000 }}{{ "" }}{{ end }}a.txt`: "x"},
+		"condition": {"skeleton/a.txt.tmpl": "x"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tmpl := testTemplate(t, files)
+			if name == "condition" {
+				tmpl.Manifest.Spec.Conditions = append(tmpl.Manifest.Spec.Conditions, Condition{Paths: []string{"a.txt"}, If: `{{ range 100000000000000 }}{{ "" }}{{ end }}`})
+			}
+			values, err := Collect(tmpl.Manifest, Inputs{Name: "pay", Owner: "group:x"})
+			must(t, err)
+			_, err = Render(context.Background(), tmpl, values, RenderOptions{Budget: Budget{Timeout: 50 * time.Millisecond}})
+			var re *RenderError
+			if !errors.As(err, &re) || !strings.Contains(err.Error(), ": rendering took longer than 50ms (PLATFORM_RENDER_TIMEOUT)") {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+}
+
+func TestRenderInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		cancel()
+	}()
+	_, err := renderOne(t, ctx, map[string]string{"skeleton/a.txt.tmpl": `{{ range 100000000000000 }}{{ "" }}{{ end }}`}, Budget{Timeout: time.Minute})
+	var re *RenderError
+	if !errors.Is(err, context.Canceled) || errors.As(err, &re) || !strings.Contains(err.Error(), "skeleton/a.txt.tmpl") {
+		t.Fatalf("err = %v, want context.Canceled naming the file", err)
+	}
+}
+
+func TestBudgetDefaults(t *testing.T) {
+	b := Budget{}.withDefaults()
+	if b.Timeout != 10*time.Second || b.MaxBytes != 128<<20 || (Budget{}).FileMaxBytes() != 16<<20 {
+		t.Fatalf("defaults = %+v, file %d", b, Budget{}.FileMaxBytes())
+	}
+}
