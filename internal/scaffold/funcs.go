@@ -81,6 +81,12 @@ func funcMap(l funcLimits) template.FuncMap {
 		}
 		fm[name] = fn
 	}
+	// text/template's own functions that build strings, guarded the same way
+	// (a function map may override them; these are the same functions).
+	maps.Copy(fm, template.FuncMap{
+		"print": fmt.Sprint, "printf": fmt.Sprintf, "println": fmt.Sprintln,
+		"html": template.HTMLEscaper, "js": template.JSEscaper, "urlquery": template.URLQueryEscaper,
+	})
 	for name, fn := range fm {
 		fm[name] = guard(name, fn, l)
 	}
@@ -88,14 +94,19 @@ func funcMap(l funcLimits) template.FuncMap {
 }
 
 // guard wraps fn: it refuses to start once the render stopped, and fails when
-// a result weighs more than l.bytes. Without it, doubling a string or a list in
-// a loop (cat $s $s, concat $l $l) runs out of memory, which Go cannot recover from.
+// its arguments or its result weigh more than l.bytes or nest deeper than
+// maxDepth. Without it, doubling a string or a list in a loop (cat $s $s,
+// concat $l $l), or one call with a thousand references to a large string,
+// runs out of memory, which Go cannot recover from.
 func guard(name string, fn any, l funcLimits) any {
 	v := reflect.ValueOf(fn)
 	t := v.Type()
 	return reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
 		if l.stopped != nil && l.stopped.Load() {
 			panic(errStopped)
+		}
+		if err := l.check(name, "arguments are", args...); err != nil {
+			panic(err)
 		}
 		var out []reflect.Value
 		if t.IsVariadic() {
@@ -106,23 +117,53 @@ func guard(name string, fn any, l funcLimits) any {
 		if len(out) == 2 && !out[1].IsNil() {
 			return out
 		}
-		if len(out) > 0 && weight(out[0], l.bytes) > l.bytes {
-			panic(fmt.Errorf("the result of %s is larger than %s, the most one file may hold (%s)", name, formatBytes(l.bytes), EnvRenderMaxBytes))
+		if len(out) > 0 {
+			if err := l.check(name, "result is", out[0]); err != nil {
+				panic(err)
+			}
 		}
 		return out
 	}).Interface()
 }
 
-// weight estimates what printing v could produce: the bytes of its strings,
-// 8 for every other value and 1 for every element, counting shared values each time
-// they appear (as printing would). It stops counting past limit, so a cyclic
-// map (set $d "self" $d) weighs more than limit rather than forever.
-func weight(v reflect.Value, limit int64) int64 {
-	var total int64
-	stack := []reflect.Value{v}
+// maxDepth bounds how deeply values may nest: printing or indenting a deep
+// value (toPrettyJson) costs its depth for every element.
+const maxDepth = 100
+
+// check fails when vs weigh more than l.bytes or nest deeper than maxDepth;
+// what is "arguments are" or "result is".
+func (l funcLimits) check(name, what string, vs ...reflect.Value) error {
+	w, deep := weight(vs, l.bytes)
+	noun, verb, _ := strings.Cut(what, " ")
+	switch {
+	case deep:
+		return fmt.Errorf("the %s of %s %s nested deeper than %d levels", noun, name, verb, maxDepth)
+	case w > l.bytes:
+		return fmt.Errorf("the %s of %s %s larger than %s, the most one file may hold (%s)", noun, name, verb, formatBytes(l.bytes), EnvRenderMaxBytes)
+	}
+	return nil
+}
+
+// weight estimates what printing vs could produce: the bytes of its strings,
+// 8 for every other value and 1 for every element, counting shared values each
+// time they appear (as printing would). It stops counting past limit or
+// maxDepth, so a cyclic map (set $d "self" $d) ends the count, not the process.
+func weight(vs []reflect.Value, limit int64) (total int64, tooDeep bool) {
+	type item struct {
+		v     reflect.Value
+		depth int
+	}
+	stack := make([]item, 0, len(vs))
+	for _, v := range vs {
+		stack = append(stack, item{v, 0})
+	}
 	for len(stack) > 0 && total <= limit {
-		v := stack[len(stack)-1]
+		it := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
+		v, depth := it.v, it.depth
+		if depth > maxDepth {
+			return total, true
+		}
 		switch v.Kind() {
 		case reflect.Invalid:
 		case reflect.String:
@@ -134,7 +175,7 @@ func weight(v reflect.Value, limit int64) int64 {
 			}
 			total += 8
 			for i := range v.Len() {
-				stack = append(stack, v.Index(i))
+				stack = append(stack, item{v.Index(i), depth + 1})
 				if total++; total > limit {
 					break
 				}
@@ -143,7 +184,7 @@ func weight(v reflect.Value, limit int64) int64 {
 			total += 8
 			iter := v.MapRange()
 			for iter.Next() {
-				stack = append(stack, iter.Key(), iter.Value())
+				stack = append(stack, item{iter.Key(), depth + 1}, item{iter.Value(), depth + 1})
 				if total++; total > limit {
 					break
 				}
@@ -151,7 +192,7 @@ func weight(v reflect.Value, limit int64) int64 {
 		case reflect.Pointer, reflect.Interface:
 			total += 8
 			if !v.IsNil() {
-				stack = append(stack, v.Elem())
+				stack = append(stack, item{v.Elem(), depth})
 			}
 		case reflect.Struct:
 			// Sprig's structs (a semver, a certificate, a time) print their
@@ -162,14 +203,14 @@ func weight(v reflect.Value, limit int64) int64 {
 			}
 			for i := range v.NumField() {
 				if v.Type().Field(i).IsExported() {
-					stack = append(stack, v.Field(i))
+					stack = append(stack, item{v.Field(i), depth + 1})
 				}
 			}
 		default:
 			total += 8
 		}
 	}
-	return total
+	return total, false
 }
 
 // cappedFuncs replace sprig's functions whose result grows with a number in the
@@ -343,7 +384,7 @@ func cappedFuncs(limit int64, sprigs template.FuncMap) map[string]any {
 			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array {
 				n = int64(rv.Len())
 			}
-			if w := weight(reflect.ValueOf(v), limit); w > limit || mulOver(n, int64(len(sep)), w) {
+			if w, _ := weight([]reflect.Value{reflect.ValueOf(v)}, limit); w > limit || mulOver(n, int64(len(sep)), w) {
 				return "", tooBig("join", w+saturatedMul(n, int64(len(sep))))
 			}
 			return sprigJoin(sep, v), nil

@@ -16,6 +16,12 @@ import (
 // TestFuncMapHermetic fails when a function has no sample, so a sprig upgrade
 // cannot add one unnoticed.
 var funcSamples = map[string]string{
+	"html":                       `{{ html "<a href='x'>" }}`,
+	"js":                         `{{ js "a'b" }}`,
+	"print":                      `{{ print "a" 1 .d }}`,
+	"printf":                     `{{ printf "%v %05.1f" .d 3.14159 }}`,
+	"println":                    `{{ println "a" 1 .d }}`,
+	"urlquery":                   `{{ urlquery "a b&c" }}`,
 	"abbrev":                     `{{ abbrev 8 "hello world" }}`,
 	"abbrevboth":                 `{{ abbrevboth 2 8 "hello world, again" }}`,
 	"add":                        `{{ add 1 2 3 }}`,
