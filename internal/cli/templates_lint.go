@@ -121,6 +121,9 @@ func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []
 			} else {
 				out = append(out, fmt.Sprintf("with %s: %v", describeValues(given), err))
 			}
+			if errors.Is(err, scaffold.ErrOverBudget) {
+				break // each variant would spend the whole budget again
+			}
 			continue
 		}
 		data, _ := plan.Lookup(scaffold.CatalogFile)

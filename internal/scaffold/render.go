@@ -27,7 +27,16 @@ type RenderError struct {
 	// Line is 1-based, 0 when unknown.
 	Line int
 	Msg  string
+	// Err is ErrOverBudget when the render ran out of time or bytes, else nil.
+	Err error
 }
+
+// ErrOverBudget is wrapped by the RenderError of a render that ran out of time
+// or bytes: retrying with other values will not help, and the abandoned
+// execution may still be running.
+var ErrOverBudget = errors.New("render budget exhausted")
+
+func (e *RenderError) Unwrap() error { return e.Err }
 
 func (e *RenderError) Error() string {
 	if e.Line > 0 {
@@ -218,7 +227,7 @@ func (r *renderer) execute(file, text string) ([]byte, error) {
 	case errors.As(err, &over) && over.total:
 		return nil, r.overTotal(file)
 	case errors.As(err, &over):
-		return nil, &RenderError{File: file, Msg: fmt.Sprintf("rendered more than %s, the most one file may hold (an eighth of %s)", formatBytes(fileMax), EnvRenderMaxBytes)}
+		return nil, &RenderError{File: file, Err: ErrOverBudget, Msg: fmt.Sprintf("rendered more than %s, the most one file may hold (an eighth of %s)", formatBytes(fileMax), EnvRenderMaxBytes)}
 	case err != nil:
 		var re *RenderError
 		if errors.As(err, &re) {
@@ -231,7 +240,7 @@ func (r *renderer) execute(file, text string) ([]byte, error) {
 }
 
 func (r *renderer) overTotal(file string) error {
-	return &RenderError{File: file, Msg: fmt.Sprintf("the template rendered more than %s in total (%s)", formatBytes(r.budget.MaxBytes), EnvRenderMaxBytes)}
+	return &RenderError{File: file, Err: ErrOverBudget, Msg: fmt.Sprintf("the template rendered more than %s in total (%s)", formatBytes(r.budget.MaxBytes), EnvRenderMaxBytes)}
 }
 
 // stop reports why the render cannot go on, or nil. An interrupt wraps
@@ -241,7 +250,7 @@ func (r *renderer) stop(file string) error {
 		return nil
 	}
 	if errors.Is(context.Cause(r.ctx), errTimeBudget) {
-		return &RenderError{File: file, Msg: fmt.Sprintf("rendering took longer than %s (%s)", r.budget.Timeout, EnvRenderTimeout)}
+		return &RenderError{File: file, Err: ErrOverBudget, Msg: fmt.Sprintf("rendering took longer than %s (%s)", r.budget.Timeout, EnvRenderTimeout)}
 	}
 	return fmt.Errorf("render %s: %w", file, r.ctx.Err())
 }

@@ -65,7 +65,7 @@ func TestRenderTotalBytesBudget(t *testing.T) {
 		files["skeleton/"+name+".txt.tmpl"] = `{{ repeat 1000 "x" }}`
 	}
 	_, err := renderOne(t, context.Background(), files, Budget{MaxBytes: 8100}) // 1012 bytes per file; the condition renders "false"
-	if err == nil || !strings.Contains(err.Error(), "skeleton/i.txt.tmpl: the template rendered more than 8100 bytes in total (PLATFORM_RENDER_MAX_BYTES)") {
+	if !errors.Is(err, ErrOverBudget) || !strings.Contains(err.Error(), "skeleton/i.txt.tmpl: the template rendered more than 8100 bytes in total (PLATFORM_RENDER_MAX_BYTES)") {
 		t.Fatalf("err = %v", err)
 	}
 	delete(files, "skeleton/i.txt.tmpl")
@@ -97,7 +97,7 @@ func TestRenderTimeBudget(t *testing.T) {
 			must(t, err)
 			_, err = Render(context.Background(), tmpl, values, RenderOptions{Budget: Budget{Timeout: 50 * time.Millisecond}})
 			var re *RenderError
-			if !errors.As(err, &re) || !strings.Contains(err.Error(), ": rendering took longer than 50ms (PLATFORM_RENDER_TIMEOUT)") {
+			if !errors.As(err, &re) || !errors.Is(err, ErrOverBudget) || !strings.Contains(err.Error(), ": rendering took longer than 50ms (PLATFORM_RENDER_TIMEOUT)") {
 				t.Fatalf("err = %v", err)
 			}
 		})
