@@ -123,3 +123,19 @@ func TestBudgetDefaults(t *testing.T) {
 		t.Fatalf("defaults = %+v, file %d", b, Budget{}.FileMaxBytes())
 	}
 }
+
+func TestCatalogEntitiesBudget(t *testing.T) {
+	tmpl := testTemplate(t, nil)
+	tmpl.Manifest.Spec.Catalog.Resources = []CatalogResource{{Name: `{{ range 100000000000000 }}{{ "" }}{{ end }}`, Type: "database"}}
+	values, err := Collect(tmpl.Manifest, Inputs{Name: "pay", Owner: "group:x"})
+	must(t, err)
+	_, err = CatalogEntities(context.Background(), tmpl, values, "v1", CatalogOptions{Budget: Budget{Timeout: 50 * time.Millisecond}})
+	if !errors.Is(err, ErrOverBudget) || !strings.Contains(err.Error(), "template.yaml (spec.catalog.resources[0].name): rendering took longer than 50ms") {
+		t.Fatalf("err = %v", err)
+	}
+	tmpl.Manifest.Spec.Catalog.Resources[0].Name = `{{ repeat 100000000 "x" }}`
+	_, err = CatalogEntities(context.Background(), tmpl, values, "v1", CatalogOptions{Budget: Budget{MaxBytes: 8 << 20}})
+	if err == nil || !strings.Contains(err.Error(), "repeat would produce 95.4 MiB, more than the 1 MiB one file may hold") {
+		t.Fatalf("err = %v", err)
+	}
+}
