@@ -38,8 +38,6 @@ var forbiddenFuncs = []string{
 	"bcrypt", "htpasswd", "encryptAES",
 	"genPrivateKey", "genCA", "genCAWithKey", "genSelfSignedCert", "genSelfSignedCertWithKey",
 	"genSignedCert", "genSignedCertWithKey",
-	// A greeting nobody needs in a service skeleton.
-	"hello",
 }
 
 // maxListLen bounds the lists until, untilStep and seq build: a count is a
@@ -149,13 +147,9 @@ func (l funcLimits) check(name, what string, vs ...reflect.Value) error {
 // time they appear (as printing would). It stops counting past limit or
 // maxDepth, so a cyclic map (set $d "self" $d) ends the count, not the process.
 func weight(vs []reflect.Value, limit int64) (total int64, tooDeep bool) {
-	type item struct {
-		v     reflect.Value
-		depth int
-	}
-	stack := make([]item, 0, len(vs))
+	stack := make([]weighItem, 0, len(vs))
 	for _, v := range vs {
-		stack = append(stack, item{v, 0})
+		stack = append(stack, weighItem{v, 0})
 	}
 	for len(stack) > 0 && total <= limit {
 		it := stack[len(stack)-1]
@@ -175,8 +169,7 @@ func weight(vs []reflect.Value, limit int64) (total int64, tooDeep bool) {
 			}
 			total += 8
 			for i := range v.Len() {
-				stack = append(stack, item{v.Index(i), depth + 1})
-				if total++; total > limit {
+				if total += 1 + leaf(v.Index(i), &stack, depth+1); total > limit {
 					break
 				}
 			}
@@ -184,15 +177,14 @@ func weight(vs []reflect.Value, limit int64) (total int64, tooDeep bool) {
 			total += 8
 			iter := v.MapRange()
 			for iter.Next() {
-				stack = append(stack, item{iter.Key(), depth + 1}, item{iter.Value(), depth + 1})
-				if total++; total > limit {
+				if total += 1 + leaf(iter.Key(), &stack, depth+1) + leaf(iter.Value(), &stack, depth+1); total > limit {
 					break
 				}
 			}
 		case reflect.Pointer, reflect.Interface:
 			total += 8
 			if !v.IsNil() {
-				stack = append(stack, item{v.Elem(), depth})
+				stack = append(stack, weighItem{v.Elem(), depth})
 			}
 		case reflect.Struct:
 			// Sprig's structs (a semver, a certificate, a time) print their
@@ -203,7 +195,7 @@ func weight(vs []reflect.Value, limit int64) (total int64, tooDeep bool) {
 			}
 			for i := range v.NumField() {
 				if v.Type().Field(i).IsExported() {
-					stack = append(stack, item{v.Field(i), depth + 1})
+					stack = append(stack, weighItem{v.Field(i), depth + 1})
 				}
 			}
 		default:
@@ -211,6 +203,30 @@ func weight(vs []reflect.Value, limit int64) (total int64, tooDeep bool) {
 		}
 	}
 	return total, false
+}
+
+type weighItem struct {
+	v     reflect.Value
+	depth int
+}
+
+// leaf weighs an element that is a string or a number (behind interfaces)
+// at once, and pushes anything else: a list of a million numbers needs no
+// stack of a million items.
+func leaf(v reflect.Value, stack *[]weighItem, depth int) int64 {
+	for v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return int64(v.Len())
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.Invalid:
+		return 8
+	}
+	*stack = append(*stack, weighItem{v, depth})
+	return 0
 }
 
 // cappedFuncs replace sprig's functions whose result grows with a number in the

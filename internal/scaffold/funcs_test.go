@@ -16,6 +16,7 @@ import (
 // TestFuncMapHermetic fails when a function has no sample, so a sprig upgrade
 // cannot add one unnoticed.
 var funcSamples = map[string]string{
+	"hello":                      `{{ hello }}`,
 	"html":                       `{{ html "<a href='x'>" }}`,
 	"js":                         `{{ js "a'b" }}`,
 	"print":                      `{{ print "a" 1 .d }}`,
