@@ -139,3 +139,31 @@ func TestCatalogEntitiesBudget(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// Functions whose numbers do not size an allocation: a huge number must give
+// a result or an error, never a crash.
+func TestRenderHugeNumbersElsewhereAreHarmless(t *testing.T) {
+	for _, text := range []string{
+		`{{ trunc 200000000000 "x" }}`, `{{ trunc -200000000000 "x" }}`,
+		`{{ abbrev 200000000000 "hello world" }}`, `{{ abbrevboth 200000000000 200000000000 "hello world" }}`,
+		`{{ substr 0 200000000000 "x" }}`, `{{ substr -200000000000 200000000000 "x" }}`,
+		`{{ splitn "," 200000000000 "a,b" }}`, `{{ regexSplit "," "a,b" 200000000000 }}`,
+		`{{ regexFindAll "a" "aaa" 200000000000 }}`, `{{ mustRegexFindAll "a" "aaa" 200000000000 }}`,
+		`{{ wrap 200000000000 "hello world" }}`, `{{ wrap -200000000000 "hello world" }}`,
+		`{{ wrapWith 200000000000 "|" "hello world" }}`,
+		`{{ chunk 0 (list 1 2) }}`, `{{ chunk -200000000000 (list 1 2) }}`, `{{ chunk 200000000000 (list 1 2) }}`,
+		`{{ slice (list 1 2) 0 200000000000 }}`, `{{ round 1.5 200000000000 }}`, `{{ plural "a" "b" 200000000000 }}`,
+		`{{ printf "%0200000000000d" 1 }}`, `{{ printf "%.200000000000f" 1.0 }}`,
+		`{{ derivePassword 4294967295 "long" "p" "u" "s" }}`, `{{ duration 200000000000000 }}`,
+		`{{ until 1048576 | len }}`, `{{ untilStep 0 200000000000 200000000000 }}`,
+		`{{ seq 200000000000 200000000000 }}`, `{{ indent 0 "x" }}`, `{{ repeat 0 "x" }}`,
+	} {
+		t.Run(text, func(t *testing.T) {
+			_, err := renderOne(t, context.Background(), map[string]string{"skeleton/a.txt.tmpl": text}, Budget{Timeout: time.Minute})
+			var re *RenderError
+			if err != nil && !errors.As(err, &re) {
+				t.Fatalf("err = %v, want nil or a RenderError", err)
+			}
+		})
+	}
+}
