@@ -51,6 +51,8 @@ type NewServiceOptions struct {
 	GitLabURL string
 	Debug     bool
 	publisher *publisher
+	// Budget bounds rendering the template (PLATFORM_RENDER_TIMEOUT, PLATFORM_RENDER_MAX_BYTES).
+	Budget scaffold.Budget
 }
 
 func newNewServiceCmd(f *Factory, runF func(context.Context, *NewServiceOptions) error) *cobra.Command {
@@ -115,6 +117,9 @@ an error naming the flag that supplies it.`,
 			opts.GitLabURL = gitLabURL(f, opts.GitLabURL, cmd.Flags().Changed("gitlab-url"))
 			opts.Debug, _ = cmd.Flags().GetBool("debug")
 			opts.Inputs.ReadFile = os.ReadFile
+			if opts.Budget, err = renderBudget(f.Getenv); err != nil {
+				return err
+			}
 			if canPrompt(opts) {
 				out := f.IOStreams.ErrOut
 				if opts.Accessible {
@@ -205,7 +210,7 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 			return err
 		}
 	}
-	plan, err := planService(t, values, opts)
+	plan, err := planService(ctx, t, values, opts)
 	if err != nil {
 		return err
 	}
@@ -339,8 +344,8 @@ func canPrompt(opts *NewServiceOptions) bool {
 }
 
 // planService renders the skeleton and adds the files the platform writes itself.
-func planService(t *scaffold.Template, values scaffold.Values, opts *NewServiceOptions) (*scaffold.Plan, error) {
-	plan, err := scaffold.Render(t, values, opts.Version)
+func planService(ctx context.Context, t *scaffold.Template, values scaffold.Values, opts *NewServiceOptions) (*scaffold.Plan, error) {
+	plan, err := scaffold.Render(ctx, t, values, scaffold.RenderOptions{PlatformVersion: opts.Version, Budget: opts.Budget})
 	if err != nil {
 		return nil, fmt.Errorf("template %s: %w", t.Name(), err)
 	}
@@ -349,7 +354,8 @@ func planService(t *scaffold.Template, values scaffold.Values, opts *NewServiceO
 	if opts.Publish {
 		annotations = map[string]string{catalog.AnnotationProjectSlug: opts.Group + "/" + values["name"].(string)}
 	}
-	entities, err := scaffold.CatalogEntities(t, values, opts.Version, scaffold.CatalogOptions{
+	entities, err := scaffold.CatalogEntities(ctx, t, values, opts.Version, scaffold.CatalogOptions{
+		Budget:           opts.Budget,
 		AnnotationPrefix: opts.AnnotationPrefix,
 		TechDocs:         hasDocs,
 		Annotations:      annotations,

@@ -39,7 +39,7 @@ func TestEmbeddedTemplatesGenerateValidServices(t *testing.T) {
 					t.Fatal(err)
 				}
 				opts := &NewServiceOptions{Version: "test", AnnotationPrefix: config.DefaultAnnotationPrefix}
-				plan, err := planService(tmpl, values, opts)
+				plan, err := planService(t.Context(), tmpl, values, opts)
 				if err != nil {
 					t.Fatal(err)
 				}

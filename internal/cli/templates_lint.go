@@ -49,6 +49,10 @@ func runTemplatesLint(ctx context.Context, f *Factory, dir string, sets []string
 	if err != nil || !info.IsDir() {
 		return usageErrorf("%s is not a directory: give the template directory that holds template.yaml", dir)
 	}
+	budget, err := renderBudget(f.Getenv)
+	if err != nil {
+		return err
+	}
 	out, st := f.IOStreams.Out, f.IOStreams.Styles()
 	t, err := scaffold.LoadDir(dir, scaffold.Source{Kind: scaffold.SourceLocal}, scaffold.Limits{})
 	if err != nil {
@@ -58,7 +62,10 @@ func runTemplatesLint(ctx context.Context, f *Factory, dir string, sets []string
 	for _, w := range templateWarnings(t) {
 		fmt.Fprintf(out, "%s %s: %s\n", st.WarningIcon(), dir, w)
 	}
-	problems := lintTemplate(ctx, f, t, sets)
+	problems := lintTemplate(ctx, f, t, sets, budget)
+	if err := ctx.Err(); err != nil {
+		return err // interrupted: exit 130, not a problem with the template
+	}
 	if len(problems) == 0 {
 		fmt.Fprintf(out, "%s %s: template %s %s is valid\n", st.SuccessIcon(), dir, t.Name(), t.Manifest.Spec.Version)
 		return nil
@@ -71,7 +78,7 @@ func runTemplatesLint(ctx context.Context, f *Factory, dir string, sets []string
 
 // lintTemplate renders t with its defaults, then with each enum value of every
 // parameter in turn, and checks each result.
-func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []string) []string {
+func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []string, budget scaffold.Budget) []string {
 	base := scaffold.Values{}
 	for _, p := range t.Manifest.Parameters() {
 		if p.Required && p.Default == nil {
@@ -97,7 +104,7 @@ func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []
 			variants = append(variants, v)
 		}
 	}
-	opts := &NewServiceOptions{Version: versionString(f.Build), AnnotationPrefix: f.Config.AnnotationPrefix}
+	opts := &NewServiceOptions{Version: versionString(f.Build), AnnotationPrefix: f.Config.AnnotationPrefix, Budget: budget}
 	for _, given := range variants {
 		if ctx.Err() != nil {
 			return append(out, ctx.Err().Error())
@@ -109,13 +116,16 @@ func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []
 		if len(problems) > 0 {
 			continue
 		}
-		plan, err := planService(t, values, opts)
+		plan, err := planService(ctx, t, values, opts)
 		if err != nil {
 			var re *scaffold.RenderError
 			if errors.As(err, &re) || len(variants) == 1 {
 				out = append(out, err.Error())
 			} else {
 				out = append(out, fmt.Sprintf("with %s: %v", describeValues(given), err))
+			}
+			if errors.Is(err, scaffold.ErrOverBudget) {
+				break // each variant would spend the whole budget again
 			}
 			continue
 		}

@@ -33,7 +33,7 @@ func BenchmarkRenderGoService(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := scaffold.Render(t, values, "bench"); err != nil {
+		if _, err := scaffold.Render(context.Background(), t, values, scaffold.RenderOptions{PlatformVersion: "bench"}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -51,7 +51,7 @@ func BenchmarkRenderAndWriteGoService(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		plan, err := scaffold.Render(t, values, "bench")
+		plan, err := scaffold.Render(context.Background(), t, values, scaffold.RenderOptions{PlatformVersion: "bench"})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package scaffold
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -18,6 +19,8 @@ type CatalogOptions struct {
 	TechDocs bool
 	// Extra annotations, e.g. gitlab.com/project-slug when the project is known.
 	Annotations map[string]string
+	// Budget bounds rendering the resources' names, types and conditions.
+	Budget Budget
 }
 
 // PathAnnotation records on the Component whether it came from a golden or a silver path.
@@ -28,7 +31,7 @@ func VersionAnnotation(prefix string) string { return prefix + "/template-versio
 
 // CatalogEntities builds the Component for the answers, plus the Resources the
 // template declares whose condition holds.
-func CatalogEntities(t *Template, values Values, platformVersion string, opts CatalogOptions) ([]catalog.Entity, error) {
+func CatalogEntities(ctx context.Context, t *Template, values Values, platformVersion string, opts CatalogOptions) ([]catalog.Entity, error) {
 	str := func(key string) string { s, _ := values[key].(string); return s }
 	annotations := map[string]string{
 		catalog.AnnotationSourceTemplate:         "template:default/" + t.Name(),
@@ -65,7 +68,8 @@ func CatalogEntities(t *Template, values Values, platformVersion string, opts Ca
 			System:    str("system"),
 		},
 	}
-	r := newRenderer(t, values, platformVersion)
+	r, release := newRenderer(ctx, t, values, platformVersion, opts.Budget)
+	defer release()
 	var resources []catalog.Entity
 	for i, res := range t.Manifest.Spec.Catalog.Resources {
 		field := func(f string) string { return fmt.Sprintf("%s (spec.catalog.resources[%d].%s)", ManifestFile, i, f) }

@@ -265,9 +265,13 @@ func stripPath(err error) error {
 	return err
 }
 
-// formatBytes prints a size in B, KiB or MiB.
+// formatBytes prints a size in B, KiB, MiB or GiB, the way limits are set.
 func formatBytes(n int64) string {
 	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MiB", n>>20)
 	case n >= 1<<20:

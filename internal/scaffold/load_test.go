@@ -110,7 +110,7 @@ func TestLoadCopiesTemplateIntoMemory(t *testing.T) {
 	}
 	values, err := Collect(tmpl.Manifest, Inputs{Name: "pay", Owner: "group:x"})
 	must(t, err)
-	plan, err := Render(tmpl, values, "v1")
+	plan, err := Render(context.Background(), tmpl, values, RenderOptions{PlatformVersion: "v1"})
 	must(t, err)
 	run, ok := plan.Lookup("bin/run.sh")
 	if !ok || run.Mode != 0o755 || string(run.Data) != "#!/bin/sh" {

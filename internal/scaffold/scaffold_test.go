@@ -239,7 +239,7 @@ func TestRender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan, err := Render(tmpl, values, "v1")
+	plan, err := Render(context.Background(), tmpl, values, RenderOptions{PlatformVersion: "v1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +257,7 @@ func TestRender(t *testing.T) {
 	}
 
 	values["database"], values["debug"] = "postgres", true
-	plan, err = Render(tmpl, values, "v1")
+	plan, err = Render(context.Background(), tmpl, values, RenderOptions{PlatformVersion: "v1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +291,7 @@ func TestRenderErrorsNameFileAndLine(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = Render(tmpl, values, "v1")
+			_, err = Render(context.Background(), tmpl, values, RenderOptions{PlatformVersion: "v1"})
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err = %v, want it to contain %q", err, c.want)
 			}
@@ -312,7 +312,7 @@ func TestRenderRefusesSymlinks(t *testing.T) {
 }
 
 func TestFuncMapIsHermetic(t *testing.T) {
-	fm := funcMap()
+	fm := funcMap(funcLimits{bytes: 1 << 20})
 	for _, name := range []string{"env", "expandenv", "now", "date", "uuidv4", "randAlphaNum", "randInt", "shuffle", "genPrivateKey", "getHostByName", "ago"} {
 		if _, ok := fm[name]; ok {
 			t.Errorf("function %s must not be available to templates", name)

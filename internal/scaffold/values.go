@@ -218,15 +218,38 @@ func dedupe(problems []Problem) []Problem {
 
 // describe says what a missing parameter is for: its description's first sentence.
 func describe(p *Parameter) string {
-	d := strings.TrimSpace(p.Description)
-	if i := strings.Index(d, ". "); i >= 0 {
-		d = d[:i]
-	}
-	d = strings.TrimSuffix(d, ".")
+	d := strings.TrimSuffix(firstSentence(strings.TrimSpace(p.Description)), ".")
 	if d == "" {
 		return ""
 	}
 	return " (" + d + ")"
+}
+
+// firstSentence is d up to the first ". " that ends a sentence rather than an
+// abbreviation: "Backstage owner, e.g. group:payments. More." keeps "e.g.".
+func firstSentence(d string) string {
+	for i := 0; ; {
+		j := strings.Index(d[i:], ". ")
+		if j < 0 {
+			return d
+		}
+		end := i + j
+		word := strings.ToLower(d[strings.LastIndexAny(d[:end], " \t\n(")+1 : end])
+		if !isAbbreviation(word) {
+			return d[:end+1]
+		}
+		i = end + 2
+	}
+}
+
+// isAbbreviation reports whether a word before a period is an abbreviation:
+// dotted (e.g, i.e) or a common one whose period does not end the sentence.
+func isAbbreviation(word string) bool {
+	switch word {
+	case "etc", "cf", "vs", "approx", "incl", "resp":
+		return true
+	}
+	return strings.Contains(word, ".")
 }
 
 func paramNames(m *Manifest) []string {

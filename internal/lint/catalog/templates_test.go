@@ -1,6 +1,7 @@
 package catalogrules
 
 import (
+	"context"
 	"testing"
 
 	"github.com/platform-team/platform/internal/catalog"
@@ -35,7 +36,7 @@ func TestEmbeddedTemplatesAreClean(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				plan, err := scaffold.Render(tmpl, values, "test")
+				plan, err := scaffold.Render(context.Background(), tmpl, values, scaffold.RenderOptions{PlatformVersion: "test"})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -44,7 +45,7 @@ func TestEmbeddedTemplatesAreClean(t *testing.T) {
 				// With and without the project slug 'platform catalog init' adds
 				// when the git remote is known.
 				for _, extra := range []map[string]string{nil, {catalog.AnnotationProjectSlug: project}} {
-					entities, err := scaffold.CatalogEntities(tmpl, values, "test", scaffold.CatalogOptions{
+					entities, err := scaffold.CatalogEntities(context.Background(), tmpl, values, "test", scaffold.CatalogOptions{
 						AnnotationPrefix: config.DefaultAnnotationPrefix,
 						TechDocs:         hasDocs,
 						Annotations:      extra,

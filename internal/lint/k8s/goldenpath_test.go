@@ -1,6 +1,7 @@
 package k8s_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -37,7 +38,7 @@ func TestEmbeddedTemplatesAreClean(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				plan, err := scaffold.Render(tmpl, values, "test")
+				plan, err := scaffold.Render(context.Background(), tmpl, values, scaffold.RenderOptions{PlatformVersion: "test"})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -1,6 +1,8 @@
 package linttest
 
 import (
+	"context"
+
 	"github.com/platform-team/platform/internal/catalog"
 	"github.com/platform-team/platform/internal/scaffold"
 	"github.com/platform-team/platform/templates"
@@ -42,7 +44,7 @@ func render(tmpl *scaffold.Template, in scaffold.Inputs) (map[string]string, err
 	if err != nil {
 		return nil, err
 	}
-	plan, err := scaffold.Render(tmpl, values, "test")
+	plan, err := scaffold.Render(context.Background(), tmpl, values, scaffold.RenderOptions{PlatformVersion: "test"})
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +52,7 @@ func render(tmpl *scaffold.Template, in scaffold.Inputs) (map[string]string, err
 	for _, f := range plan.Files {
 		files[f.Path] = string(f.Data)
 	}
-	entities, err := scaffold.CatalogEntities(tmpl, values, "test", scaffold.CatalogOptions{AnnotationPrefix: Settings.AnnotationPrefix, TechDocs: true})
+	entities, err := scaffold.CatalogEntities(context.Background(), tmpl, values, "test", scaffold.CatalogOptions{AnnotationPrefix: Settings.AnnotationPrefix, TechDocs: true})
 	if err != nil {
 		return nil, err
 	}
