@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -8,7 +9,7 @@ import (
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitx"
-	"github.com/platform-team/platform/internal/scaffold"
+	"github.com/platform-team/platform/internal/redact"
 )
 
 // defaultGitLabURL is used when nothing else names a GitLab.
@@ -41,7 +42,7 @@ func withScheme(v string) string {
 	if !strings.Contains(v, "://") {
 		v = "https://" + v
 	}
-	return strings.TrimRight(scaffold.RedactURL(v), "/")
+	return strings.TrimRight(redact.Clean(v), "/")
 }
 
 // gitLabToken is GITLAB_TOKEN, else CI_JOB_TOKEN (job-token auth). Tokens come
@@ -76,7 +77,7 @@ func newGitLabClient(f *Factory, url string, debug bool) (*gitlab.Client, string
 	}
 	client, err := gitlab.New(cfg)
 	if err != nil {
-		return nil, "", false, usageErrorf("GitLab URL %q: %v (set --gitlab-url or PLATFORM_GITLAB_URL)", scaffold.RedactURL(url), err)
+		return nil, "", false, usageErrorf("GitLab URL %q: %v (set --gitlab-url or PLATFORM_GITLAB_URL)", redact.URL(url), err)
 	}
 	return client, token, jobToken, nil
 }
@@ -98,7 +99,7 @@ func resolveProject(dir, flagValue string) (project, source string, err error) {
 	}
 	project, err = gitx.ProjectFromRemote(url)
 	if err != nil {
-		return "", "", usageErrorf("the git remote %s does not name a GitLab project: pass --project GROUP/NAME", scaffold.RedactURL(url))
+		return "", "", usageErrorf("the git remote %s does not name a GitLab project: pass --project GROUP/NAME", redact.URL(url))
 	}
 	return project, "git remote", nil
 }
@@ -112,10 +113,21 @@ func gitLabExit(err error) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, context.Canceled):
+		return err // Ctrl-C: exit 130, whatever was going on
 	case errors.As(err, &auth):
 		return &ExitError{Code: ExitAuth, Err: err}
 	case errors.As(err, &api), errors.Is(err, gitx.ErrNonFastForward):
 		return &ExitError{Code: ExitRemote, Err: err}
 	}
 	return err
+}
+
+// remoteExit is a failed git clone or push: exit 3, unless it failed
+// because the user pressed Ctrl-C (exit 130).
+func remoteExit(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return &ExitError{Code: ExitRemote, Err: err}
 }

@@ -8,13 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/platform-team/platform/internal/redact"
 )
 
 // Resolver finds templates by reference: an embedded name, a local directory,
@@ -173,14 +174,7 @@ func (g GitRef) String() string {
 
 // RedactURL removes the password (or token) from a URL's userinfo.
 func RedactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	if _, hasPassword := u.User.Password(); hasPassword || u.Scheme == "https" || u.Scheme == "http" {
-		u.User = nil
-	}
-	return u.String()
+	return redact.Clean(raw)
 }
 
 func (r *Resolver) resolveGit(ctx context.Context, g GitRef) (*Template, error) {
