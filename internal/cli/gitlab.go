@@ -63,11 +63,21 @@ func newGitLabClient(f *Factory, url string, debug bool) (*gitlab.Client, string
 	if err != nil {
 		return nil, "", false, err
 	}
+	client, err := gitLabClientWith(f, url, token, jobToken, debug)
+	if err != nil {
+		return nil, "", false, err
+	}
+	return client, token, jobToken, nil
+}
+
+// gitLabClientWith builds the client for a given token, which may be empty
+// (doctor checks the URL and PLATFORM_GITLAB_TIMEOUT without one).
+func gitLabClientWith(f *Factory, url, token string, jobToken, debug bool) (*gitlab.Client, error) {
 	timeout := gitlab.DefaultTimeout
 	if v := f.Getenv("PLATFORM_GITLAB_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			return nil, "", false, usageErrorf("PLATFORM_GITLAB_TIMEOUT %q: want a duration such as 30s", v)
+			return nil, usageErrorf("PLATFORM_GITLAB_TIMEOUT %q: want a duration such as 30s", v)
 		}
 		timeout = d
 	}
@@ -77,9 +87,9 @@ func newGitLabClient(f *Factory, url string, debug bool) (*gitlab.Client, string
 	}
 	client, err := gitlab.New(cfg)
 	if err != nil {
-		return nil, "", false, usageErrorf("GitLab URL %q: %v (set --gitlab-url or PLATFORM_GITLAB_URL)", redact.URL(url), err)
+		return nil, usageErrorf("GitLab URL %q: %v (set --gitlab-url or PLATFORM_GITLAB_URL)", redact.URL(url), err)
 	}
-	return client, token, jobToken, nil
+	return client, nil
 }
 
 // resolveProject is --project (or PLATFORM_GITLAB_PROJECT, copied into the
