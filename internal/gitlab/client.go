@@ -17,6 +17,8 @@ import (
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/platform-team/platform/internal/redact"
 )
 
 // Defaults for Config's zero values.
@@ -143,7 +145,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.gl, err = gl.NewAuthSourceClient(auth, opts...)
 	if err != nil {
-		return nil, errors.New("GitLab client: " + c.redact(err.Error()))
+		return nil, errors.New("GitLab client: " + redact.Text(c.redact(err.Error())))
 	}
 	return c, nil
 }

@@ -84,8 +84,9 @@ func validScheme(s string) bool {
 func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // plausibleHostPort reports whether an authority without "@" looks like
-// host[:port]: anything else (a colon followed by letters) is the start of a
-// userinfo whose password holds a "/".
+// host[:port]: anything else (a colon followed by letters, or by nothing) is
+// the start of a userinfo whose password holds a "/". A password of digits
+// before its "/" cannot be told from a port, and is not recognised.
 func plausibleHostPort(a string) bool {
 	if strings.HasPrefix(a, "[") { // IPv6 literal
 		end := strings.Index(a, "]")
@@ -99,10 +100,10 @@ func plausibleHostPort(a string) bool {
 		if a[0] != ':' {
 			return false
 		}
-		return allDigits(a[1:])
+		return a[1:] != "" && allDigits(a[1:])
 	}
 	_, port, ok := strings.Cut(a, ":")
-	return !ok || allDigits(port)
+	return !ok || port != "" && allDigits(port)
 }
 
 func allDigits(s string) bool {

@@ -158,3 +158,33 @@ func FuzzURL(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPasswordNeverShown builds scheme://user:password@host/path from parts
+// and checks that the password is neither in URL's result nor in Text's.
+func FuzzPasswordNeverShown(f *testing.F) {
+	f.Add("https", "oauth2", "glpat-abc%zz", "gitlab.example.com:8443", "/g/p.git?ref=main")
+	f.Add("http", "u", "pa/ss#w?rd", "[::1]:80", "")
+	f.Add("ssh", "git", "hunter22", "host", "/r.git")
+	f.Fuzz(func(t *testing.T, scheme, user, pass, host, path string) {
+		if !validScheme(scheme) || strings.ContainsAny(user+pass+host+path, "@ \t\r\n\f\v\"'<>`") || strings.ContainsAny(user, ":/") ||
+			strings.ContainsAny(host, "/?#:[]") && !strings.HasPrefix(host, "[") || len(pass) < 6 {
+			return
+		}
+		if before, _, ok := strings.Cut(pass, "/"); ok && allDigits(before) {
+			return // https://u:1234/x@h is host u, port 1234, path /x@h: git reads it so too
+		}
+		if path != "" && path[0] != '/' {
+			path = "/" + path
+		}
+		raw := scheme + "://" + user + ":" + pass + "@" + host + path
+		if strings.Contains(scheme+"://"+host+path, pass) {
+			return // the password is also in the rest: nothing to tell apart
+		}
+		if got := URL(raw); strings.Contains(got, pass) {
+			t.Errorf("URL(%q) = %q", raw, got)
+		}
+		if got := Text("error: " + raw + " failed"); strings.Contains(got, pass) {
+			t.Errorf("Text(%q) = %q", raw, got)
+		}
+	})
+}
