@@ -46,23 +46,23 @@ func checkGitRedirect(req *http.Request, via []*http.Request) error {
 		return nil
 	}
 	from := via[0].URL
-	if !SameOrigin(from, req.URL) && !httpsUpgrade(from, req.URL) {
-		return &RedirectError{From: Origin(from), To: Origin(req.URL)}
+	if !sameOrigin(from, req.URL) && !httpsUpgrade(from, req.URL) {
+		return &RedirectError{From: origin(from), To: origin(req.URL)}
 	}
 	return nil
 }
 
-// Origin is u's scheme://host[:port], without credentials, path or query.
-func Origin(u *url.URL) string {
+// origin is u's scheme://host[:port], without credentials, path or query.
+func origin(u *url.URL) string {
 	if u == nil {
 		return ""
 	}
 	return redact.Clean(strings.ToLower(u.Scheme) + "://" + u.Host)
 }
 
-// SameOrigin reports whether a and b have the same scheme, host and
+// sameOrigin reports whether a and b have the same scheme, host and
 // effective port (https://h and https://h:443 are the same origin).
-func SameOrigin(a, b *url.URL) bool {
+func sameOrigin(a, b *url.URL) bool {
 	if a == nil || b == nil {
 		return false
 	}

@@ -146,10 +146,8 @@ func TestGitRedirectToAnotherHostIsRefused(t *testing.T) {
 }
 
 func TestGitRedirectFromHTTPSToHTTPIsRefused(t *testing.T) {
-	plain := newGitHost(t, false)
 	secure := newGitHost(t, true)
 	secure.redirect = strings.Replace(secure.srv.URL, "https://", "http://", 1) // same host and port, http
-	_ = plain
 	tr := secure.srv.Client().Transport
 	defer func(old http.RoundTripper) { http.DefaultTransport = old }(http.DefaultTransport)
 	http.DefaultTransport = tr // trust the test certificate (this test is not parallel)

@@ -154,7 +154,7 @@ func withheldHint(opts PushOptions, auth transport.AuthMethod, err error) string
 	}
 	gitlab := "the GitLab host"
 	if u, perr := url.Parse(opts.GitLabURL); perr == nil && u.Host != "" {
-		gitlab = Origin(u)
+		gitlab = origin(u)
 	}
 	return fmt.Sprintf(" (the GitLab token is only sent to %s over https; give this remote its own credentials, e.g. an ssh URL)", gitlab)
 }
