@@ -16,6 +16,9 @@ import (
 // gitlabKey is where setupGitLab leaves the script's fake GitLab in env.Values.
 type gitlabKey struct{}
 
+// otherHostKey is where setupGitLab leaves the script's OtherHost.
+type otherHostKey struct{}
+
 // setupGitLab gives every script its own fake GitLab (gitlabtest) and
 // points the CLI at it:
 //
@@ -23,6 +26,8 @@ type gitlabKey struct{}
 //	GITLAB_TOKEN          the token it accepts
 //	GITLABFAKE_JOB_TOKEN  the CI job token it accepts (for env CI_JOB_TOKEN=...)
 //	GITLAB_REPOS          $WORK/gitlab-repos, where projects' bare repositories live
+//	OTHER_HOST_URL        a server on another host that records the credentials it gets
+//	OTHER_HOST            its host:port
 //
 // A script that needs no token or another GitLab clears or overrides them
 // with env.
@@ -35,6 +40,11 @@ func setupGitLab(env *testscript.Env) error {
 	env.Setenv("GITLAB_TOKEN", srv.Token)
 	env.Setenv("GITLABFAKE_JOB_TOKEN", srv.JobToken)
 	env.Setenv("GITLAB_REPOS", repos)
+	other := gitlabtest.NewOtherHost()
+	env.Defer(other.Close)
+	env.Values[otherHostKey{}] = other
+	env.Setenv("OTHER_HOST_URL", other.URL)
+	env.Setenv("OTHER_HOST", strings.TrimPrefix(other.URL, "http://"))
 	return nil
 }
 
@@ -59,12 +69,15 @@ seeding (all quiet):
 faults:
   gitlab fail METHOD PATHGLOB STATUS [TIMES]       TIMES defaults to -1: always
   gitlab hang METHOD PATHGLOB [TIMES]              TIMES defaults to -1: always
+  gitlab redirect METHOD PATHGLOB STATUS URL [TIMES]  answer STATUS, Location: URL + the request's path
+  gitlab garble METHOD PATHGLOB [TIMES]            answer 200 with a JSON body cut short
   gitlab clear-faults
 inspection:
   gitlab url                                       prints the base URL
   gitlab requests [METHOD PATHGLOB]                prints "METHOD /escaped/path?query", body indented below
   [!] gitlab requested METHOD PATHGLOB [COUNT]      some (exactly COUNT) requests matched; with !, none did
   gitlab clear-requests                            forgets the requests so far
+  gitlab other-requests                            prints what $OTHER_HOST_URL received, credentials verbatim
   gitlab mrs PROJECT                               prints the project's merge requests
   gitlab pipelines PROJECT                         prints the project's pipelines
 METHOD is a method or *; PATHGLOB matches the escaped path (/api/v4/projects/g%2Fapp/...),
@@ -174,6 +187,18 @@ func cmdGitLab(ts *testscript.TestScript, neg bool, args []string) {
 	case "hang":
 		nargs(2, 3)
 		srv.Hang(args[0], args[1], atoi(opt(2, "-1")))
+	case "redirect":
+		nargs(4, 5)
+		srv.Redirect(args[0], args[1], atoi(args[2]), args[3], atoi(opt(4, "-1")))
+	case "garble":
+		nargs(2, 3)
+		srv.Garble(args[0], args[1], atoi(opt(2, "-1")))
+	case "other-requests":
+		nargs(0, 0)
+		other, _ := ts.Value(otherHostKey{}).(*gitlabtest.OtherHost)
+		for _, r := range other.Requests() {
+			fmt.Fprintln(ts.Stdout(), r)
+		}
 	case "clear-faults":
 		nargs(0, 0)
 		srv.ClearFaults()

@@ -36,6 +36,9 @@ Exits 1 when a check fails; every check is printed either way.`,
 			url = gitLabURL(f, url, cmd.Flags().Changed("gitlab-url"))
 			debug, _ := cmd.Flags().GetBool("debug")
 			checks := runDoctor(cmd.Context(), f, project, url, debug)
+			if errors.Is(cmd.Context().Err(), context.Canceled) {
+				return context.Canceled
+			}
 			st := f.IOStreams.Styles()
 			failed := false
 			for _, c := range checks {
@@ -74,7 +77,7 @@ func runDoctor(ctx context.Context, f *Factory, project, url string, debug bool)
 		add("config", true, "%s; annotation prefix %s", cfgDetail, f.Config.AnnotationPrefix)
 	}
 
-	_, jobToken, tokenErr := gitLabToken(f)
+	token, jobToken, tokenErr := gitLabToken(f)
 	switch {
 	case tokenErr != nil:
 		add("token", false, "no GITLAB_TOKEN (or CI_JOB_TOKEN) in the environment")
@@ -84,22 +87,40 @@ func runDoctor(ctx context.Context, f *Factory, project, url string, debug bool)
 		add("token", true, "GITLAB_TOKEN")
 	}
 
-	client, _, _, err := newGitLabClient(f, url, debug)
-	if tokenErr != nil || err != nil {
+	client, err := gitLabClientWith(f, url, token, jobToken, debug)
+	switch {
+	case err != nil:
+		// A bad URL or PLATFORM_GITLAB_TIMEOUT, said as such.
+		add("gitlab", false, "%v", err)
+		add("project", false, "not checked: the GitLab settings are invalid")
+		return checks
+	case tokenErr != nil:
 		add("gitlab", false, "%s: not checked without a token", url)
 		add("project", false, "not checked without a token")
 		return checks
 	}
 	version, err := client.Version(ctx)
+	var auth *gitlab.AuthError
+	if errors.As(err, &auth) {
+		// GitLab answered, so it is reachable: it refuses the token.
+		add("gitlab", false, "%s refuses the token: %v", url, err)
+		add("project", false, "not checked: GitLab refuses the token")
+		return checks
+	}
 	if err != nil {
 		add("gitlab", false, "%s: %v", url, err)
 		add("project", false, "not checked: GitLab is not reachable")
 		return checks
 	}
 	user, err := client.CurrentUser(ctx)
-	if err != nil {
+	switch {
+	case errors.As(err, &auth):
 		add("gitlab", false, "%s (GitLab %s) refuses the token: %v", url, version, err)
-	} else {
+	case errors.Is(err, gitlab.ErrBadResponse):
+		add("gitlab", false, "%s (GitLab %s): GitLab answered garbage to GET /user, so the token could not be checked: %v", url, version, err)
+	case err != nil:
+		add("gitlab", false, "%s (GitLab %s): the token could not be checked: %v", url, version, err)
+	default:
 		add("gitlab", true, "%s (GitLab %s), signed in as %s", url, version, user.Username)
 	}
 
@@ -109,7 +130,6 @@ func runDoctor(ctx context.Context, f *Factory, project, url string, debug bool)
 		return checks
 	}
 	p, err := client.Project(ctx, path)
-	var auth *gitlab.AuthError
 	switch {
 	case errors.Is(err, gitlab.ErrNotFound):
 		add("project", false, "%s (from %s) does not exist or the token cannot see it", path, source)

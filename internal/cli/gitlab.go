@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -8,7 +9,7 @@ import (
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitx"
-	"github.com/platform-team/platform/internal/scaffold"
+	"github.com/platform-team/platform/internal/redact"
 )
 
 // defaultGitLabURL is used when nothing else names a GitLab.
@@ -41,7 +42,7 @@ func withScheme(v string) string {
 	if !strings.Contains(v, "://") {
 		v = "https://" + v
 	}
-	return strings.TrimRight(scaffold.RedactURL(v), "/")
+	return strings.TrimRight(redact.Clean(v), "/")
 }
 
 // gitLabToken is GITLAB_TOKEN, else CI_JOB_TOKEN (job-token auth). Tokens come
@@ -62,11 +63,21 @@ func newGitLabClient(f *Factory, url string, debug bool) (*gitlab.Client, string
 	if err != nil {
 		return nil, "", false, err
 	}
+	client, err := gitLabClientWith(f, url, token, jobToken, debug)
+	if err != nil {
+		return nil, "", false, err
+	}
+	return client, token, jobToken, nil
+}
+
+// gitLabClientWith builds the client for a given token, which may be empty
+// (doctor checks the URL and PLATFORM_GITLAB_TIMEOUT without one).
+func gitLabClientWith(f *Factory, url, token string, jobToken, debug bool) (*gitlab.Client, error) {
 	timeout := gitlab.DefaultTimeout
 	if v := f.Getenv("PLATFORM_GITLAB_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			return nil, "", false, usageErrorf("PLATFORM_GITLAB_TIMEOUT %q: want a duration such as 30s", v)
+			return nil, usageErrorf("PLATFORM_GITLAB_TIMEOUT %q: want a duration such as 30s", v)
 		}
 		timeout = d
 	}
@@ -76,9 +87,9 @@ func newGitLabClient(f *Factory, url string, debug bool) (*gitlab.Client, string
 	}
 	client, err := gitlab.New(cfg)
 	if err != nil {
-		return nil, "", false, usageErrorf("GitLab URL %q: %v (set --gitlab-url or PLATFORM_GITLAB_URL)", scaffold.RedactURL(url), err)
+		return nil, usageErrorf("GitLab URL %q: %v (set --gitlab-url or PLATFORM_GITLAB_URL)", redact.URL(url), err)
 	}
-	return client, token, jobToken, nil
+	return client, nil
 }
 
 // resolveProject is --project (or PLATFORM_GITLAB_PROJECT, copied into the
@@ -98,7 +109,7 @@ func resolveProject(dir, flagValue string) (project, source string, err error) {
 	}
 	project, err = gitx.ProjectFromRemote(url)
 	if err != nil {
-		return "", "", usageErrorf("the git remote %s does not name a GitLab project: pass --project GROUP/NAME", scaffold.RedactURL(url))
+		return "", "", usageErrorf("the git remote %s does not name a GitLab project: pass --project GROUP/NAME", redact.URL(url))
 	}
 	return project, "git remote", nil
 }
@@ -112,10 +123,21 @@ func gitLabExit(err error) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, context.Canceled):
+		return err // Ctrl-C: exit 130, whatever was going on
 	case errors.As(err, &auth):
 		return &ExitError{Code: ExitAuth, Err: err}
 	case errors.As(err, &api), errors.Is(err, gitx.ErrNonFastForward):
 		return &ExitError{Code: ExitRemote, Err: err}
 	}
 	return err
+}
+
+// remoteExit is a failed git clone or push: exit 3, unless it failed
+// because the user pressed Ctrl-C (exit 130).
+func remoteExit(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return &ExitError{Code: ExitRemote, Err: err}
 }

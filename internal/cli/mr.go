@@ -161,9 +161,9 @@ func runMRCreate(ctx context.Context, f *Factory, opts *MRCreateOptions) error {
 		}
 	}
 
-	pushed, err := gitx.Push(ctx, opts.Dir, gitx.PushOptions{URL: remote, Branch: source, Token: token, JobToken: jobToken})
+	pushed, err := gitx.Push(ctx, opts.Dir, gitx.PushOptions{URL: remote, Branch: source, Token: token, JobToken: jobToken, GitLabURL: opts.GitLabURL})
 	if err != nil {
-		return &ExitError{Code: ExitRemote, Err: err}
+		return remoteExit(err)
 	}
 	if pushed.UpToDate {
 		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s is up to date on the remote\n", st.SuccessIcon(), source)

@@ -15,6 +15,7 @@ import (
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/iostreams"
+	"github.com/platform-team/platform/internal/redact"
 	"github.com/platform-team/platform/internal/scaffold"
 	"github.com/platform-team/platform/internal/wizard"
 )
@@ -135,7 +136,7 @@ an error naming the flag that supplies it.`,
 				if err != nil {
 					return err
 				}
-				opts.publisher = &publisher{client: client, token: token, jobToken: jobToken, group: opts.Group}
+				opts.publisher = &publisher{client: client, token: token, jobToken: jobToken, group: opts.Group, gitlab: opts.GitLabURL}
 			}
 			return gitLabExit(runNewService(cmd.Context(), opts))
 		},
@@ -290,6 +291,9 @@ func chooseTemplate(ctx context.Context, opts *NewServiceOptions) (*scaffold.Tem
 		return opts.Wizard.ChooseTemplate(ctx, list, ref)
 	}
 	t, err := opts.Resolver.Resolve(ctx, ref)
+	if unknown := (*scaffold.UnknownTemplateError)(nil); errors.As(err, &unknown) {
+		unknown.Ref = redact.URL(unknown.Ref) // -t may hold credentials
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/promote"
+	"github.com/platform-team/platform/internal/redact"
 )
 
 // PromoteOptions are the inputs of `platform promote STAGE`.
@@ -101,6 +102,7 @@ type promotion struct {
 	jobToken bool
 	project  *gitlab.Project
 	remote   string
+	gitlab   string // the GitLab URL: the token is pushed only to a remote there
 	checkout string // a fresh clone of the remote's default branch
 	svc      *config.Service
 	chain    []promote.Stage
@@ -170,16 +172,16 @@ func openPromotion(ctx context.Context, f *Factory, project, url string, debug b
 	if err != nil {
 		return nil, err
 	}
-	p := &promotion{client: client, token: token, jobToken: jobToken, project: proj, remote: remote, cleanup: func() { os.RemoveAll(tmp) }}
+	p := &promotion{client: client, token: token, jobToken: jobToken, project: proj, remote: remote, gitlab: url, cleanup: func() { os.RemoveAll(tmp) }}
 	p.checkout = filepath.Join(tmp, "repo")
 	if _, err := gitx.Clone(ctx, remote, proj.DefaultBranch, p.checkout); err != nil {
 		p.cleanup()
-		return nil, &ExitError{Code: ExitRemote, Err: err}
+		return nil, remoteExit(err)
 	}
 	data, err := os.ReadFile(filepath.Join(p.checkout, config.ServiceFileName))
 	if err != nil {
 		p.cleanup()
-		return nil, usageErrorf("%s on %s has no platform.yaml: promotion needs its environments", remote, proj.DefaultBranch)
+		return nil, usageErrorf("%s on %s has no platform.yaml: promotion needs its environments", redact.URL(remote), proj.DefaultBranch)
 	}
 	if p.svc, err = config.ParseService(data); err != nil {
 		p.cleanup()
@@ -346,8 +348,8 @@ func (p *promotion) commitPin(ctx context.Context, f *Factory, branch string, st
 	if _, err := gitx.CommitOnBranch(dir, branch, []string{path}, author, msg, f.Now()); err != nil {
 		return err
 	}
-	if _, err := gitx.Push(ctx, dir, gitx.PushOptions{URL: p.remote, Branch: branch, Token: p.token, JobToken: p.jobToken}); err != nil {
-		return &ExitError{Code: ExitRemote, Err: err}
+	if _, err := gitx.Push(ctx, dir, gitx.PushOptions{URL: p.remote, Branch: branch, Token: p.token, JobToken: p.jobToken, GitLabURL: p.gitlab}); err != nil {
+		return remoteExit(err)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ type publisher struct {
 	token    string
 	jobToken bool
 	group    string
+	gitlab   string // the GitLab URL: the token is pushed only to a remote there
 
 	namespace *gitlab.Namespace
 }
@@ -53,8 +54,8 @@ func (p *publisher) publish(ctx context.Context, dir string, values scaffold.Val
 	if err != nil {
 		return nil, fmt.Errorf("create the GitLab project (the service is in %s, not pushed): %w", dir, err)
 	}
-	if _, err := gitx.Push(ctx, dir, gitx.PushOptions{URL: project.HTTPURLToRepo, Branch: "main", Token: p.token, JobToken: p.jobToken}); err != nil {
-		return nil, &ExitError{Code: ExitRemote, Err: err}
+	if _, err := gitx.Push(ctx, dir, gitx.PushOptions{URL: project.HTTPURLToRepo, Branch: "main", Token: p.token, JobToken: p.jobToken, GitLabURL: p.gitlab}); err != nil {
+		return nil, remoteExit(err)
 	}
 	if err := gitx.SetRemote(dir, "origin", project.HTTPURLToRepo); err != nil {
 		return nil, err

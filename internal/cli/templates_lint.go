@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/platform-team/platform/internal/catalog"
+	"github.com/platform-team/platform/internal/redact"
 	"github.com/platform-team/platform/internal/scaffold"
 )
 
@@ -47,7 +48,7 @@ Exits 1 when the template has problems, 2 when DIR is not a template directory.`
 func runTemplatesLint(ctx context.Context, f *Factory, dir string, sets []string) error {
 	info, err := os.Stat(dir)
 	if err != nil || !info.IsDir() {
-		return usageErrorf("%s is not a directory: give the template directory that holds template.yaml", dir)
+		return usageErrorf("%s is not a directory: give the template directory that holds template.yaml", redact.URL(dir))
 	}
 	budget, err := renderBudget(f.Getenv)
 	if err != nil {

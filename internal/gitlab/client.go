@@ -17,6 +17,8 @@ import (
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/platform-team/platform/internal/redact"
 )
 
 // Defaults for Config's zero values.
@@ -46,7 +48,13 @@ type Config struct {
 	RetryWaitMin, RetryWaitMax time.Duration
 	RetryMax                   int
 	UserAgent                  string // default "platform"
+	// MaxResponseBytes caps each response body GitLab sends; default 32 MiB.
+	// A larger answer fails with ErrResponseTooLarge instead of filling memory.
+	MaxResponseBytes int64
 }
+
+// DefaultMaxResponseBytes is Config.MaxResponseBytes' default.
+const DefaultMaxResponseBytes = 32 << 20
 
 // Client calls GitLab. It is safe for concurrent use.
 type Client struct {
@@ -54,20 +62,28 @@ type Client struct {
 	timeout  time.Duration
 	token    string
 	jobToken bool
+	base     *url.URL // the configured GitLab: tokens go nowhere else
 }
 
 // New builds a Client. It fails only when BaseURL is not an absolute http(s)
 // URL; a missing token surfaces as an *AuthError from the first call. Any
 // userinfo in BaseURL is dropped: credentials come from Token alone.
+//
+// Redirects are followed only within the GitLab's own origin (same scheme,
+// host and port): PRIVATE-TOKEN and JOB-TOKEN are custom headers, which Go's
+// http client would forward to any host a redirect names, and from https to
+// http. A redirect elsewhere is an *APIError wrapping a *RedirectError.
 func New(cfg Config) (*Client, error) {
 	base, err := parseBaseURL(cfg.BaseURL)
 	if err != nil {
 		return nil, err
 	}
+	baseURL, _ := url.Parse(base)
 	c := &Client{
 		timeout:  durationOrDefault(cfg.Timeout, DefaultTimeout),
 		token:    cfg.Token,
 		jobToken: cfg.JobToken,
+		base:     baseURL,
 	}
 
 	// Copy the caller's http.Client: client-go's interceptors would replace
@@ -83,7 +99,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Debug != nil {
 		next = &traceTransport{next: next, w: cfg.Debug, mu: &sync.Mutex{}, redact: c.redact}
 	}
-	hc.Transport = next
+	maxBody := cfg.MaxResponseBytes
+	if maxBody <= 0 {
+		maxBody = DefaultMaxResponseBytes
+	}
+	hc.Transport = &limitTransport{next: next, max: maxBody}
+	hc.CheckRedirect = c.checkRedirect(hc.CheckRedirect)
 
 	waitMin := durationOrDefault(cfg.RetryWaitMin, DefaultRetryWaitMin)
 	waitMax := durationOrDefault(cfg.RetryWaitMax, DefaultRetryWaitMax)
@@ -124,7 +145,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.gl, err = gl.NewAuthSourceClient(auth, opts...)
 	if err != nil {
-		return nil, errors.New("GitLab client: " + c.redact(err.Error()))
+		return nil, errors.New("GitLab client: " + redact.Text(c.redact(err.Error())))
 	}
 	return c, nil
 }

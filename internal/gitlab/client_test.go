@@ -365,7 +365,7 @@ func TestUndecodableAnswer(t *testing.T) {
 	}, nil)
 	_, err := c.CurrentUser(context.Background())
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.Status != 200 || !strings.Contains(apiErr.Message, "unexpected response") {
+	if !errors.As(err, &apiErr) || apiErr.Status != 200 || !strings.Contains(apiErr.Message, "answered garbage") || !errors.Is(err, ErrBadResponse) {
 		t.Fatalf("err = %v", err)
 	}
 	if strings.Contains(err.Error(), strings.TrimPrefix(srv.URL, "http://")) {
@@ -396,7 +396,7 @@ func TestErrorMessage(t *testing.T) {
 func TestTraceURL(t *testing.T) {
 	u, _ := url.Parse("https://bob:pw@gitlab.example.com/api/v4/projects/a%2Fb?private_token=abc&ref=main&JOB_TOKEN=x")
 	got := traceURL(u)
-	want := "https://gitlab.example.com/api/v4/projects/a%2Fb?JOB_TOKEN=REDACTED&private_token=REDACTED&ref=main"
+	want := "https://***@gitlab.example.com/api/v4/projects/a%2Fb?private_token=***&ref=main&JOB_TOKEN=***"
 	if got != want {
 		t.Errorf("traceURL = %q\nwant       %q", got, want)
 	}

@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	gl "gitlab.com/gitlab-org/api/client-go"
+
+	"github.com/platform-team/platform/internal/redact"
 )
 
 // ErrNotFound is wrapped by every error for an object GitLab does not have (or
@@ -105,7 +107,23 @@ func statusText(code int) string {
 // quote the full request URL, and a message must never carry a credential.
 // parent is the caller's context, callCtx the one with our timeout.
 func (c *Client) mapError(parent, callCtx context.Context, method, endpoint string, resp *gl.Response, err error) error {
+	mapped := c.mapErrorParts(parent, callCtx, method, endpoint, resp, err)
+	var apiErr *APIError
+	if errors.As(mapped, &apiErr) {
+		// GitLab's message and network causes may quote URLs.
+		apiErr.Message = redact.Text(apiErr.Message)
+	}
+	return mapped
+}
+
+func (c *Client) mapErrorParts(parent, callCtx context.Context, method, endpoint string, resp *gl.Response, err error) error {
 	apiErr := &APIError{Method: method, Endpoint: endpoint, Err: err}
+
+	// The caller gave up (Ctrl-C): that is no remote failure, and must reach
+	// the CLI as context.Canceled (exit 130), not as an *APIError (exit 3).
+	if errors.Is(parent.Err(), context.Canceled) {
+		return fmt.Errorf("GitLab %s %s: %w", method, endpoint, context.Canceled)
+	}
 
 	var er *gl.ErrorResponse
 	switch {
@@ -118,6 +136,11 @@ func (c *Client) mapError(parent, callCtx context.Context, method, endpoint stri
 			return &AuthError{Status: status, Method: method, Endpoint: endpoint, JobToken: c.jobToken}
 		}
 		apiErr.Status = status
+		if re := c.redirectError(er.Response); re != nil {
+			apiErr.Message = re.Error()
+			apiErr.Err = re
+			return apiErr
+		}
 		apiErr.Message = c.redact(errorMessage(er.Body))
 		// Keep client-go's error out of the chain: its Error() holds the URL.
 		apiErr.Err = nil
@@ -129,7 +152,7 @@ func (c *Client) mapError(parent, callCtx context.Context, method, endpoint stri
 		return apiErr
 
 	case parent.Err() != nil:
-		// The caller gave up (Ctrl-C, or its own deadline): say so plainly.
+		// The caller's own deadline passed (Ctrl-C was handled above).
 		apiErr.Err = parent.Err()
 		if errors.Is(parent.Err(), context.DeadlineExceeded) {
 			apiErr.Message = "timed out"
@@ -144,11 +167,20 @@ func (c *Client) mapError(parent, callCtx context.Context, method, endpoint stri
 		return apiErr
 	}
 
+	if errors.Is(err, ErrResponseTooLarge) {
+		if resp != nil && resp.Response != nil {
+			apiErr.Status = resp.StatusCode
+		}
+		apiErr.Message = oneLine(innermost(err).Error())
+		apiErr.Err = ErrResponseTooLarge
+		return apiErr
+	}
 	if resp != nil && resp.Response != nil {
-		// An answer came but could not be decoded (a proxy's HTML page, say).
+		// An answer came but could not be read or decoded (cut short, a
+		// proxy's HTML page): GitLab answered garbage.
 		apiErr.Status = resp.StatusCode
-		apiErr.Message = c.redact("unexpected response: " + oneLine(innermost(err).Error()))
-		apiErr.Err = innermost(err)
+		apiErr.Message = c.redact("answered garbage (" + truncate(oneLine(innermost(err).Error()), maxMessage) + ")")
+		apiErr.Err = fmt.Errorf("%w: %w", ErrBadResponse, innermost(err))
 		return apiErr
 	}
 	apiErr.Message = c.redact(networkCause(err))

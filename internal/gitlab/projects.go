@@ -40,6 +40,10 @@ func (c *Client) CurrentUser(ctx context.Context) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
+	if u == nil || u.Username == "" {
+		// A user without a name is no answer to "who is this token".
+		return nil, &APIError{Status: http.StatusOK, Method: http.MethodGet, Endpoint: "/user", Message: "answered garbage (no username)", Err: ErrBadResponse}
+	}
 	return &User{ID: u.ID, Username: u.Username, Name: u.Name}, nil
 }
 

@@ -5,13 +5,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
-)
 
-// sensitiveParams are query parameters that can carry a credential.
-var sensitiveParams = []string{"private_token", "job_token", "access_token", "token", "password", "secret"}
+	"github.com/platform-team/platform/internal/redact"
+)
 
 // traceTransport writes one line per HTTP attempt (retries included) to w.
 // It sits below client-go's retry loop, so each retry shows up. Headers are
@@ -46,28 +44,11 @@ func (t *traceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
-// traceURL is u without userinfo and with credential-like query values
-// replaced.
+// traceURL is u with credentials hidden: userinfo and credential-like
+// query values (private_token, job_token, ...).
 func traceURL(u *url.URL) string {
 	if u == nil {
 		return ""
 	}
-	v := *u
-	v.User = nil
-	if v.RawQuery != "" {
-		q, err := url.ParseQuery(v.RawQuery)
-		if err != nil {
-			v.RawQuery = "[unparsed query redacted]"
-		} else {
-			for key := range q {
-				for _, s := range sensitiveParams {
-					if strings.EqualFold(key, s) {
-						q.Set(key, "REDACTED")
-					}
-				}
-			}
-			v.RawQuery = q.Encode()
-		}
-	}
-	return v.String()
+	return redact.URL(u.String())
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/platform-team/platform/internal/redact"
 )
 
 // ErrUnknownRef is wrapped by Clone's error when the ref names no branch, tag
@@ -32,10 +34,9 @@ var ErrUnknownRef = errors.New("unknown ref")
 // It returns the full hash of the commit checked out. Errors name the URL,
 // with any credentials in it replaced by "***", and the ref.
 func Clone(ctx context.Context, url, ref, dir string) (hash string, err error) {
-	ru := redactURL(url)
 	defer func() {
 		if err != nil {
-			err = fmt.Errorf("clone %s at %s: %w", ru.shown, describeRef(ref), ru.scrubError(err))
+			err = fmt.Errorf("clone %s at %s: %w", redact.URL(url), describeRef(ref), redact.Error(err, url))
 		}
 	}()
 
@@ -73,7 +74,7 @@ func Clone(ctx context.Context, url, ref, dir string) (hash string, err error) {
 
 	if _, err := repo.CreateRemote(&config.RemoteConfig{
 		Name: git.DefaultRemoteName,
-		URLs: []string{src.recordedURL(ru)},
+		URLs: []string{src.recordedURL(url)},
 	}); err != nil {
 		return "", fmt.Errorf("record remote: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -14,6 +15,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/revlist"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+
+	"github.com/platform-team/platform/internal/redact"
 )
 
 // ErrNonFastForward is a push the remote branch has moved past: nothing is forced.
@@ -29,6 +32,11 @@ type PushOptions struct {
 	// It is used for this call only: never written to .git/config.
 	Token    string
 	JobToken bool
+	// GitLabURL is the GitLab the token belongs to. The token is sent only
+	// when URL is on that host (TokenMayGo); otherwise, or when GitLabURL is
+	// empty, the push goes without it (ssh keys, local paths and credentials
+	// written in URL still work), so a remote elsewhere never sees it.
+	GitLabURL string
 }
 
 // PushResult says what the push did.
@@ -43,10 +51,11 @@ type PushResult struct {
 // it or fast-forwarding it. A remote branch that has moved on is
 // ErrNonFastForward: nothing is ever forced. Errors never show credentials.
 func Push(ctx context.Context, dir string, opts PushOptions) (res PushResult, err error) {
-	ru := redactURL(opts.URL)
+	shown := redact.URL(opts.URL)
+	auth := pushAuth(opts)
 	defer func() {
 		if err != nil && !errors.Is(err, ErrNonFastForward) {
-			err = fmt.Errorf("push %s to %s: %w", opts.Branch, ru.shown, ru.scrubError(err))
+			err = fmt.Errorf("push %s to %s: %w%s", opts.Branch, shown, redact.Error(err, opts.URL), withheldHint(opts, auth, err))
 		}
 	}()
 	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})
@@ -66,7 +75,7 @@ func Push(ctx context.Context, dir string, opts PushOptions) (res PushResult, er
 		return res, err
 	}
 	defer src.close()
-	sess, err := src.tr.NewReceivePackSession(src.ep, pushAuth(opts))
+	sess, err := src.tr.NewReceivePackSession(src.ep, auth)
 	if err != nil {
 		return res, err
 	}
@@ -93,7 +102,7 @@ func Push(ctx context.Context, dir string, opts PushOptions) (res PushResult, er
 			return res, err
 		}
 		if !ok {
-			return res, fmt.Errorf("push %s to %s rejected: %w (pull or rebase, then push again)", opts.Branch, ru.shown, ErrNonFastForward)
+			return res, fmt.Errorf("push %s to %s rejected: %w (pull or rebase, then push again)", opts.Branch, shown, ErrNonFastForward)
 		}
 	}
 
@@ -123,8 +132,10 @@ func Push(ctx context.Context, dir string, opts PushOptions) (res PushResult, er
 	return res, nil
 }
 
+// pushAuth is the token as basic auth, or nil when there is none or the
+// remote is not on the token's GitLab.
 func pushAuth(opts PushOptions) transport.AuthMethod {
-	if opts.Token == "" {
+	if opts.Token == "" || !TokenMayGo(opts.GitLabURL, opts.URL) {
 		return nil
 	}
 	user := "oauth2"
@@ -132,6 +143,20 @@ func pushAuth(opts PushOptions) transport.AuthMethod {
 		user = "gitlab-ci-token"
 	}
 	return &githttp.BasicAuth{Username: user, Password: opts.Token}
+}
+
+// withheldHint explains an authentication failure when the token was kept
+// back because the remote is not on the GitLab host.
+func withheldHint(opts PushOptions, auth transport.AuthMethod, err error) string {
+	if opts.Token == "" || auth != nil ||
+		!(errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed)) {
+		return ""
+	}
+	gitlab := "the GitLab host"
+	if u, perr := url.Parse(opts.GitLabURL); perr == nil && u.Host != "" {
+		gitlab = origin(u)
+	}
+	return fmt.Sprintf(" (the GitLab token is only sent to %s over https; give this remote its own credentials, e.g. an ssh URL)", gitlab)
 }
 
 // isAncestor reports whether ancestor is reachable from head. An ancestor we
@@ -184,7 +209,7 @@ func SetRemote(dir, name, url string) error {
 		return fmt.Errorf("open repository: %w", err)
 	}
 	defer closeStorer(repo)
-	clean := redactURL(url).clean
+	clean := redact.Clean(url)
 	if err := repo.DeleteRemote(name); err != nil && !errors.Is(err, git.ErrRemoteNotFound) {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/go-git/go-git/v5"
+
+	"github.com/platform-team/platform/internal/redact"
 )
 
 // ErrNoRemote is returned by RemoteURL when none of the named remotes exists.
@@ -50,7 +52,7 @@ func RemoteURL(dir string, names ...string) (string, error) {
 // so the root becomes part of the path.
 func ProjectFromRemote(remote string) (string, error) {
 	raw := strings.TrimSpace(remote)
-	shown := redactURL(raw).shown
+	shown := redact.URL(raw)
 	p, err := remotePath(raw)
 	if err != nil {
 		return "", fmt.Errorf("remote %q: %w", shown, err)

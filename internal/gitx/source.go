@@ -12,6 +12,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	"github.com/go-git/go-git/v5/plumbing/transport/server"
+
+	"github.com/platform-team/platform/internal/redact"
 )
 
 // source is a remote repository ready to open an upload-pack session on.
@@ -26,8 +28,9 @@ type source struct {
 // here and served by go-git's in-process server, given to this one call as a
 // Loader: go-git v5's only other way is client.InstallProtocol("file", ...),
 // a write to an unsynchronised package-level map that would race with any
-// other go-git user in the process. Network schemes use go-git's stock
-// clients, which client.NewClient only reads.
+// other go-git user in the process. http(s) gets its own client per call
+// (newHTTPTransport: redirects to another host are refused); ssh and git use
+// go-git's stock clients, which client.NewClient only reads.
 func openSource(rawURL string) (*source, error) {
 	if p, ok := localRepoPath(rawURL); ok {
 		abs, err := filepath.Abs(p)
@@ -53,6 +56,9 @@ func openSource(rawURL string) (*source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse URL: %w", err)
 	}
+	if ep.Protocol == "http" || ep.Protocol == "https" {
+		return &source{tr: newHTTPTransport(), ep: ep}, nil
+	}
 	tr, err := client.NewClient(ep)
 	if err != nil {
 		return nil, err
@@ -68,11 +74,11 @@ func (s *source) close() {
 
 // recordedURL is the URL to store as the clone's origin: the absolute path
 // for a local source, else the URL without secret credentials.
-func (s *source) recordedURL(ru redactedURL) string {
+func (s *source) recordedURL(rawURL string) string {
 	if s.localPath != "" {
 		return s.localPath
 	}
-	return ru.clean
+	return redact.Clean(rawURL)
 }
 
 // localRepoPath reports whether rawURL names a local repository, and its

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/platform-team/platform/internal/lock"
+	"github.com/platform-team/platform/internal/redact"
 )
 
 // Resolver finds templates by reference: an embedded name, a local directory,
@@ -178,14 +178,7 @@ func (g GitRef) String() string {
 
 // RedactURL removes the password (or token) from a URL's userinfo.
 func RedactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	if _, hasPassword := u.User.Password(); hasPassword || u.Scheme == "https" || u.Scheme == "http" {
-		u.User = nil
-	}
-	return u.String()
+	return redact.Clean(raw)
 }
 
 // resolveGit clones g into the template cache and loads it.

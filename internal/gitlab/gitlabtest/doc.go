@@ -9,8 +9,10 @@
 //
 // Tests seed it (AddProject, AddMergeRequest, AddDeployment, ...), point a
 // client at Server.URL, and assert on what the client sent with Requests.
-// Fail and Hang inject faults; SetPipelineScript makes pipelines move
-// through statuses as they are polled.
+// Fail, Hang, Redirect and Garble inject faults; an OtherHost records the
+// credentials that reach a server other than GitLab (a redirect's target, a
+// git remote elsewhere). SetPipelineScript makes pipelines move through
+// statuses as they are polled.
 //
 // Behaviour worth knowing, all modelled on GitLab:
 //

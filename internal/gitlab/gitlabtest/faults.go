@@ -11,11 +11,14 @@ import (
 
 // fault is an injected failure or hang, used up after times matches.
 type fault struct {
-	method string
-	glob   string
-	status int
-	hang   bool
-	times  int // < 0: always
+	method   string
+	glob     string
+	status   int
+	hang     bool
+	location string // with status 3xx: redirect to location + the request's path and query
+	body     string // with garbage: the body sent, cut short
+	garbage  bool
+	times    int // < 0: always
 }
 
 // Fail makes the next times requests matching method ("*" for any) and
@@ -34,6 +37,21 @@ func (s *Server) Fail(method, pathGlob string, status, times int) {
 // then answer 504.
 func (s *Server) Hang(method, pathGlob string, times int) {
 	s.addFault(&fault{method: method, glob: pathGlob, hang: true, times: times})
+}
+
+// Redirect makes the next times matching requests (-1: all) answer status
+// (301, 302, 303, 307 or 308) with Location: base followed by the request's
+// escaped path and query, e.g. another server's URL, to test that a client
+// does not carry its token there.
+func (s *Server) Redirect(method, pathGlob string, status int, base string, times int) {
+	s.addFault(&fault{method: method, glob: pathGlob, status: status, location: strings.TrimRight(base, "/"), times: times})
+}
+
+// Garble makes the next times matching requests (-1: all) answer 200 with
+// a JSON body cut short: Content-Length promises more than is sent, and the
+// connection closes.
+func (s *Server) Garble(method, pathGlob string, times int) {
+	s.addFault(&fault{method: method, glob: pathGlob, garbage: true, body: `{"id":1,"username":"tr`, times: times})
 }
 
 // ClearFaults removes every pending Fail and Hang.
@@ -75,7 +93,22 @@ func MatchRequest(methodPattern, pathGlob, method, path string) bool {
 	return glob.Match(pathGlob, path)
 }
 
-func writeFault(w http.ResponseWriter, status int) {
+func writeFault(w http.ResponseWriter, r *http.Request, f *fault) {
+	switch {
+	case f.location != "":
+		w.Header().Set("Location", f.location+r.URL.RequestURI())
+		writeMessage(w, f.status, statusLine(f.status))
+	case f.garbage:
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(f.body)+64))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write([]byte(f.body))
+	default:
+		writeStatus(w, f.status)
+	}
+}
+
+func writeStatus(w http.ResponseWriter, status int) {
 	if status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", "0")
 		w.Header().Set("Content-Type", "text/plain")

@@ -145,7 +145,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case f.hang:
 		s.hang(sw, r)
 	default:
-		writeFault(sw, f.status)
+		writeFault(sw, r, f)
 	}
 
 	s.mu.Lock()
