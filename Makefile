@@ -31,6 +31,7 @@ bench:
 ## fuzz: a short run of the template manifest fuzzer
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseManifest -fuzztime 30s ./internal/scaffold/
+	$(GO) test -run '^$$' -fuzz FuzzMatch -fuzztime 30s ./internal/glob/
 
 ## release-check: validate .goreleaser.yaml (downloads and builds goreleaser the first time; not part of test)
 release-check:
