@@ -43,7 +43,7 @@ func TestIgnoreSetCases(t *testing.T) {
 		want  bool
 	}{
 		{"app.log", false, true},
-		{"keep.log", false, false},       // negated later
+		{"keep.log", false, false},         // negated later
 		{"deep/er/keep.log", false, false}, // negation at any depth
 		{"build", true, true},
 		{"build", false, false}, // dir-only
