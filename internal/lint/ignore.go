@@ -98,5 +98,5 @@ func ifReason(reason string) string {
 
 // EngineRules are the rules of the engine itself (family lint).
 func EngineRules() []Rule {
-	return []Rule{ignoreRule{}, waiverRule{}, skippedRule{}, unreadableRule{}}
+	return []Rule{ignoreRule{}, skippedRule{}, unreadableRule{}, waiverRule{}}
 }
