@@ -69,7 +69,7 @@ func (rd *reader) read(rel string, named bool) (*File, *skip) {
 	if reason := special(info.Mode()); reason != "" {
 		return nil, &skip{path: rel, reason: reason}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, rd.limit+1))
+	data, err := readLimited(f, info.Size(), rd.limit)
 	if err != nil {
 		return nil, &skip{path: rel, err: cause(err)}
 	}
@@ -83,6 +83,26 @@ func (rd *reader) read(rel string, named bool) (*File, *skip) {
 		return nil, &skip{path: rel, reason: "a binary file (a NUL byte in its first 8000 bytes)"}
 	}
 	return &File{Path: rel, Data: data}, nil
+}
+
+// readLimited reads r to its end or to one byte past limit, whichever comes
+// first, in one buffer sized from the file's size (as os.ReadFile does).
+func readLimited(r io.Reader, size, limit int64) ([]byte, error) {
+	buf := make([]byte, 0, max(min(size, limit), 0)+1)
+	for int64(len(buf)) <= limit {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // the file grew: let append pick a bigger buffer
+		}
+		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), limit+1)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 // binaryExts are extensions of files that are binary by nature; the walk

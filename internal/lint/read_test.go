@@ -96,6 +96,7 @@ func (f *fakeFile) Stat() (fs.FileInfo, error) { return regularInfo{}, nil }
 type regularInfo struct{ fs.FileInfo }
 
 func (regularInfo) Mode() fs.FileMode { return 0o644 }
+func (regularInfo) Size() int64       { return 0 }
 
 func TestUnreadableFileIsAFinding(t *testing.T) {
 	root := writeTree(t, map[string]string{"README.md": "x", "a.txt": "TODO", "b.txt": "TODO", "c.txt": "TODO"})
@@ -152,5 +153,18 @@ func TestCancelStopsTheWalk(t *testing.T) {
 	}
 	if _, err := Run(ctx, Options{Paths: []string{root}, Rules: []Rule{todoRule{}}}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run after cancel: %v", err)
+	}
+}
+
+// A file larger than its stat said (it grew) is still read whole under the limit.
+func TestReadLimitedGrows(t *testing.T) {
+	data := strings.Repeat("0123456789", 1000)
+	got, err := readLimited(strings.NewReader(data), 3, 1<<20)
+	if err != nil || string(got) != data {
+		t.Fatalf("read %d bytes, %v", len(got), err)
+	}
+	got, err = readLimited(strings.NewReader(data), 3, 50)
+	if err != nil || len(got) != 51 {
+		t.Fatalf("over the limit: read %d bytes, %v; want limit+1", len(got), err)
 	}
 }
