@@ -27,6 +27,7 @@ generate:
 ## bench: the benchmarks recorded in docs/performance.md
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/scaffold/ ./internal/cli/ ./internal/gitx/
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/glob/ ./internal/lint/
 
 ## fuzz: a short run of the template manifest fuzzer
 fuzz:

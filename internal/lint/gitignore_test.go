@@ -159,6 +159,7 @@ var (
 	benchFiles    = flag.Int("gitignore.files", 10_000, "files in BenchmarkWalkGitignore's tree (docs/performance.md: 100000)")
 	benchPatterns = flag.Int("gitignore.patterns", 2_000, "patterns in BenchmarkWalkGitignore's .gitignore")
 	benchKeep     = flag.String("gitignore.keep", "", "write BenchmarkWalkGitignore's tree here and keep it (to compare with git)")
+	benchGoGit    = flag.Bool("gitignore.gogit", false, "also time go-git's matcher in BenchmarkGitignoreMatch (slow: every pattern on every path)")
 )
 
 // BenchmarkWalkGitignore walks a generated tree under a big .gitignore, the
@@ -260,6 +261,9 @@ func BenchmarkGitignoreMatch(b *testing.B) {
 		}
 	})
 	b.Run("go-git", func(b *testing.B) {
+		if !*benchGoGit {
+			b.Skip("slow; run with -args -gitignore.gogit")
+		}
 		for b.Loop() {
 			for _, rel := range rels {
 				goGit.Match(strings.Split(rel, "/"), false)
