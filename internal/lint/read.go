@@ -30,8 +30,16 @@ type openedFile interface {
 type skip struct {
 	path   string
 	reason string
+	hint   string
 	err    error
 }
+
+// Hints for skipped files, by why they were skipped.
+const (
+	hintSpecial  = "a linted tree holds regular files: remove it, or exclude it with lint.exclude in platform.yaml"
+	hintOversize = "exclude it with lint.exclude in platform.yaml if it is generated, or raise PLATFORM_LINT_MAX_FILE_SIZE"
+	hintBinary   = "exclude it with lint.exclude in platform.yaml if it is meant to be binary"
+)
 
 // reader reads walked and named files, refusing what is not a regular file.
 type reader struct {
@@ -52,10 +60,10 @@ func (rd *reader) read(rel string, named bool) (*File, *skip) {
 		return nil, &skip{path: rel, err: cause(err)}
 	}
 	if reason := special(info.Mode()); reason != "" {
-		return nil, &skip{path: rel, reason: reason}
+		return nil, &skip{path: rel, reason: reason, hint: hintSpecial}
 	}
 	if info.Size() > rd.limit {
-		return nil, &skip{path: rel, reason: oversize(info.Size(), rd.limit)}
+		return nil, &skip{path: rel, reason: oversize(info.Size(), rd.limit), hint: hintOversize}
 	}
 	f, err := rd.open(abs)
 	if err != nil {
@@ -67,20 +75,20 @@ func (rd *reader) read(rel string, named bool) (*File, *skip) {
 		return nil, &skip{path: rel, err: cause(err)}
 	}
 	if reason := special(info.Mode()); reason != "" {
-		return nil, &skip{path: rel, reason: reason}
+		return nil, &skip{path: rel, reason: reason, hint: hintSpecial}
 	}
 	data, err := readLimited(f, info.Size(), rd.limit)
 	if err != nil {
 		return nil, &skip{path: rel, err: cause(err)}
 	}
 	if int64(len(data)) > rd.limit {
-		return nil, &skip{path: rel, reason: oversize(-1, rd.limit)}
+		return nil, &skip{path: rel, reason: oversize(-1, rd.limit), hint: hintOversize}
 	}
 	if bytes.IndexByte(data[:min(len(data), binaryProbe)], 0) >= 0 {
 		if !named && binaryExts[strings.ToLower(path.Ext(rel))] {
 			return nil, nil
 		}
-		return nil, &skip{path: rel, reason: "a binary file (a NUL byte in its first 8000 bytes)"}
+		return nil, &skip{path: rel, reason: "a binary file (a NUL byte in its first 8000 bytes)", hint: hintBinary}
 	}
 	return &File{Path: rel, Data: data}, nil
 }
@@ -191,7 +199,7 @@ generated files with ` + "`lint.exclude`" + ` in platform.yaml, or waive this ru
 func (skippedRule) CheckRepo(repo *Repo, r *Reporter) {
 	for _, s := range repo.skips {
 		if s.err == nil {
-			r.Report(s.path, 0, 0, "not linted: "+s.reason, "exclude it with lint.exclude in platform.yaml if it is generated")
+			r.Report(s.path, 0, 0, "not linted: "+s.reason, s.hint)
 		}
 	}
 }

@@ -168,3 +168,22 @@ func TestReadLimitedGrows(t *testing.T) {
 		t.Fatalf("over the limit: read %d bytes, %v; want limit+1", len(got), err)
 	}
 }
+
+// A subdirectory that cannot be listed is a finding; the rest is walked.
+func TestUnreadableDirectoryIsAFinding(t *testing.T) {
+	root := writeTree(t, map[string]string{"a.txt": "x", "locked/b.txt": "x", "open/c.txt": "x"})
+	w := &walker{ctx: context.Background(), root: root, reader: &reader{root: root, limit: DefaultMaxFileSize, open: openNonblocking},
+		readDir: func(name string) ([]os.DirEntry, error) {
+			if filepath.Base(name) == "locked" {
+				return nil, &fs.PathError{Op: "open", Path: name, Err: syscall.EACCES}
+			}
+			return os.ReadDir(name)
+		}}
+	if err := w.walk(".", nil); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(w.files, []string{"a.txt", "open/c.txt"}) || len(w.skips) != 1 ||
+		w.skips[0].path != "locked" || !errors.Is(w.skips[0].err, syscall.EACCES) {
+		t.Fatalf("files %v, skips %+v", w.files, w.skips)
+	}
+}

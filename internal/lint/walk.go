@@ -31,6 +31,8 @@ type walker struct {
 	root    string
 	exclude []string
 	reader  *reader
+	// readDir lists a directory (os.ReadDir); tests make it fail.
+	readDir func(name string) ([]os.DirEntry, error)
 	files   []string // slash paths relative to root
 	skips   []skip   // special files and unreadable directories met on the way
 }
@@ -52,7 +54,11 @@ func (w *walker) walk(dir string, ignores *ignoreSet) error {
 		return err
 	}
 	abs := filepath.Join(w.root, filepath.FromSlash(dir))
-	entries, err := os.ReadDir(abs)
+	readDir := w.readDir
+	if readDir == nil {
+		readDir = os.ReadDir
+	}
+	entries, err := readDir(abs)
 	if err != nil {
 		return err
 	}
@@ -98,7 +104,7 @@ func (w *walker) walk(dir string, ignores *ignoreSet) error {
 			if w.excluded(rel) || ignores.Match(rel, parts, false) {
 				continue
 			}
-			w.skips = append(w.skips, skip{path: rel, reason: special(e.Type())})
+			w.skips = append(w.skips, skip{path: rel, reason: special(e.Type()), hint: hintSpecial})
 		}
 	}
 	return nil
