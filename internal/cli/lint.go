@@ -71,7 +71,9 @@ Settings come from platform.yaml at the root (or --config FILE):
 Files ignored by .gitignore, .git/, vendor/, node_modules/ and *.tmpl files are
 skipped. Files over 4 MiB (PLATFORM_LINT_MAX_FILE_SIZE, e.g. 16MiB), binary files
 and FIFOs or other special files are not read: each is an info finding (lint/skipped).
-A file that cannot be read is an error finding (lint/unreadable). A Kubernetes object can opt out of a rule with the annotation
+A file that cannot be read is an error finding (lint/unreadable).
+
+A Kubernetes object can opt out of a rule with the annotation
 <annotationPrefix>/lint-ignore: "<rule>: <reason>".
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
