@@ -51,8 +51,8 @@ type reader struct {
 
 // read loads one file. It returns the file, or a skip saying why it is not
 // linted. A file named on the command line is always reported when skipped;
-// a walked binary file with a binary extension (an image, an archive) is
-// expected and dropped silently.
+// a walked file with a binary extension (an image, an archive) that is
+// binary or too large is expected, and dropped silently (nil, nil).
 func (rd *reader) read(rel string, named bool) (*File, *skip) {
 	abs := filepath.Join(rd.root, filepath.FromSlash(rel))
 	info, err := os.Stat(abs)
@@ -62,7 +62,13 @@ func (rd *reader) read(rel string, named bool) (*File, *skip) {
 	if reason := special(info.Mode()); reason != "" {
 		return nil, &skip{path: rel, reason: reason, hint: hintSpecial}
 	}
+	// Images, archives and fonts met on the walk are expected: too large or
+	// binary, they are dropped without a finding.
+	expected := !named && binaryExts[strings.ToLower(path.Ext(rel))]
 	if info.Size() > rd.limit {
+		if expected {
+			return nil, nil
+		}
 		return nil, &skip{path: rel, reason: oversize(info.Size(), rd.limit), hint: hintOversize}
 	}
 	f, err := rd.open(abs)
@@ -82,10 +88,13 @@ func (rd *reader) read(rel string, named bool) (*File, *skip) {
 		return nil, &skip{path: rel, err: cause(err)}
 	}
 	if int64(len(data)) > rd.limit {
+		if expected {
+			return nil, nil
+		}
 		return nil, &skip{path: rel, reason: oversize(-1, rd.limit), hint: hintOversize}
 	}
 	if bytes.IndexByte(data[:min(len(data), binaryProbe)], 0) >= 0 {
-		if !named && binaryExts[strings.ToLower(path.Ext(rel))] {
+		if expected {
 			return nil, nil
 		}
 		return nil, &skip{path: rel, reason: "a binary file (a NUL byte in its first 8000 bytes)", hint: hintBinary}
@@ -185,9 +194,9 @@ func (skippedRule) Meta() Meta {
 		Doc: `The lint reads regular text files up to 4 MiB (PLATFORM_LINT_MAX_FILE_SIZE changes the
 limit). A larger file is reported and not read, so that a generated dump cannot slow the
 lint down, and a padded manifest cannot pass unnoticed. A file with a NUL byte in its
-first 8000 bytes is binary and reported too, unless its extension says it is binary by
-nature (.png, .zip, .woff, ...) and it was found by walking a directory. Named pipes,
-sockets and devices are never opened.
+first 8000 bytes is binary and reported too. Files whose extension says they are binary
+by nature (.png, .zip, .woff, ...) are not reported when found by walking a directory.
+Named pipes, sockets and devices are never opened.
 
 A file named on the command line is always reported when it is not linted. Exclude
 generated files with ` + "`lint.exclude`" + ` in platform.yaml, or waive this rule on them.`,

@@ -28,6 +28,7 @@ func TestSkippedFilesAreReported(t *testing.T) {
 		"deploy/big.yaml":  "TODO: " + strings.Repeat("k: v\n", 40),
 		"deploy/nul.yaml":  "kind: Secret\x00\nTODO",
 		"docs/logo.png":    "\x89PNG\x00\x00",
+		"docs/photo.jpg":   strings.Repeat("x", 100), // too large, but an image: expected
 		"docs/ok.txt":      "fine",
 		"excluded/big.txt": strings.Repeat("x", 500),
 	})
