@@ -27,10 +27,12 @@ generate:
 ## bench: the benchmarks recorded in docs/performance.md
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/scaffold/ ./internal/cli/ ./internal/gitx/
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/glob/ ./internal/lint/
 
 ## fuzz: a short run of the template manifest fuzzer
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseManifest -fuzztime 30s ./internal/scaffold/
+	$(GO) test -run '^$$' -fuzz FuzzMatch -fuzztime 30s ./internal/glob/
 
 ## release-check: validate .goreleaser.yaml (downloads and builds goreleaser the first time; not part of test)
 release-check:

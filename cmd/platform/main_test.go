@@ -77,6 +77,7 @@ func scriptParams(dir string) testscript.Params {
 			"exits":     cmdExits,
 			"jsonget":   cmdJSONGet,
 			"xmlcheck":  cmdXMLCheck,
+			"mkfifo":    cmdMkfifo,
 		},
 	}
 }

@@ -152,9 +152,9 @@ func runCatalogValidate(ctx context.Context, opts *CatalogValidateOptions) error
 	if err != nil {
 		return err
 	}
-	data, err := os.ReadFile(file)
+	data, err := readCatalogFile(file)
 	if err != nil {
-		return usageErrorf("read %s: %w", file, err)
+		return usageErrorf("%w", err)
 	}
 	abs, err := filepath.Abs(file)
 	if err != nil {
@@ -192,6 +192,38 @@ func runCatalogValidate(ctx context.Context, opts *CatalogValidateOptions) error
 		fmt.Fprintf(out, "%s %s is valid\n", st.SuccessIcon(), file)
 	}
 	return nil
+}
+
+// maxCatalogFile is the largest catalog-info.yaml validate reads: Backstage
+// refuses far smaller entities, and a huge file would only exhaust memory.
+const maxCatalogFile = 10 << 20
+
+// readCatalogFile reads FILE if it is a regular file of at most maxCatalogFile bytes.
+func readCatalogFile(file string) ([]byte, error) {
+	info, err := os.Stat(file)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", file)
+	}
+	tooBig := fmt.Errorf("%s is larger than %d MiB: it is not a catalog-info.yaml", file, maxCatalogFile>>20)
+	if info.Size() > maxCatalogFile {
+		return nil, tooBig
+	}
+	fh, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	defer fh.Close()
+	data, err := io.ReadAll(io.LimitReader(fh, maxCatalogFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	if len(data) > maxCatalogFile {
+		return nil, tooBig
+	}
+	return data, nil
 }
 
 // catalogFileArg resolves FILE: "" is ./catalog-info.yaml, a directory

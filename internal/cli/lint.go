@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,6 +34,9 @@ type LintOptions struct {
 	GitLabCI bool
 	// ForceColor is CLICOLOR_FORCE: colors even in CI (never over NO_COLOR or --no-color).
 	ForceColor bool
+	// MaxFileSize is PLATFORM_LINT_MAX_FILE_SIZE as given ("" for the default):
+	// larger files are reported as lint/skipped, not read.
+	MaxFileSize string
 
 	Paths      []string
 	Format     string
@@ -65,7 +69,11 @@ Settings come from platform.yaml at the root (or --config FILE):
       - {rule: k8s/resources, path: deploy/base/job.yaml, reason: "...", expires: 2027-03-01}
 
 Files ignored by .gitignore, .git/, vendor/, node_modules/ and *.tmpl files are
-skipped. A Kubernetes object can opt out of a rule with the annotation
+skipped. Files over 4 MiB (PLATFORM_LINT_MAX_FILE_SIZE, e.g. 16MiB), binary files
+and FIFOs or other special files are not read: each is an info finding (lint/skipped).
+A file that cannot be read is an error finding (lint/unreadable).
+
+A Kubernetes object can opt out of a rule with the annotation
 <annotationPrefix>/lint-ignore: "<rule>: <reason>".
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
@@ -82,6 +90,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 			opts.Now = f.Now
 			opts.CI, opts.GitLabCI = detectCI(f.Getenv)
 			opts.ForceColor = truthy(f.Getenv("CLICOLOR_FORCE"))
+			opts.MaxFileSize = f.Getenv("PLATFORM_LINT_MAX_FILE_SIZE")
 			return runLint(cmd.Context(), opts)
 		},
 	}
@@ -101,6 +110,13 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 func runLint(ctx context.Context, opts *LintOptions) error {
 	if !report.Known(opts.Format) {
 		return flagErrorf("unknown --format %q: want one of %s", opts.Format, strings.Join(report.Formats, ", "))
+	}
+	if err := checkOutput(opts.Output); err != nil {
+		return err
+	}
+	maxSize, err := parseByteSize(opts.MaxFileSize)
+	if err != nil {
+		return usageErrorf("PLATFORM_LINT_MAX_FILE_SIZE %q: %v", opts.MaxFileSize, err)
 	}
 	root := "."
 	if len(opts.Paths) == 1 {
@@ -136,12 +152,13 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 		settings.Waivers = append(settings.Waivers, lint.Waiver{Rule: w.Rule, Path: w.Path, Reason: w.Reason, Expires: w.Expires, Line: w.Line})
 	}
 	res, err := lint.Run(ctx, lint.Options{
-		Paths:      opts.Paths,
-		Rules:      lintRules(),
-		Select:     opts.Rules,
-		Severities: severities,
-		Exclude:    svc.Lint.Exclude,
-		Settings:   settings,
+		Paths:       opts.Paths,
+		Rules:       lintRules(),
+		Select:      opts.Rules,
+		Severities:  severities,
+		Exclude:     svc.Lint.Exclude,
+		Settings:    settings,
+		MaxFileSize: maxSize,
 	})
 	var pathErr *lint.PathError
 	switch {
@@ -159,6 +176,39 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 		return &SilentError{Code: ExitCheckFailed}
 	}
 	return nil
+}
+
+// checkOutput refuses an --output that cannot be written as a file, before
+// the lint runs: a directory, or a file in a directory that does not exist.
+func checkOutput(output string) error {
+	if output == "" {
+		return nil
+	}
+	if info, err := os.Stat(output); err == nil && info.IsDir() {
+		return usageErrorf("--output %s is a directory: name a file, e.g. %s", output, filepath.Join(output, "lint-report.json"))
+	}
+	if info, err := os.Stat(filepath.Dir(output)); err != nil || !info.IsDir() {
+		return usageErrorf("--output %s: directory %s does not exist", output, filepath.Dir(output))
+	}
+	return nil
+}
+
+// parseByteSize reads a size in bytes, with an optional KiB, MiB or GiB
+// suffix (K, M, G and KB, MB, GB mean the same); "" is 0, the default.
+func parseByteSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	num := strings.TrimRight(s, "KMGiBkmgb")
+	unit := strings.ToUpper(strings.TrimSpace(s[len(num):]))
+	shift := map[string]uint{"": 0, "B": 0, "K": 10, "KB": 10, "KIB": 10, "M": 20, "MB": 20, "MIB": 20, "G": 30, "GB": 30, "GIB": 30}
+	sh, ok := shift[unit]
+	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+	if !ok || err != nil || n <= 0 || n > (1<<40)>>sh {
+		return 0, errors.New("want a positive size in bytes, e.g. 4194304 or 16MiB")
+	}
+	return n << sh, nil
 }
 
 // lintConfig reads the lint settings: --config FILE, else platform.yaml at the

@@ -21,6 +21,9 @@ func TestEveryRuleThroughTheCLI(t *testing.T) {
 	for _, rule := range rules {
 		m := rule.Meta()
 		t.Run(m.ID, func(t *testing.T) {
+			if m.Bad == nil {
+				t.Skip("no example on disk (lint/unreadable: a read failure; tested in internal/lint)")
+			}
 			for _, ex := range []struct {
 				name  string
 				files map[string]string

@@ -41,9 +41,12 @@ func rulePage(m lint.Meta) string {
 }
 
 func writeExample(b *strings.Builder, title string, files map[string]string) {
+	if len(files) == 0 {
+		return // lint/unreadable: a read failure cannot be written as an example
+	}
 	fmt.Fprintf(b, "## %s\n\n", title)
 	for _, p := range slices.Sorted(mapKeys(files)) {
-		content := files[p]
+		content := strings.ReplaceAll(files[p], "\x00", "␀") // lint/skipped's binary file, shown
 		if !strings.HasSuffix(content, "\n") {
 			content += "\n"
 		}

@@ -60,9 +60,14 @@ func Check(ctx context.Context, repo *Repo, rules []Rule, jobs int) []Finding {
 	for _, r := range results {
 		out = append(out, r...)
 	}
-	if repo.Whole {
-		mu := &sync.Mutex{}
-		for _, rule := range repoRules {
+	mu := &sync.Mutex{}
+	for _, rule := range repoRules {
+		if ctx.Err() != nil {
+			break
+		}
+		// Rules about the repository as a whole need all of it; rules about
+		// the walk itself (lint/skipped) report on whatever was walked.
+		if _, walkRule := unwrap(rule).(alwaysRule); repo.Whole || walkRule {
 			rule.CheckRepo(repo, &Reporter{meta: rule.Meta(), mu: mu, findings: &out})
 		}
 	}

@@ -97,4 +97,6 @@ func ifReason(reason string) string {
 }
 
 // EngineRules are the rules of the engine itself (family lint).
-func EngineRules() []Rule { return []Rule{ignoreRule{}, waiverRule{}} }
+func EngineRules() []Rule {
+	return []Rule{ignoreRule{}, skippedRule{}, unreadableRule{}, waiverRule{}}
+}

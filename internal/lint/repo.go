@@ -44,6 +44,8 @@ type Repo struct {
 
 	files map[string]*File
 	paths []string
+	// skips are the files the walk and the reader left out (lint/skipped, lint/unreadable).
+	skips []skip
 
 	mu    sync.Mutex
 	cache map[string]*cached

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -31,6 +32,12 @@ type Options struct {
 	Settings Settings
 	// Jobs is the number of workers; 0 means one per CPU.
 	Jobs int
+	// MaxFileSize is the largest file read, in bytes; 0 means DefaultMaxFileSize.
+	// Larger files are reported (lint/skipped), not read.
+	MaxFileSize int64
+
+	// open replaces the file opener, for tests that need a read to fail.
+	open func(name string) (openedFile, error)
 }
 
 // Result is the outcome of a lint run.
@@ -133,7 +140,9 @@ func unwrap(r Rule) Rule {
 
 // Run walks the paths once, reads each file once, runs the selected rules
 // concurrently and returns the findings after waivers and ignores, sorted.
-// Only a path that cannot be linted is an error; a broken file is a finding.
+// Only a path that cannot be linted is an error; a broken, unreadable or
+// skipped file is a finding. A cancelled ctx stops the walk, the reads and
+// the rules, and Run returns ctx's error.
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	rules, err := SelectRules(opts.Rules, opts.Select, opts.Severities)
 	if err != nil {
@@ -143,26 +152,43 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &walker{root: root, exclude: opts.Exclude}
+	rd := &reader{root: root, limit: opts.MaxFileSize, open: opts.open}
+	if rd.limit <= 0 {
+		rd.limit = DefaultMaxFileSize
+	}
+	if rd.open == nil {
+		rd.open = openNonblocking
+	}
+	w := &walker{ctx: ctx, root: root, exclude: opts.Exclude, reader: rd}
+	named := map[string]bool{}
 	for _, rel := range rels {
-		info, err := os.Stat(filepath.Join(root, filepath.FromSlash(rel)))
+		abs := filepath.Join(root, filepath.FromSlash(rel))
+		info, err := os.Stat(abs)
 		switch {
+		case err != nil && isLink(abs):
+			// The name exists but does not lead to a file: a finding, not a typo.
+			w.skips = append(w.skips, skip{path: rel, err: cause(err)})
 		case err != nil:
 			return nil, &PathError{Path: rel, Err: err}
 		case info.IsDir():
 			if err := w.walk(rel, nil); err != nil {
+				if ctxErr := ctx.Err(); ctxErr != nil {
+					return nil, ctxErr
+				}
 				return nil, &PathError{Path: rel, Err: err}
 			}
 		default:
 			w.files = append(w.files, rel)
+			named[rel] = true
 		}
 	}
-	files, err := readAll(ctx, root, w.files, opts.Jobs)
+	files, skips, err := readAll(ctx, rd, w.files, named, opts.Jobs)
 	if err != nil {
 		return nil, err
 	}
 	repo := NewRepo(root, opts.Settings, files)
 	repo.Whole = whole
+	repo.skips = append(w.skips, skips...)
 	raw := Check(ctx, repo, rules, opts.Jobs)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -173,6 +199,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res.Findings, res.Waived = suppress(repo, raw)
 	return res, nil
+}
+
+func isLink(abs string) bool {
+	info, err := os.Lstat(abs)
+	return err == nil && info.Mode()&fs.ModeSymlink != 0
 }
 
 // resolvePaths decides the root and the slash paths below it to walk.
@@ -198,7 +229,7 @@ func resolvePaths(paths []string) (root string, rels []string, whole bool, err e
 		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 			return "", nil, false, &PathError{Path: p, Err: errors.New("it is outside the current directory: lint it on its own, or from a directory that contains it")}
 		}
-		if _, err := os.Stat(abs); err != nil {
+		if _, err := os.Lstat(abs); err != nil {
 			return "", nil, false, &PathError{Path: p, Err: errors.Unwrap(err)}
 		}
 		rels = append(rels, path.Clean(filepath.ToSlash(rel)))
@@ -206,14 +237,15 @@ func resolvePaths(paths []string) (root string, rels []string, whole bool, err e
 	return ".", rels, slices.Contains(rels, "."), nil
 }
 
-// readAll reads the walked files on jobs workers, dropping binary and huge ones.
-func readAll(ctx context.Context, root string, rels []string, jobs int) ([]*File, error) {
+// readAll reads the walked files on jobs workers. Files that are not read
+// (too large, binary, special, unreadable) come back as skips.
+func readAll(ctx context.Context, rd *reader, rels []string, named map[string]bool, jobs int) ([]*File, []skip, error) {
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
 	rels = slices.Compact(slices.Sorted(slices.Values(rels)))
 	files := make([]*File, len(rels))
-	errs := make([]error, len(rels))
+	skips := make([]*skip, len(rels))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range min(jobs, max(len(rels), 1)) {
@@ -221,7 +253,7 @@ func readAll(ctx context.Context, root string, rels []string, jobs int) ([]*File
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				files[i], errs[i] = readFile(root, rels[i])
+				files[i], skips[i] = rd.read(rels[i], named[rels[i]])
 			}
 		}()
 	}
@@ -233,17 +265,20 @@ func readAll(ctx context.Context, root string, rels []string, jobs int) ([]*File
 	}
 	close(next)
 	wg.Wait()
-	out := files[:0]
-	for i, f := range files {
-		if errors.Is(errs[i], errSkip) || f == nil {
-			if errs[i] != nil && !errors.Is(errs[i], errSkip) {
-				return nil, &PathError{Path: rels[i], Err: errs[i]}
-			}
-			continue
-		}
-		out = append(out, f)
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
 	}
-	return out, nil
+	var out []*File
+	var skipped []skip
+	for i, f := range files {
+		switch {
+		case f != nil:
+			out = append(out, f)
+		case skips[i] != nil:
+			skipped = append(skipped, *skips[i])
+		}
+	}
+	return out, skipped, nil
 }
 
 // suppress drops findings covered by an active waiver or a lint-ignore

@@ -1,8 +1,7 @@
 package lint
 
 import (
-	"bytes"
-	"errors"
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -10,13 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
-
 	"github.com/platform-team/platform/internal/glob"
 )
-
-// maxFileSize keeps generated blobs and dumps out of the lint.
-const maxFileSize = 4 << 20
 
 // skippedDirs are never linted: history, vendored and installed code.
 var skippedDirs = map[string]bool{".git": true, "vendor": true, "node_modules": true, "third_party": true}
@@ -33,9 +27,14 @@ func (e *PathError) Unwrap() error { return e.Err }
 // walker lists the files under a root once, honouring .gitignore files as it
 // meets them, the exclude globs, and the skip rules.
 type walker struct {
+	ctx     context.Context
 	root    string
 	exclude []string
+	reader  *reader
+	// readDir lists a directory (os.ReadDir); tests make it fail.
+	readDir func(name string) ([]os.DirEntry, error)
 	files   []string // slash paths relative to root
+	skips   []skip   // special files and unreadable directories met on the way
 }
 
 func (w *walker) excluded(rel string) bool {
@@ -48,9 +47,18 @@ func (w *walker) excluded(rel string) bool {
 }
 
 // walk lists dir (slash path relative to root, "." for the root) recursively.
-func (w *walker) walk(dir string, patterns []gitignore.Pattern) error {
+// Only a failure to list the top directory, or a cancelled context, is an
+// error; a subdirectory that cannot be read is a skip (lint/unreadable).
+func (w *walker) walk(dir string, ignores *ignoreSet) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
 	abs := filepath.Join(w.root, filepath.FromSlash(dir))
-	entries, err := os.ReadDir(abs)
+	readDir := w.readDir
+	if readDir == nil {
+		readDir = os.ReadDir
+	}
+	entries, err := readDir(abs)
 	if err != nil {
 		return err
 	}
@@ -58,11 +66,17 @@ func (w *walker) walk(dir string, patterns []gitignore.Pattern) error {
 	if dir != "." {
 		domain = strings.Split(dir, "/")
 	}
-	if data, err := os.ReadFile(filepath.Join(abs, ".gitignore")); err == nil {
-		patterns = append(patterns[:len(patterns):len(patterns)], parseGitignore(data, domain)...)
-	}
-	matcher := gitignore.NewMatcher(patterns)
 	for _, e := range entries {
+		if e.Name() == ".gitignore" && e.Type().IsRegular() {
+			if f, _ := w.reader.read(path.Join(dir, e.Name()), false); f != nil {
+				ignores = newIgnoreSet(ignores, f.Data, domain)
+			}
+		}
+	}
+	for _, e := range entries {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
 		rel := e.Name()
 		if dir != "." {
 			rel = dir + "/" + e.Name()
@@ -72,55 +86,29 @@ func (w *walker) walk(dir string, patterns []gitignore.Pattern) error {
 		case e.Type()&fs.ModeSymlink != 0:
 			continue
 		case e.IsDir():
-			if skippedDirs[e.Name()] || w.excluded(rel) || matcher.Match(parts, true) {
+			if skippedDirs[e.Name()] || w.excluded(rel) || ignores.Match(rel, parts, true) {
 				continue
 			}
-			if err := w.walk(rel, patterns); err != nil {
-				return err
+			if err := w.walk(rel, ignores); err != nil {
+				if ctxErr := w.ctx.Err(); ctxErr != nil {
+					return ctxErr
+				}
+				w.skips = append(w.skips, skip{path: rel, err: cause(err)})
 			}
 		case e.Type().IsRegular():
-			if strings.HasSuffix(e.Name(), ".tmpl") || w.excluded(rel) || matcher.Match(parts, false) {
+			if strings.HasSuffix(e.Name(), ".tmpl") || w.excluded(rel) || ignores.Match(rel, parts, false) {
 				continue
 			}
 			w.files = append(w.files, rel)
+		default: // FIFOs, sockets, devices: never opened
+			if w.excluded(rel) || ignores.Match(rel, parts, false) {
+				continue
+			}
+			w.skips = append(w.skips, skip{path: rel, reason: special(e.Type()), hint: hintSpecial})
 		}
 	}
 	return nil
 }
-
-func parseGitignore(data []byte, domain []string) []gitignore.Pattern {
-	var out []gitignore.Pattern
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimRight(line, "\r")
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		out = append(out, gitignore.ParsePattern(line, domain))
-	}
-	return out
-}
-
-// readFile loads a walked file, or reports why it is left out (too large, binary).
-func readFile(root, rel string) (*File, error) {
-	abs := filepath.Join(root, filepath.FromSlash(rel))
-	info, err := os.Stat(abs)
-	if err != nil {
-		return nil, err
-	}
-	if info.Size() > maxFileSize {
-		return nil, errSkip
-	}
-	data, err := os.ReadFile(abs)
-	if err != nil {
-		return nil, err
-	}
-	if bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
-		return nil, errSkip
-	}
-	return &File{Path: rel, Data: data}, nil
-}
-
-var errSkip = errors.New("skipped")
 
 // matchGlob matches slash paths against a glob where ** spans directories and
 // a pattern without a slash matches the base name at any depth (like .gitignore).
