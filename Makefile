@@ -29,10 +29,13 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/scaffold/ ./internal/cli/ ./internal/gitx/
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/glob/ ./internal/lint/
 
-## fuzz: a short run of the template manifest fuzzer
+## fuzz: a short run of the fuzzers that guard untrusted input (templates, globs, .gitignore, redaction)
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseManifest -fuzztime 30s ./internal/scaffold/
 	$(GO) test -run '^$$' -fuzz FuzzMatch -fuzztime 30s ./internal/glob/
+	$(GO) test -run '^$$' -fuzz FuzzIgnoreSet -fuzztime 30s ./internal/lint/
+	$(GO) test -run '^$$' -fuzz FuzzURL -fuzztime 30s ./internal/redact/
+	$(GO) test -run '^$$' -fuzz FuzzPasswordNeverShown -fuzztime 30s ./internal/redact/
 
 ## release-check: validate .goreleaser.yaml (downloads and builds goreleaser the first time; not part of test)
 release-check:

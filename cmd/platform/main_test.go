@@ -78,6 +78,7 @@ func scriptParams(dir string) testscript.Params {
 			"jsonget":   cmdJSONGet,
 			"xmlcheck":  cmdXMLCheck,
 			"mkfifo":    cmdMkfifo,
+			"globs":     cmdGlobs,
 		},
 	}
 }
@@ -212,6 +213,35 @@ func cmdGitCommit(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		_, err = repo.CreateTag(args[2], head.Hash(), nil)
 		ts.Check(err)
+	}
+}
+
+// globs PATTERN... succeeds when some file matches a pattern (filepath.Glob,
+// relative to the current directory) and prints the matches. `exists` does no
+// globbing, so `! exists .platform-staging-*` could never fail; `! globs
+// .platform-staging-*` does.
+func cmdGlobs(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) == 0 {
+		ts.Fatalf("usage: globs PATTERN...")
+	}
+	var found []string
+	for _, pattern := range args {
+		matches, err := filepath.Glob(ts.MkAbs(pattern))
+		ts.Check(err)
+		for _, m := range matches {
+			rel, err := filepath.Rel(ts.MkAbs("."), m)
+			ts.Check(err)
+			found = append(found, filepath.ToSlash(rel))
+		}
+	}
+	switch {
+	case len(found) > 0 && neg:
+		ts.Fatalf("unexpected matches: %s", strings.Join(found, " "))
+	case len(found) == 0 && !neg:
+		ts.Fatalf("no file matches %s", strings.Join(args, " "))
+	}
+	for _, m := range found {
+		fmt.Fprintln(ts.Stdout(), m)
 	}
 }
 

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -31,6 +32,8 @@ func Check(ctx context.Context, repo *Repo, rules []Rule, jobs int) []Finding {
 	results := make([][]Finding, len(files))
 	work := make(chan int)
 	var wg sync.WaitGroup
+	var firstPanic sync.Once
+	var panicked *RulePanic
 	for range min(jobs, max(len(files), 1)) {
 		wg.Add(1)
 		go func() {
@@ -39,8 +42,8 @@ func Check(ctx context.Context, repo *Repo, rules []Rule, jobs int) []Finding {
 			for i := range work {
 				var found []Finding
 				for _, rule := range fileRules {
-					if rule.Applies(files[i]) {
-						rule.Check(repo, files[i], &Reporter{meta: rule.Meta(), mu: mu, findings: &found})
+					if p := checkFile(rule, repo, files[i], &Reporter{meta: rule.Meta(), mu: mu, findings: &found}); p != nil {
+						firstPanic.Do(func() { panicked = p })
 					}
 				}
 				results[i] = found
@@ -55,6 +58,12 @@ func Check(ctx context.Context, repo *Repo, rules []Rule, jobs int) []Finding {
 	}
 	close(work)
 	wg.Wait()
+	if panicked != nil {
+		// A rule's bug surfaces on the caller's goroutine, where the command
+		// boundary reports it in one line instead of a crash with every
+		// worker's stack.
+		panic(panicked)
+	}
 
 	var out []Finding
 	for _, r := range results {
@@ -73,4 +82,30 @@ func Check(ctx context.Context, repo *Repo, rules []Rule, jobs int) []Finding {
 	}
 	slices.SortFunc(out, Compare)
 	return out
+}
+
+// RulePanic is a rule that panicked on a file: a bug in the rule, re-raised
+// on the goroutine that called Check.
+type RulePanic struct {
+	Rule  string
+	Path  string
+	Value any
+}
+
+func (p *RulePanic) String() string {
+	return fmt.Sprintf("rule %s panicked on %s: %v", p.Rule, p.Path, p.Value)
+}
+
+// checkFile runs one file rule on one file, returning a panic instead of
+// letting it take the process down from a worker goroutine.
+func checkFile(rule FileRule, repo *Repo, f *File, r *Reporter) (p *RulePanic) {
+	defer func() {
+		if v := recover(); v != nil {
+			p = &RulePanic{Rule: rule.Meta().ID, Path: f.Path, Value: v}
+		}
+	}()
+	if rule.Applies(f) {
+		rule.Check(repo, f, r)
+	}
+	return nil
 }
