@@ -2,11 +2,12 @@ package main
 
 import (
 	"fmt"
-	"github.com/go-git/go-git/v5"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-git/go-git/v5"
 
 	"github.com/rogpeppe/go-internal/testscript"
 

@@ -7,12 +7,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/platform-team/platform/internal/bytesize"
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/iostreams"
@@ -114,9 +114,13 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 	if err := checkOutput(opts.Output); err != nil {
 		return err
 	}
-	maxSize, err := parseByteSize(opts.MaxFileSize)
-	if err != nil {
-		return usageErrorf("PLATFORM_LINT_MAX_FILE_SIZE %q: %v", opts.MaxFileSize, err)
+	var maxSize int64 // 0: the engine's default
+	if opts.MaxFileSize != "" {
+		n, err := bytesize.Parse(opts.MaxFileSize)
+		if err != nil {
+			return usageErrorf("PLATFORM_LINT_MAX_FILE_SIZE %q: %v", opts.MaxFileSize, err)
+		}
+		maxSize = n
 	}
 	root := "."
 	if len(opts.Paths) == 1 {
@@ -191,24 +195,6 @@ func checkOutput(output string) error {
 		return usageErrorf("--output %s: directory %s does not exist", output, filepath.Dir(output))
 	}
 	return nil
-}
-
-// parseByteSize reads a size in bytes, with an optional KiB, MiB or GiB
-// suffix (K, M, G and KB, MB, GB mean the same); "" is 0, the default.
-func parseByteSize(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	num := strings.TrimRight(s, "KMGiBkmgb")
-	unit := strings.ToUpper(strings.TrimSpace(s[len(num):]))
-	shift := map[string]uint{"": 0, "B": 0, "K": 10, "KB": 10, "KIB": 10, "M": 20, "MB": 20, "MIB": 20, "G": 30, "GB": 30, "GIB": 30}
-	sh, ok := shift[unit]
-	n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
-	if !ok || err != nil || n <= 0 || n > (1<<40)>>sh {
-		return 0, errors.New("want a positive size in bytes, e.g. 4194304 or 16MiB")
-	}
-	return n << sh, nil
 }
 
 // lintConfig reads the lint settings: --config FILE, else platform.yaml at the

@@ -1,9 +1,9 @@
 package cli
 
 import (
-	"strconv"
 	"time"
 
+	"github.com/platform-team/platform/internal/bytesize"
 	"github.com/platform-team/platform/internal/scaffold"
 )
 
@@ -21,9 +21,9 @@ func renderBudget(getenv func(string) string) (scaffold.Budget, error) {
 		b.Timeout = d
 	}
 	if v := getenv(scaffold.EnvRenderMaxBytes); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			return b, usageErrorf("%s %q: want a number of bytes such as %d", scaffold.EnvRenderMaxBytes, v, int64(scaffold.DefaultRenderMaxBytes))
+		n, err := bytesize.Parse(v)
+		if err != nil {
+			return b, usageErrorf("%s %q: %v", scaffold.EnvRenderMaxBytes, v, err)
 		}
 		b.MaxBytes = n
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/platform-team/platform/internal/origin"
 	"github.com/platform-team/platform/internal/redact"
 )
 
@@ -41,7 +42,7 @@ var errStopRedirect = errors.New("redirect to another host")
 // that failed with an error, and the answer names where it pointed anyway.
 func (c *Client) checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
-		if !sameOrigin(c.base, req.URL) {
+		if !origin.Same(c.base, req.URL) {
 			return http.ErrUseLastResponse
 		}
 		if len(via) >= 10 {
@@ -70,36 +71,11 @@ func (c *Client) redirectError(resp *http.Response) *RedirectError {
 	}
 	target := "an unreadable location"
 	if err == nil && to.Host != "" {
-		target = origin(to)
+		target = origin.Of(to)
 	} else if err != nil {
 		target = redact.URL(loc)
 	}
-	return &RedirectError{From: origin(c.base), To: target}
-}
-
-// origin is u's scheme://host[:port], no credentials.
-func origin(u *url.URL) string {
-	return redact.Clean(strings.ToLower(u.Scheme) + "://" + u.Host)
-}
-
-func sameOrigin(a, b *url.URL) bool {
-	if a == nil || b == nil {
-		return false
-	}
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
-}
-
-func port(u *url.URL) string {
-	if p := strings.TrimLeft(u.Port(), "0"); p != "" {
-		return p
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "http":
-		return "80"
-	case "https":
-		return "443"
-	}
-	return u.Port()
+	return &RedirectError{From: origin.Of(c.base), To: target}
 }
 
 // ErrResponseTooLarge is a GitLab answer over Config.MaxResponseBytes.

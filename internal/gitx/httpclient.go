@@ -10,6 +10,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
+	"github.com/platform-team/platform/internal/origin"
 	"github.com/platform-team/platform/internal/redact"
 )
 
@@ -46,50 +47,10 @@ func checkGitRedirect(req *http.Request, via []*http.Request) error {
 		return nil
 	}
 	from := via[0].URL
-	if !sameOrigin(from, req.URL) && !httpsUpgrade(from, req.URL) {
-		return &RedirectError{From: origin(from), To: origin(req.URL)}
+	if !origin.Same(from, req.URL) && !origin.HTTPSUpgrade(from, req.URL) {
+		return &RedirectError{From: origin.Of(from), To: origin.Of(req.URL)}
 	}
 	return nil
-}
-
-// origin is u's scheme://host[:port], without credentials, path or query.
-func origin(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	return redact.Clean(strings.ToLower(u.Scheme) + "://" + u.Host)
-}
-
-// sameOrigin reports whether a and b have the same scheme, host and
-// effective port (https://h and https://h:443 are the same origin).
-func sameOrigin(a, b *url.URL) bool {
-	if a == nil || b == nil {
-		return false
-	}
-	return strings.EqualFold(a.Scheme, b.Scheme) &&
-		strings.EqualFold(a.Hostname(), b.Hostname()) &&
-		effectivePort(a) == effectivePort(b)
-}
-
-// httpsUpgrade is a redirect from http to https on the same host and the
-// default ports: the one change of scheme that makes things safer.
-func httpsUpgrade(from, to *url.URL) bool {
-	return strings.EqualFold(from.Scheme, "http") && strings.EqualFold(to.Scheme, "https") &&
-		strings.EqualFold(from.Hostname(), to.Hostname()) &&
-		effectivePort(from) == "80" && effectivePort(to) == "443"
-}
-
-func effectivePort(u *url.URL) string {
-	if p := strings.TrimLeft(u.Port(), "0"); p != "" {
-		return p
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "http":
-		return "80"
-	case "https":
-		return "443"
-	}
-	return u.Port()
 }
 
 // TokenMayGo reports whether a GitLab token configured for gitlabURL may be
@@ -112,7 +73,7 @@ func TokenMayGo(gitlabURL, remoteURL string) bool {
 		return false
 	}
 	if strings.EqualFold(r.Scheme, g.Scheme) {
-		return effectivePort(r) == effectivePort(g)
+		return origin.Port(r) == origin.Port(g)
 	}
 	// GitLab over http, the remote over https on the same host: safer.
 	return strings.EqualFold(g.Scheme, "http") && strings.EqualFold(r.Scheme, "https") && r.Port() == "" && g.Port() == ""

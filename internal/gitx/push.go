@@ -16,6 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
+	"github.com/platform-team/platform/internal/origin"
 	"github.com/platform-team/platform/internal/redact"
 )
 
@@ -154,7 +155,7 @@ func withheldHint(opts PushOptions, auth transport.AuthMethod, err error) string
 	}
 	gitlab := "the GitLab host"
 	if u, perr := url.Parse(opts.GitLabURL); perr == nil && u.Host != "" {
-		gitlab = origin(u)
+		gitlab = origin.Of(u)
 	}
 	return fmt.Sprintf(" (the GitLab token is only sent to %s over https; give this remote its own credentials, e.g. an ssh URL)", gitlab)
 }

@@ -10,6 +10,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/platform-team/platform/internal/bytesize"
 )
 
 // DefaultMaxFileSize keeps generated blobs and dumps out of the lint: a file
@@ -154,22 +156,9 @@ func special(mode fs.FileMode) string {
 
 func oversize(size, limit int64) string {
 	if size < 0 {
-		return fmt.Sprintf("over the size limit of %s", humanSize(limit))
+		return fmt.Sprintf("over the size limit of %s", bytesize.Format(limit))
 	}
-	return fmt.Sprintf("%s, over the size limit of %s", humanSize(size), humanSize(limit))
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	default:
-		return fmt.Sprintf("%d bytes", n)
-	}
+	return fmt.Sprintf("%s, over the size limit of %s", bytesize.Format(size), bytesize.Format(limit))
 }
 
 // cause drops the absolute path an *fs.PathError carries: findings name files

@@ -14,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/Masterminds/sprig/v3"
+
+	"github.com/platform-team/platform/internal/bytesize"
 )
 
 // forbiddenFuncs is the one list of sprig functions templates do not get. A
@@ -137,7 +139,7 @@ func (l funcLimits) check(name, what string, vs ...reflect.Value) error {
 	case deep:
 		return fmt.Errorf("the %s of %s %s nested deeper than %d levels", noun, name, verb, maxDepth)
 	case w > l.bytes:
-		return fmt.Errorf("the %s of %s %s larger than %s, the most one file may hold (%s)", noun, name, verb, formatBytes(l.bytes), EnvRenderMaxBytes)
+		return fmt.Errorf("the %s of %s %s larger than %s, the most one file may hold (%s)", noun, name, verb, bytesize.Format(l.bytes), EnvRenderMaxBytes)
 	}
 	return nil
 }
@@ -238,7 +240,7 @@ func cappedFuncs(limit int64, sprigs template.FuncMap) map[string]any {
 	sprigJoin := sprigs["join"].(func(string, any) string)
 	sprigWrapWith := sprigs["wrapWith"].(func(int, string, string) string)
 	tooBig := func(name string, n int64) error {
-		return fmt.Errorf("%s would produce %s, more than the %s one file may hold (%s)", name, formatBytes(n), formatBytes(limit), EnvRenderMaxBytes)
+		return fmt.Errorf("%s would produce %s, more than the %s one file may hold (%s)", name, bytesize.Format(n), bytesize.Format(limit), EnvRenderMaxBytes)
 	}
 	tooLong := func(name string, n int64) error {
 		return fmt.Errorf("%s would make a list of %d numbers, more than %d", name, n, maxListLen)

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/platform-team/platform/internal/bytesize"
 )
 
 // Default limits on what loading a template reads; see Limits.
@@ -217,11 +219,11 @@ func (l Limits) checkFile(p string, size int64, total *int64) error {
 		limit, what = l.ManifestBytes, ManifestFile
 	}
 	if size > limit {
-		return &TemplateError{File: p, Err: fmt.Errorf("%w: %s is over the %s limit for %s", ErrTooLarge, formatBytes(size), formatBytes(limit), what)}
+		return &TemplateError{File: p, Err: fmt.Errorf("%w: %s is over the %s limit for %s", ErrTooLarge, bytesize.Format(size), bytesize.Format(limit), what)}
 	}
 	*total += size
 	if *total > l.TotalBytes {
-		return &TemplateError{Err: fmt.Errorf("%w: %s and %s/ are over the %s limit for a whole template (at %s)", ErrTooLarge, ManifestFile, SkeletonDir, formatBytes(l.TotalBytes), p)}
+		return &TemplateError{Err: fmt.Errorf("%w: %s and %s/ are over the %s limit for a whole template (at %s)", ErrTooLarge, ManifestFile, SkeletonDir, bytesize.Format(l.TotalBytes), p)}
 	}
 	return nil
 }
@@ -263,23 +265,4 @@ func stripPath(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// formatBytes prints a size in B, KiB, MiB or GiB, the way limits are set.
-func formatBytes(n int64) string {
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%d GiB", n>>30)
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

@@ -14,6 +14,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/platform-team/platform/internal/bytesize"
 	"github.com/platform-team/platform/internal/glob"
 )
 
@@ -227,7 +228,7 @@ func (r *renderer) execute(file, text string) ([]byte, error) {
 	case errors.As(err, &over) && over.total:
 		return nil, r.overTotal(file)
 	case errors.As(err, &over):
-		return nil, &RenderError{File: file, Err: ErrOverBudget, Msg: fmt.Sprintf("rendered more than %s, the most one file may hold (an eighth of %s)", formatBytes(fileMax), EnvRenderMaxBytes)}
+		return nil, &RenderError{File: file, Err: ErrOverBudget, Msg: fmt.Sprintf("rendered more than %s, the most one file may hold (an eighth of %s)", bytesize.Format(fileMax), EnvRenderMaxBytes)}
 	case err != nil:
 		var re *RenderError
 		if errors.As(err, &re) {
@@ -240,7 +241,7 @@ func (r *renderer) execute(file, text string) ([]byte, error) {
 }
 
 func (r *renderer) overTotal(file string) error {
-	return &RenderError{File: file, Err: ErrOverBudget, Msg: fmt.Sprintf("the template rendered more than %s in total (%s)", formatBytes(r.budget.MaxBytes), EnvRenderMaxBytes)}
+	return &RenderError{File: file, Err: ErrOverBudget, Msg: fmt.Sprintf("the template rendered more than %s in total (%s)", bytesize.Format(r.budget.MaxBytes), EnvRenderMaxBytes)}
 }
 
 // stop reports why the render cannot go on, or nil. An interrupt wraps
