@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/huh"
 	"github.com/spf13/cobra"
 
+	"github.com/platform-team/platform/internal/atomicfile"
 	"github.com/platform-team/platform/internal/catalog"
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/gitx"
@@ -520,38 +521,10 @@ func entityNameFrom(dir string) string {
 	return s
 }
 
-// writeNewFile writes data to path atomically and never replaces a file: the
-// data goes to a temporary file in the same directory, which is then linked
-// to path (link fails when path exists). On a file system without hard links
-// it is renamed instead, after a last check that path is still free.
-func writeNewFile(path string, data []byte, perm fs.FileMode) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), perm); err != nil {
-		return err
-	}
-	err = os.Link(tmp.Name(), path)
-	if err == nil || errors.Is(err, fs.ErrExist) {
-		return err
-	}
-	if _, statErr := os.Lstat(path); statErr == nil {
-		return fs.ErrExist
-	}
-	return os.Rename(tmp.Name(), path)
+// writeNewFile writes data to path atomically and never replaces a file
+// (an error matching fs.ErrExist when path exists).
+func writeNewFile(path string, data []byte, perm fs.FileMode) error {
+	return atomicfile.WriteNew(path, data, perm)
 }
 
 // ownerForm asks for the owner of the component.

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/platform-team/platform/internal/atomicfile"
 	"github.com/platform-team/platform/internal/bytesize"
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/gitx"
@@ -39,8 +42,10 @@ type LintOptions struct {
 	MaxFileSize string
 
 	Paths      []string
-	Format     string
-	Output     string
+	Format string
+	// Output is each --output: FILE (the --format report, instead of on
+	// stdout) or FORMAT=FILE (another report of the same walk).
+	Output     []string
 	FailOn     string
 	Rules      []string
 	ConfigFile string
@@ -81,7 +86,8 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 		Example: `  platform lint
   platform lint --format codequality --output gl-code-quality-report.json
   platform lint --rules 'k8s/*' deploy/
-  platform lint --fail-on warning --format sarif --output platform.sarif`,
+  platform lint --fail-on warning --format sarif --output platform.sarif
+  platform lint --output codequality=gl-code-quality-report.json --output junit=platform-lint-junit.xml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IO = f.IOStreams
 			opts.Paths = args
@@ -96,7 +102,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
-	fl.StringVarP(&opts.Output, "output", "o", "", "write the report to `FILE` instead of stdout")
+	fl.StringArrayVarP(&opts.Output, "output", "o", nil, "write the --format report to `FILE` instead of stdout, or a FORMAT=FILE report besides it (repeatable)")
 	fl.StringVar(&opts.FailOn, "fail-on", "", "lowest severity that fails: error, warning, info or none (default from platform.yaml, else error)")
 	fl.StringSliceVar(&opts.Rules, "rules", nil, "run only the rules matching these `GLOBS` (comma-separated), e.g. 'catalog/*,k8s/image-*'")
 	fl.StringVar(&opts.ConfigFile, "config", "", "read lint settings from `FILE` instead of the root's platform.yaml")
@@ -111,8 +117,14 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 	if !report.Known(opts.Format) {
 		return flagErrorf("unknown --format %q: want one of %s", opts.Format, strings.Join(report.Formats, ", "))
 	}
-	if err := checkOutput(opts.Output); err != nil {
+	outputs, err := parseOutputs(opts.Format, opts.Output)
+	if err != nil {
 		return err
+	}
+	for _, o := range outputs {
+		if err := checkOutput(o.file); err != nil {
+			return err
+		}
 	}
 	var maxSize int64 // 0: the engine's default
 	if opts.MaxFileSize != "" {
@@ -173,7 +185,7 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 	case err != nil:
 		return err
 	}
-	if err := writeReport(opts, res); err != nil {
+	if err := writeReport(opts, outputs, res); err != nil {
 		return err
 	}
 	if failed(res, failOn) {
@@ -182,12 +194,61 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 	return nil
 }
 
+// reportOutput is one report file: its format and path.
+type reportOutput struct {
+	format, file string
+	// bare is an --output FILE: the --format report, instead of on stdout.
+	bare bool
+}
+
+// parseOutputs reads the --output values: FILE is the --format report,
+// FORMAT=FILE another report, where FORMAT is a word (letters, digits, -
+// or _); any other value with "=" is a file name. Two reports cannot share a file.
+func parseOutputs(format string, values []string) ([]reportOutput, error) {
+	var outs []reportOutput
+	seen := map[string]string{}
+	for _, v := range values {
+		o := reportOutput{format: format, file: v, bare: true}
+		if f, file, ok := strings.Cut(v, "="); ok && isFormatWord(f) {
+			if !report.Known(f) {
+				return nil, flagErrorf("--output %s: unknown format %q: want FORMAT=FILE with FORMAT one of %s", v, f, strings.Join(report.Formats, ", "))
+			}
+			if file == "" {
+				return nil, flagErrorf("--output %s: no file: want FORMAT=FILE, e.g. %s=lint-report", v, f)
+			}
+			o = reportOutput{format: f, file: file}
+		}
+		if o.file == "" {
+			return nil, flagErrorf("--output needs a FILE or FORMAT=FILE")
+		}
+		key := filepath.Clean(o.file)
+		if abs, err := filepath.Abs(o.file); err == nil {
+			key = abs
+		}
+		if prev, ok := seen[key]; ok {
+			return nil, flagErrorf("--output %s: %s already gets the %s report: give each report its own file", v, o.file, prev)
+		}
+		seen[key] = o.format
+		outs = append(outs, o)
+	}
+	return outs, nil
+}
+
+func isFormatWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // checkOutput refuses an --output that cannot be written as a file, before
 // the lint runs: a directory, or a file in a directory that does not exist.
 func checkOutput(output string) error {
-	if output == "" {
-		return nil
-	}
 	if info, err := os.Stat(output); err == nil && info.IsDir() {
 		return usageErrorf("--output %s is a directory: name a file, e.g. %s", output, filepath.Join(output, "lint-report.json"))
 	}
@@ -290,40 +351,38 @@ func truthy(v string) bool {
 	return v != "" && v != "0" && !strings.EqualFold(v, "false")
 }
 
-// writeReport writes the report to stdout, or atomically to --output with a
+// writeReport writes the --format report to stdout, unless an --output
+// FILE takes it, and each --output report atomically to its file with a
 // summary line on stderr. A CI job log gets no colors unless forced, and a
 // GitLab job log gets collapsible sections; a report file gets neither.
-func writeReport(opts *LintOptions, res *lint.Result) error {
+func writeReport(opts *LintOptions, outputs []reportOutput, res *lint.Result) error {
 	ropts := report.Options{
 		Tool:           report.Tool{Name: "platform", Version: opts.Version, RulesURI: "https://platform.example.com/docs/rules/"},
 		Color:          opts.IO.ColorEnabled() && (!opts.CI || opts.ForceColor),
 		GitLabSections: opts.GitLabCI,
 		Now:            opts.Now,
 	}
-	if opts.Output == "" {
-		return report.Write(opts.IO.Out, opts.Format, res, ropts)
+	if !slices.ContainsFunc(outputs, func(o reportOutput) bool { return o.bare }) {
+		if err := report.Write(opts.IO.Out, opts.Format, res, ropts); err != nil {
+			return err
+		}
 	}
 	ropts.Color = false
 	ropts.GitLabSections = false
-	dir := filepath.Dir(opts.Output)
-	tmp, err := os.CreateTemp(dir, ".platform-report-*")
-	if err != nil {
-		return usageErrorf("--output %s: %v", opts.Output, err)
+	for _, o := range outputs {
+		var reportErr error
+		err := atomicfile.WriteFunc(o.file, 0o644, func(w io.Writer) error {
+			reportErr = report.Write(w, o.format, res, ropts)
+			return reportErr
+		})
+		switch {
+		case reportErr != nil:
+			return fmt.Errorf("%s report: %w", o.format, reportErr)
+		case err != nil:
+			// The file is the user's to fix: a read-only directory, a full disk.
+			return usageErrorf("--output %s: %v", o.file, err)
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "%s (%s report in %s)\n", report.SummaryLine(res), o.format, o.file)
 	}
-	defer os.Remove(tmp.Name())
-	if err := report.Write(tmp, opts.Format, res, ropts); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), opts.Output); err != nil {
-		return fmt.Errorf("write %s: %w", opts.Output, err)
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "%s (%s report in %s)\n", report.SummaryLine(res), opts.Format, opts.Output)
 	return nil
 }
