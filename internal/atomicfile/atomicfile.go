@@ -8,7 +8,7 @@ package atomicfile
 
 import (
 	"errors"
-		"io"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
-	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -41,7 +41,7 @@ type LintOptions struct {
 	// larger files are reported as lint/skipped, not read.
 	MaxFileSize string
 
-	Paths      []string
+	Paths  []string
 	Format string
 	// Output is each --output: FILE (the --format report, instead of on
 	// stdout) or FORMAT=FILE (another report of the same walk).
