@@ -311,33 +311,20 @@ func chooseTemplate(ctx context.Context, opts *NewServiceOptions) (*scaffold.Tem
 }
 
 // collectValues gathers values from flags and files, asks for the rest when
-// prompting is allowed, then validates everything at once, as for flags alone:
-// huh returns defaults at the end of input without running its validators.
+// prompting is allowed, and validates everything at once (scaffold.Collect).
 func collectValues(ctx context.Context, opts *NewServiceOptions, t *scaffold.Template) (scaffold.Values, error) {
-	given, problems := scaffold.Gather(t.Manifest, opts.Inputs)
+	in := opts.Inputs
 	if opts.Wizard != nil {
-		problems = append(problems, scaffold.CheckGiven(t.Manifest, given)...)
-	}
-	if opts.Wizard != nil {
-		if len(problems) > 0 {
-			return nil, &scaffold.ValidationError{Problems: problems}
+		in.Ask = func(given scaffold.Values) (scaffold.Values, error) {
+			return opts.Wizard.Ask(ctx, t, given)
 		}
-		answered, err := opts.Wizard.Ask(ctx, t, given)
-		if err != nil {
-			return nil, err
-		}
-		given = answered
 	} else if t.Manifest.Spec.Path == scaffold.PathSilver && !opts.AcceptTradeoffs {
 		st := opts.IO.Styles()
 		fmt.Fprintf(opts.IO.ErrOut, "%s is a %s path. Its trade-offs:\n\n%s\n", t.Name(), st.Silver.Render("silver"), indent(t.Manifest.Spec.Tradeoffs))
-		problems = append(problems, scaffold.Problem{Flag: "--accept-tradeoffs",
+		in.Problems = append(in.Problems, scaffold.Problem{Flag: "--accept-tradeoffs",
 			Message: fmt.Sprintf("%s is a silver path: read its trade-offs above, then pass --accept-tradeoffs to choose it", t.Name())})
 	}
-	values, more := scaffold.Resolve(t.Manifest, given)
-	if all := append(problems, more...); len(all) > 0 {
-		return nil, &scaffold.ValidationError{Problems: all}
-	}
-	return values, nil
+	return scaffold.Collect(t.Manifest, in)
 }
 
 func canPrompt(opts *NewServiceOptions) bool {

@@ -463,3 +463,61 @@ func assertNoStaging(t *testing.T, dir string) {
 		t.Fatalf("staging directories left behind: %v", matches)
 	}
 }
+
+// A bad values-file entry for a required parameter is one problem, not that
+// problem and "is required" besides; with or without a wizard.
+func TestCollectReportsABadValueOnce(t *testing.T) {
+	m := testTemplate(t, nil).Manifest
+	in := Inputs{
+		Name:        "pay",
+		ValuesFiles: []string{"v.yaml"},
+		ReadFile:    func(string) ([]byte, error) { return []byte("owner: [a, b]\n"), nil },
+	}
+	asked := false
+	for _, ask := range []func(Values) (Values, error){nil, func(v Values) (Values, error) { asked = true; return v, nil }} {
+		in.Ask = ask
+		_, err := Collect(m, in)
+		var verr *ValidationError
+		if !errors.As(err, &verr) {
+			t.Fatalf("err = %v, want a ValidationError", err)
+		}
+		if len(verr.Problems) != 1 || verr.Problems[0].Flag != "--values v.yaml" || !strings.Contains(verr.Problems[0].Message, "want a string, got [a b]") {
+			t.Fatalf("problems = %v, want the values file's one", verr.Problems)
+		}
+	}
+	if asked {
+		t.Fatal("asked questions although the given values have a problem")
+	}
+}
+
+// Ask gets the given values and its answers are validated like flags: a
+// prompt may hand back a default without running its validator.
+func TestCollectAsksForTheRestAndValidatesAnswers(t *testing.T) {
+	m := testTemplate(t, nil).Manifest
+	var got Values
+	ask := func(given Values) (Values, error) {
+		got = given
+		out := Values{"owner": "group:payments", "port": 80}
+		for k, v := range given {
+			out[k] = v
+		}
+		return out, nil
+	}
+	_, err := Collect(m, Inputs{Name: "pay", Ask: ask})
+	if !reflect.DeepEqual(got, Values{"name": "pay"}) {
+		t.Fatalf("Ask got %#v, want only the given values", got)
+	}
+	var verr *ValidationError
+	if !errors.As(err, &verr) || len(verr.Problems) != 1 || !strings.Contains(verr.Problems[0].String(), "--set port=VALUE: 80 is below the minimum 1024") {
+		t.Fatalf("err = %v, want the answer's problem", err)
+	}
+	stop := errors.New("cancelled")
+	if _, err := Collect(m, Inputs{Name: "pay", Ask: func(Values) (Values, error) { return nil, stop }}); !errors.Is(err, stop) {
+		t.Fatalf("err = %v, want Ask's error", err)
+	}
+	// The caller's own problems are reported with the rest.
+	_, err = Collect(m, Inputs{Name: "pay", Problems: []Problem{{Flag: "--accept-tradeoffs", Message: "silver"}}})
+	if err == nil || !strings.Contains(err.Error(), "--accept-tradeoffs: silver") || !strings.Contains(err.Error(), "--owner: is required") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -16,8 +16,9 @@ import (
 // parameter's Go type (string, int, bool or []string).
 type Values map[string]any
 
-// Inputs are every non-interactive way a user gives values, lowest precedence
-// first: values files, then --set, then the --owner/--system shortcuts and NAME.
+// Inputs are every way a user gives values, lowest precedence first: values
+// files, then --set, then the --owner/--system shortcuts and NAME; then, at a
+// terminal, the answers to what these did not say.
 type Inputs struct {
 	Name        string
 	Owner       string
@@ -26,6 +27,13 @@ type Inputs struct {
 	ValuesFiles []string
 	// ReadFile reads a values file; tests may replace it.
 	ReadFile func(string) ([]byte, error)
+	// Ask, when set, asks for the parameters not given (a wizard at a
+	// terminal). It gets the given values, already checked, and returns them
+	// with the answers; it is not called when the given values have problems.
+	Ask func(given Values) (Values, error)
+	// Problems are problems the caller found with its own inputs (a silver
+	// path whose trade-offs were not accepted): reported with the others.
+	Problems []Problem
 }
 
 // Problem is one thing wrong with the values, and the flag that fixes it.
@@ -190,9 +198,25 @@ func CheckGiven(m *Manifest, given Values) []Problem {
 	return problems
 }
 
-// Collect gathers and resolves values in one step, for non-interactive use.
+// Collect gathers the values given, asks for the rest when in.Ask is set,
+// then applies defaults and validates everything, as for flags alone: a
+// prompt library may return defaults at the end of input without running its
+// validators. All problems are returned at once in a *ValidationError, each
+// parameter's at most once.
 func Collect(m *Manifest, in Inputs) (Values, error) {
 	given, problems := Gather(m, in)
+	problems = append(problems, in.Problems...)
+	if in.Ask != nil {
+		// The flags are checked before a question is asked.
+		if all := dedupe(append(problems, CheckGiven(m, given)...)); len(all) > 0 {
+			return nil, &ValidationError{Problems: all}
+		}
+		answered, err := in.Ask(given)
+		if err != nil {
+			return nil, err
+		}
+		given = answered
+	}
 	values, more := Resolve(m, given)
 	if all := dedupe(append(problems, more...)); len(all) > 0 {
 		return nil, &ValidationError{Problems: all}
