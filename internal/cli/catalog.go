@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/huh"
 	"github.com/spf13/cobra"
 
@@ -553,24 +552,7 @@ func checkOwner(s string) error {
 // end of input without validating it, so it is checked again.
 func askOwner(ctx context.Context, io *iostreams.IOStreams, accessible bool) (string, error) {
 	var owner string
-	theme := huh.ThemeBase()
-	if io.ColorEnabled() {
-		theme = huh.ThemeCharm()
-	}
-	keys := huh.NewDefaultKeyMap()
-	keys.Quit = key.NewBinding(key.WithKeys("ctrl+c", "esc"), key.WithHelp("esc", "cancel"))
-	out := io.ErrOut
-	if accessible {
-		out = io.Out
-	}
-	form := ownerForm(&owner).WithInput(io.In).WithOutput(out).WithAccessible(accessible).WithTheme(theme).WithKeyMap(keys)
-	if err := form.RunWithContext(ctx); err != nil {
-		if errors.Is(err, huh.ErrUserAborted) {
-			return "", wizard.ErrCancelled
-		}
-		return "", err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := wizard.ForStreams(io, accessible).Run(ctx, ownerForm(&owner)); err != nil {
 		return "", err
 	}
 	owner = strings.TrimSpace(owner)

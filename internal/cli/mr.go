@@ -14,6 +14,7 @@ import (
 
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitx"
+	"github.com/platform-team/platform/internal/wizard"
 )
 
 func newMRCmd(f *Factory) *cobra.Command {
@@ -42,6 +43,9 @@ type MRCreateOptions struct {
 	Yes          bool
 	GitLabURL    string
 	Debug        bool
+
+	// Accessible asks as a plain line prompt (also PLATFORM_ACCESSIBLE), with or without a terminal.
+	Accessible bool
 }
 
 func newMRCreateCmd(f *Factory) *cobra.Command {
@@ -85,6 +89,7 @@ with the hint to pull or rebase.`,
 	fl.StringArrayVar(&opts.Reviewers, "reviewer", nil, "request a review from `USERNAME` (repeatable)")
 	fl.StringVarP(&opts.Project, "project", "p", "", "GitLab project `GROUP/NAME` (default: from platform.yaml or the git remote)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
+	fl.BoolVar(&opts.Accessible, "accessible", false, "ask for confirmation as a plain line prompt (screen readers, piped input)")
 	fl.StringVar(&opts.GitLabURL, "gitlab-url", "", "GitLab `URL` (default: PLATFORM_GITLAB_URL, GITLAB_HOST, CI_SERVER_URL, config, https://gitlab.com)")
 	return cmd
 }
@@ -149,15 +154,11 @@ func runMRCreate(ctx context.Context, f *Factory, opts *MRCreateOptions) error {
 	}
 
 	st := f.IOStreams.Styles()
-	if !opts.Yes && f.IOStreams.CanPrompt() {
+	accessible := opts.Accessible || f.Config.Accessible
+	if !opts.Yes && (accessible || f.IOStreams.CanPrompt()) {
 		summary := fmt.Sprintf("%s → %s in %s\n%s", source, target, project, title)
-		ok := true
-		form := huh.NewForm(huh.NewGroup(
-			huh.NewNote().Title("Merge request").Description(summary),
-			huh.NewConfirm().Title("Push and open it?").Value(&ok),
-		)).WithInput(f.IOStreams.In).WithOutput(f.IOStreams.ErrOut)
-		if err := form.RunWithContext(ctx); err != nil || !ok {
-			return context.Canceled
+		if err := confirmMR(ctx, wizard.ForStreams(f.IOStreams, accessible), summary); err != nil {
+			return err
 		}
 	}
 
@@ -183,6 +184,28 @@ func runMRCreate(ctx context.Context, f *Factory, opts *MRCreateOptions) error {
 	}
 	fmt.Fprintf(f.IOStreams.ErrOut, "%s %s merge request !%d: %s\n", st.SuccessIcon(), verb, mr.IID, mr.Title)
 	fmt.Fprintln(f.IOStreams.Out, mr.WebURL)
+	return nil
+}
+
+// mrConfirmForm shows the merge request and asks whether to push and open it (default yes).
+func mrConfirmForm(summary string) (*huh.Form, *bool) {
+	ok := true
+	return huh.NewForm(huh.NewGroup(
+		huh.NewNote().Title("Merge request").Description(summary),
+		huh.NewConfirm().Title("Push and open it?").Value(&ok),
+	)), &ok
+}
+
+// confirmMR asks before anything is pushed. Declining, Esc or Ctrl-C is a
+// cancel (exit 130); a prompt that fails is an error, not a cancel.
+func confirmMR(ctx context.Context, p *wizard.Prompter, summary string) error {
+	form, ok := mrConfirmForm(summary)
+	if err := p.Run(ctx, form); err != nil {
+		return err
+	}
+	if !*ok {
+		return wizard.ErrCancelled
+	}
 	return nil
 }
 

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"io"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/platform-team/platform/internal/scaffold"
@@ -19,52 +17,13 @@ var ErrCancelled = errors.New("cancelled")
 // Wizard runs the forms of `platform new service`, at a terminal or, in
 // accessible mode, as plain line prompts that also work with piped input.
 type Wizard struct {
-	in         io.Reader
-	lines      *lineReader
-	out        io.Writer
-	accessible bool
-	theme      *huh.Theme
+	*Prompter
 }
 
 // New returns a wizard reading in and drawing on out. In accessible mode it
 // asks one question per line; an empty line takes the default.
 func New(in io.Reader, out io.Writer, accessible, color bool) *Wizard {
-	w := &Wizard{in: in, out: out, accessible: accessible, theme: huh.ThemeCharm()}
-	if !color {
-		w.theme = huh.ThemeBase()
-	}
-	if accessible {
-		w.lines = newLineReader(in)
-		w.in = w.lines
-	}
-	return w
-}
-
-// keyMap is huh's, with Esc cancelling as Ctrl-C does. Filtering in selects is
-// off: its Esc would be taken for a cancel, and the lists are short.
-func keyMap() *huh.KeyMap {
-	km := huh.NewDefaultKeyMap()
-	km.Quit = key.NewBinding(key.WithKeys("ctrl+c", "esc"), key.WithHelp("esc", "cancel"))
-	km.Select.Filter.SetEnabled(false)
-	km.MultiSelect.Filter.SetEnabled(false)
-	return km
-}
-
-func (w *Wizard) run(ctx context.Context, f *huh.Form) error {
-	f = f.WithInput(w.in).WithOutput(w.out).WithAccessible(w.accessible).WithTheme(w.theme).WithKeyMap(keyMap())
-	if err := f.RunWithContext(ctx); err != nil {
-		if errors.Is(err, huh.ErrUserAborted) {
-			return ErrCancelled
-		}
-		return err
-	}
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if w.lines != nil && w.lines.atEOF() {
-		return ErrCancelled
-	}
-	return nil
+	return &Wizard{Prompter: NewPrompter(in, out, accessible, color)}
 }
 
 // ChooseTemplate asks for a template until a golden path is chosen or a silver
@@ -72,7 +31,7 @@ func (w *Wizard) run(ctx context.Context, f *huh.Form) error {
 func (w *Wizard) ChooseTemplate(ctx context.Context, list []*scaffold.Template, def string) (*scaffold.Template, error) {
 	for {
 		form, choice := TemplateForm(list, def)
-		if err := w.run(ctx, form); err != nil {
+		if err := w.Run(ctx, form); err != nil {
 			return nil, err
 		}
 		for _, t := range list {
@@ -97,7 +56,7 @@ func (w *Wizard) ChooseTemplate(ctx context.Context, list []*scaffold.Template, 
 // AcceptTradeoffs shows a silver path's trade-offs and asks for acceptance.
 func (w *Wizard) AcceptTradeoffs(ctx context.Context, t *scaffold.Template) (bool, error) {
 	form, accepted := TradeoffsForm(t)
-	if err := w.run(ctx, form); err != nil {
+	if err := w.Run(ctx, form); err != nil {
 		return false, err
 	}
 	return *accepted, nil
@@ -110,7 +69,7 @@ func (w *Wizard) Ask(ctx context.Context, t *scaffold.Template, given scaffold.V
 	if form == nil {
 		return given, nil
 	}
-	if err := w.run(ctx, form); err != nil {
+	if err := w.Run(ctx, form); err != nil {
 		return nil, err
 	}
 	return answers.Values(given)
@@ -123,7 +82,7 @@ func (w *Wizard) Confirm(ctx context.Context, summary string) error {
 		summary = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1).Render(summary)
 	}
 	form, ok := ConfirmForm(summary)
-	if err := w.run(ctx, form); err != nil {
+	if err := w.Run(ctx, form); err != nil {
 		return err
 	}
 	if !*ok {

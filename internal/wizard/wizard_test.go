@@ -178,13 +178,13 @@ func TestCtrlCAndEscCancel(t *testing.T) {
 	for name, k := range map[string]string{"ctrl-c": ctrlC, "esc": "\x1b"} {
 		t.Run(name, func(t *testing.T) {
 			r, w := io.Pipe()
-			wiz := &Wizard{in: r, out: io.Discard, theme: huh.ThemeBase()}
+			wiz := New(r, io.Discard, false, false)
 			go func() {
 				time.Sleep(50 * time.Millisecond)
 				w.Write([]byte(k))
 			}()
 			form, _ := TemplateForm(embedded(t), "go-service")
-			err := wiz.run(context.Background(), form.WithWidth(80))
+			err := wiz.Run(context.Background(), form.WithWidth(80))
 			if !errors.Is(err, ErrCancelled) {
 				t.Fatalf("err = %v, want ErrCancelled", err)
 			}
