@@ -21,6 +21,7 @@ import (
 	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/lint"
 	catalogrules "github.com/platform-team/platform/internal/lint/catalog"
+	"github.com/platform-team/platform/internal/lint/report"
 	"github.com/platform-team/platform/internal/wizard"
 )
 
@@ -115,8 +116,9 @@ ingests the file, and against the platform's catalog policy: owners are groups,
 lifecycles are known ones, documentation is published with TechDocs, and
 gitlab.com/project-slug names this repository's GitLab project.
 
-These are the catalog/* rules of 'platform lint', run on one file. Each finding
-is printed as FILE:LINE:COLUMN: SEVERITY: MESSAGE (RULE), with a hint below it.
+These are the catalog/* rules of 'platform lint', run on one file. Findings are
+printed as 'platform lint' prints them: the file, then one line per finding,
+LINE:COLUMN SEVERITY MESSAGE RULE, with a hint below it.
 
 FILE defaults to ./catalog-info.yaml; a directory means the catalog-info.yaml
 inside it. The files next to it matter: mkdocs.yml and docs/ for the TechDocs
@@ -178,8 +180,11 @@ func runCatalogValidate(ctx context.Context, opts *CatalogValidateOptions) error
 		return err
 	}
 
-	for _, f := range findings {
-		printFinding(out, st, file, f)
+	if err := printFindings(out, opts.IO.ColorEnabled(), file, findings); err != nil {
+		return err
+	}
+	if len(findings) > 0 {
+		fmt.Fprintln(out)
 	}
 	errs, warnings, infos := countSeverities(findings)
 	switch {
@@ -250,28 +255,15 @@ func catalogFileArg(arg string) (string, error) {
 	return "", usageErrorf("%s holds no catalog-info.yaml: give the file's path, or write one with 'platform catalog init --dir %s'", arg, arg)
 }
 
-// printFinding prints path:line:col: severity: message (rule), then the hint.
-func printFinding(w io.Writer, st *iostreams.Styles, path string, f lint.Finding) {
-	pos := path
-	if f.Line > 0 {
-		pos += fmt.Sprintf(":%d", f.Line)
-		if f.Column > 0 {
-			pos += fmt.Sprintf(":%d", f.Column)
-		}
+// printFindings prints the findings of one file as 'platform lint' does
+// (report.TextFindings), under the path the user gave.
+func printFindings(w io.Writer, color bool, path string, findings []lint.Finding) error {
+	named := make([]lint.Finding, len(findings))
+	for i, f := range findings {
+		f.Path = path
+		named[i] = f
 	}
-	sev := f.Severity.String()
-	switch f.Severity {
-	case lint.SeverityError:
-		sev = st.Error.Render(sev)
-	case lint.SeverityWarning:
-		sev = st.Warning.Render(sev)
-	default:
-		sev = st.Muted.Render(sev)
-	}
-	fmt.Fprintf(w, "%s: %s: %s (%s)\n", pos, sev, f.Message, f.Rule)
-	if f.Hint != "" {
-		fmt.Fprintf(w, "  hint: %s\n", f.Hint)
-	}
+	return report.TextFindings(w, named, report.Options{Color: color})
 }
 
 func countSeverities(findings []lint.Finding) (errs, warnings, infos int) {
@@ -458,8 +450,8 @@ func runCatalogInit(ctx context.Context, opts *CatalogInitOptions) error {
 		}
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	for _, w := range warnings {
-		printFinding(opts.IO.ErrOut, st, path, w)
+	if err := printFindings(opts.IO.ErrOut, opts.IO.ColorEnabled(), path, warnings); err != nil {
+		return err
 	}
 	if opts.IO.IsStderrTTY() {
 		fmt.Fprintf(opts.IO.ErrOut, "%s Wrote Component %s owned by %s; commit it, then register it in Backstage\n", st.SuccessIcon(), name, owner)

@@ -77,11 +77,11 @@ func TestCatalogValidate(t *testing.T) {
 		{filepath.Join(dir, "ok", "catalog-info.yaml"), ExitOK, []string{"✓ " + filepath.Join(dir, "ok", "catalog-info.yaml") + " is valid\n"}, "hint"},
 		{filepath.Join(dir, "ok"), ExitOK, []string{"is valid\n"}, "warning"},
 		{filepath.Join(dir, "warn"), ExitOK, []string{
-			filepath.Join(dir, "warn", "catalog-info.yaml") + ":8:10: warning: Component payments-api is owned by a user (user:jdoe): owners are groups (catalog/owner-group)\n  hint: ",
+			filepath.Join(dir, "warn", "catalog-info.yaml") + "\n  8:10    warning  Component payments-api is owned by a user (user:jdoe): owners are groups  catalog/owner-group\n          hint: ",
 			"! " + filepath.Join(dir, "warn", "catalog-info.yaml") + " is valid, with 1 warning\n",
 		}, "error"},
 		{filepath.Join(dir, "bad"), ExitCheckFailed, []string{
-			filepath.Join(dir, "bad", "catalog-info.yml") + ":5:1: error: spec.lifecycle: is required (catalog/spec)\n",
+			filepath.Join(dir, "bad", "catalog-info.yml") + "\n  5:1     error    spec.lifecycle: is required  catalog/spec\n",
 			": 1 error: the Backstage catalog would reject it\n",
 		}, "warning"},
 	} {

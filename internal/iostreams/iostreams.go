@@ -93,7 +93,7 @@ func (s *IOStreams) SetColorEnabled(on bool) {
 // Styles returns the lipgloss styles for this run, plain when color is off.
 func (s *IOStreams) Styles() *Styles {
 	if s.styles == nil {
-		s.styles = newStyles(s.ErrOut, s.colorEnabled)
+		s.styles = NewStyles(s.ErrOut, s.colorEnabled)
 	}
 	return s.styles
 }

@@ -7,19 +7,24 @@ import (
 	"github.com/muesli/termenv"
 )
 
-// Styles are the few looks the CLI uses. They render plain text when color is off.
+// Styles are the few looks the CLI uses, its one palette: commands and
+// reports (lint's text report) draw with it. They render plain text when
+// color is off.
 type Styles struct {
 	Bold    lipgloss.Style
 	Muted   lipgloss.Style
 	Success lipgloss.Style
 	Warning lipgloss.Style
 	Error   lipgloss.Style
+	Info    lipgloss.Style
 	Golden  lipgloss.Style
 	Silver  lipgloss.Style
 	Panel   lipgloss.Style
 }
 
-func newStyles(w io.Writer, color bool) *Styles {
+// NewStyles returns the palette for output to w: ANSI 256 colors when color
+// is set, plain text otherwise. IOStreams.Styles is the one for stderr.
+func NewStyles(w io.Writer, color bool) *Styles {
 	r := lipgloss.NewRenderer(w)
 	if color {
 		r.SetColorProfile(termenv.ANSI256)
@@ -32,6 +37,7 @@ func newStyles(w io.Writer, color bool) *Styles {
 		Success: r.NewStyle().Foreground(lipgloss.Color("34")),
 		Warning: r.NewStyle().Foreground(lipgloss.Color("214")),
 		Error:   r.NewStyle().Foreground(lipgloss.Color("160")).Bold(true),
+		Info:    r.NewStyle().Foreground(lipgloss.Color("39")),
 		Golden:  r.NewStyle().Foreground(lipgloss.Color("178")).Bold(true),
 		Silver:  r.NewStyle().Foreground(lipgloss.Color("250")).Bold(true),
 		Panel:   r.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1),

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 
+	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/lint"
 )
 
@@ -17,56 +17,61 @@ import (
 // section of the GitLab job log, headed by the file and its counts, open when
 // the file has errors; the summary line stays outside every section.
 func Text(w io.Writer, res *lint.Result, opts Options) error {
-	r := lipgloss.NewRenderer(w)
-	if opts.Color {
-		r.SetColorProfile(termenv.ANSI256)
-	} else {
-		r.SetColorProfile(termenv.Ascii)
-	}
-	styles := map[lint.Severity]lipgloss.Style{
-		lint.SeverityError:   r.NewStyle().Foreground(lipgloss.Color("160")).Bold(true),
-		lint.SeverityWarning: r.NewStyle().Foreground(lipgloss.Color("214")),
-		lint.SeverityInfo:    r.NewStyle().Foreground(lipgloss.Color("39")),
-	}
-	bold := r.NewStyle().Bold(true).Underline(true)
-	muted := r.NewStyle().Foreground(lipgloss.Color("244"))
-
 	var b strings.Builder
-	sections := newSections(opts)
-	for i := 0; i < len(res.Findings); {
-		path := res.Findings[i].Path
-		j := i
-		for j < len(res.Findings) && res.Findings[j].Path == path {
-			j++
-		}
-		group := res.Findings[i:j]
-		if i > 0 && !opts.GitLabSections {
-			b.WriteString("\n")
-		}
-		if opts.GitLabSections {
-			sections.start(&b, bold.Render(path)+": "+counts(group), !hasError(group))
-		} else {
-			b.WriteString(bold.Render(path) + "\n")
-		}
-		for _, f := range group {
-			pos := fmt.Sprintf("%d:%d", f.Line, f.Column)
-			sev := fmt.Sprintf("%-7s", f.Severity)
-			fmt.Fprintf(&b, "  %-7s %s  %s  %s\n", pos, styles[f.Severity].Render(sev), f.Message, muted.Render(f.Rule))
-			if f.Hint != "" {
-				fmt.Fprintf(&b, "  %-7s %s\n", "", muted.Render("hint: "+f.Hint))
-			}
-		}
-		if opts.GitLabSections {
-			sections.end(&b)
-		}
-		i = j
-	}
+	textFindings(&b, iostreams.NewStyles(w, opts.Color), res.Findings, opts)
 	if len(res.Findings) > 0 {
 		b.WriteString("\n")
 	}
 	b.WriteString(SummaryLine(res) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// TextFindings writes findings as Text does, grouped by file, without the
+// summary line: for a command that says its own verdict (catalog validate).
+func TextFindings(w io.Writer, findings []lint.Finding, opts Options) error {
+	var b strings.Builder
+	textFindings(&b, iostreams.NewStyles(w, opts.Color), findings, opts)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func textFindings(b *strings.Builder, st *iostreams.Styles, findings []lint.Finding, opts Options) {
+	styles := map[lint.Severity]lipgloss.Style{
+		lint.SeverityError:   st.Error,
+		lint.SeverityWarning: st.Warning,
+		lint.SeverityInfo:    st.Info,
+	}
+	path := st.Bold.Underline(true)
+	sections := newSections(opts)
+	for i := 0; i < len(findings); {
+		file := findings[i].Path
+		j := i
+		for j < len(findings) && findings[j].Path == file {
+			j++
+		}
+		group := findings[i:j]
+		if i > 0 && !opts.GitLabSections {
+			b.WriteString("\n")
+		}
+		if opts.GitLabSections {
+			sections.start(b, path.Render(file)+": "+counts(group), !hasError(group))
+		} else {
+			b.WriteString(path.Render(file) + "\n")
+		}
+		for _, f := range group {
+			pos := fmt.Sprintf("%d:%d", f.Line, f.Column)
+			sev := fmt.Sprintf("%-7s", f.Severity)
+			fmt.Fprintf(b, "  %-7s %s  %s  %s\n", pos, styles[f.Severity].Render(sev), f.Message, st.Muted.Render(f.Rule))
+			if f.Hint != "" {
+				fmt.Fprintf(b, "  %-7s %s\n", "", st.Muted.Render("hint: "+f.Hint))
+			}
+		}
+		if opts.GitLabSections {
+			sections.end(b)
+		}
+		i = j
+	}
 }
 
 // sections writes GitLab's collapsible job-log sections, one per file:

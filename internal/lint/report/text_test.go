@@ -80,3 +80,35 @@ func TestTextWithoutSections(t *testing.T) {
 		t.Fatalf("text:\n got %q\nwant %q", got, want)
 	}
 }
+
+// The text report draws with the CLI's one palette (iostreams.Styles); its
+// colored bytes are those lint has always printed.
+func TestTextColorsAreThePalettes(t *testing.T) {
+	res := &lint.Result{Files: 2, Findings: []lint.Finding{
+		{Path: "a.yaml", Line: 1, Column: 2, Severity: lint.SeverityError, Rule: "k8s/x", Message: "bad", Hint: "fix it"},
+		{Path: "a.yaml", Line: 3, Column: 1, Severity: lint.SeverityWarning, Rule: "k8s/y", Message: "meh"},
+		{Path: "b.md", Line: 5, Column: 0, Severity: lint.SeverityInfo, Rule: "docs/z", Message: "fyi"},
+	}}
+	var b strings.Builder
+	if err := Text(&b, res, Options{Color: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := "\x1b[1;4;4ma\x1b[0m\x1b[1;4;4m.\x1b[0m\x1b[1;4;4my\x1b[0m\x1b[1;4;4ma\x1b[0m\x1b[1;4;4mm\x1b[0m\x1b[1;4;4ml\x1b[0m\n" +
+		"  1:2     \x1b[1;38;5;160merror  \x1b[0m  bad  \x1b[38;5;244mk8s/x\x1b[0m\n" +
+		"          \x1b[38;5;244mhint: fix it\x1b[0m\n" +
+		"  3:1     \x1b[38;5;214mwarning\x1b[0m  meh  \x1b[38;5;244mk8s/y\x1b[0m\n\n" +
+		"\x1b[1;4;4mb\x1b[0m\x1b[1;4;4m.\x1b[0m\x1b[1;4;4mm\x1b[0m\x1b[1;4;4md\x1b[0m\n" +
+		"  5:0     \x1b[38;5;39minfo   \x1b[0m  fyi  \x1b[38;5;244mdocs/z\x1b[0m\n\n" +
+		"1 error, 1 warning, 1 info in 2 files.\n"
+	if b.String() != want {
+		t.Fatalf("got  %q\nwant %q", b.String(), want)
+	}
+	// TextFindings is the same without the summary.
+	var f strings.Builder
+	if err := TextFindings(&f, res.Findings, Options{Color: true}); err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.TrimSuffix(want, "\n1 error, 1 warning, 1 info in 2 files.\n"); f.String() != want {
+		t.Fatalf("TextFindings:\ngot  %q\nwant %q", f.String(), want)
+	}
+}
