@@ -69,6 +69,7 @@ seeding (all quiet):
   gitlab freeze PROJECT CRON_START CRON_END [TZ]
 faults:
   gitlab fail METHOD PATHGLOB STATUS [TIMES]       TIMES defaults to -1: always
+  gitlab fail-after METHOD PATHGLOB STATUS [TIMES] serve the request, then answer STATUS (a create that "failed")
   gitlab hang METHOD PATHGLOB [TIMES]              TIMES defaults to -1: always
   gitlab redirect METHOD PATHGLOB STATUS URL [TIMES]  answer STATUS, Location: URL + the request's path
   gitlab garble METHOD PATHGLOB [TIMES]            answer 200 with a JSON body cut short
@@ -185,6 +186,9 @@ func cmdGitLab(ts *testscript.TestScript, neg bool, args []string) {
 	case "fail":
 		nargs(3, 4)
 		srv.Fail(args[0], args[1], atoi(args[2]), atoi(opt(3, "-1")))
+	case "fail-after":
+		nargs(3, 4)
+		srv.FailAfterServing(args[0], args[1], atoi(args[2]), atoi(opt(3, "-1")))
 	case "hang":
 		nargs(2, 3)
 		srv.Hang(args[0], args[1], atoi(opt(2, "-1")))

@@ -49,7 +49,10 @@ func (p *publisher) publish(ctx context.Context, dir string, values scaffold.Val
 	description, _ := values["description"].(string)
 	project, err := p.client.CreateProject(ctx, p.namespace.ID, name, description)
 	if errors.Is(err, gitlab.ErrProjectExists) {
-		return nil, usageErrorf("GitLab project %s/%s was created by someone else meanwhile; %s was written but not pushed", p.namespace.FullPath, name, dir)
+		if project = p.adoptable(ctx, p.namespace.FullPath+"/"+name); project == nil {
+			return nil, usageErrorf("GitLab project %s/%s was created by someone else meanwhile; %s was written but not pushed", p.namespace.FullPath, name, dir)
+		}
+		err = nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("create the GitLab project (the service is in %s, not pushed): %w", dir, err)
@@ -61,4 +64,22 @@ func (p *publisher) publish(ctx context.Context, dir string, values scaffold.Val
 		return nil, err
 	}
 	return project, nil
+}
+
+// adoptable returns the project at path when it is the one our own create
+// made: the client retries a create that failed with a 5xx, and the first
+// attempt may have succeeded, so the retry is told the path is taken. It is
+// ours when its repository is still empty and the token's user created it;
+// check saw no project there before anything was written. Anything else
+// (commits, another creator, a lookup that fails) is nil: not ours to push to.
+func (p *publisher) adoptable(ctx context.Context, path string) *gitlab.Project {
+	project, err := p.client.Project(ctx, path)
+	if err != nil || !project.EmptyRepo {
+		return nil
+	}
+	me, err := p.client.CurrentUser(ctx)
+	if err != nil || project.CreatorID != me.ID {
+		return nil
+	}
+	return project
 }

@@ -17,6 +17,10 @@ type Project struct {
 	DefaultBranch     string
 	WebURL            string
 	HTTPURLToRepo     string
+	// EmptyRepo is set while the repository has no commit.
+	EmptyRepo bool
+	// CreatorID is the user who created the project.
+	CreatorID int64
 }
 
 // Namespace is a group or user namespace.
@@ -147,6 +151,8 @@ func toProject(p *gl.Project) *Project {
 		DefaultBranch:     p.DefaultBranch,
 		WebURL:            p.WebURL,
 		HTTPURLToRepo:     p.HTTPURLToRepo,
+		EmptyRepo:         p.EmptyRepo,
+		CreatorID:         p.CreatorID,
 	}
 }
 

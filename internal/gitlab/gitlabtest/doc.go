@@ -9,7 +9,7 @@
 //
 // Tests seed it (AddProject, AddMergeRequest, AddDeployment, ...), point a
 // client at Server.URL, and assert on what the client sent with Requests.
-// Fail, Hang, Redirect and Garble inject faults; an OtherHost records the
+// Fail, FailAfterServing, Hang, Redirect and Garble inject faults; an OtherHost records the
 // credentials that reach a server other than GitLab (a redirect's target, a
 // git remote elsewhere). SetPipelineScript makes pipelines move through
 // statuses as they are polled.

@@ -18,7 +18,8 @@ type fault struct {
 	location string // with status 3xx: redirect to location + the request's path and query
 	body     string // with garbage: the body sent, cut short
 	garbage  bool
-	times    int // < 0: always
+	served   bool // serve the request, then answer status instead of its answer
+	times    int  // < 0: always
 }
 
 // Fail makes the next times requests matching method ("*" for any) and
@@ -30,6 +31,15 @@ type fault struct {
 // they were added, and a failed request is still recorded.
 func (s *Server) Fail(method, pathGlob string, status, times int) {
 	s.addFault(&fault{method: method, glob: pathGlob, status: status, times: times})
+}
+
+// FailAfterServing makes the next times requests matching method and
+// pathGlob (-1: all) take effect, then answer status instead of their own
+// answer: a POST /projects that creates the project and reports a 502, as a
+// proxy timing out after GitLab did the work. A client that retries the
+// create then meets its own project.
+func (s *Server) FailAfterServing(method, pathGlob string, status, times int) {
+	s.addFault(&fault{method: method, glob: pathGlob, status: status, served: true, times: times})
 }
 
 // Hang makes the next times matching requests (-1: all) block until the

@@ -144,6 +144,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mux.ServeHTTP(sw, r)
 	case f.hang:
 		s.hang(sw, r)
+	case f.served:
+		s.mux.ServeHTTP(httptest.NewRecorder(), r)
+		writeFault(sw, r, f)
 	default:
 		writeFault(sw, r, f)
 	}
