@@ -122,11 +122,7 @@ an error naming the flag that supplies it.`,
 				return err
 			}
 			if canPrompt(opts) {
-				out := f.IOStreams.ErrOut
-				if opts.Accessible {
-					out = f.IOStreams.Out
-				}
-				opts.Wizard = wizard.New(f.IOStreams.In, out, opts.Accessible, f.IOStreams.ColorEnabled())
+				opts.Wizard = &wizard.Wizard{Prompter: wizard.ForStreams(f.IOStreams, opts.Accessible)}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
