@@ -7,13 +7,11 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/huh"
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/spf13/cobra"
 
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitx"
+	"github.com/platform-team/platform/internal/iostreams"
 )
 
 func newMRCmd(f *Factory) *cobra.Command {
@@ -23,12 +21,17 @@ func newMRCmd(f *Factory) *cobra.Command {
 		Short:   "Work with GitLab merge requests",
 		Args:    exactArgs(0, "a subcommand such as 'create'"),
 	}
-	cmd.AddCommand(newMRCreateCmd(f))
+	cmd.AddCommand(newMRCreateCmd(f, nil))
 	return cmd
 }
 
 // MRCreateOptions are the inputs of `platform mr create`.
 type MRCreateOptions struct {
+	IO *iostreams.IOStreams
+	// GitLab builds the client for a GitLab URL and returns it with the token
+	// (and whether it is a CI job token) that pushes use.
+	GitLab func(url string, debug bool) (*gitlab.Client, string, bool, error)
+
 	Dir          string
 	Title        string
 	Description  string
@@ -44,7 +47,7 @@ type MRCreateOptions struct {
 	Debug        bool
 }
 
-func newMRCreateCmd(f *Factory) *cobra.Command {
+func newMRCreateCmd(f *Factory, runF func(context.Context, *MRCreateOptions) error) *cobra.Command {
 	opts := &MRCreateOptions{Dir: "."}
 	cmd := &cobra.Command{
 		Use:   "create",
@@ -71,7 +74,12 @@ with the hint to pull or rebase.`,
 			}
 			opts.GitLabURL = gitLabURL(f, opts.GitLabURL, cmd.Flags().Changed("gitlab-url"))
 			opts.Debug, _ = cmd.Flags().GetBool("debug")
-			return gitLabExit(runMRCreate(cmd.Context(), f, opts))
+			opts.IO = f.IOStreams
+			opts.GitLab = func(url string, debug bool) (*gitlab.Client, string, bool, error) { return newGitLabClient(f, url, debug) }
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return gitLabExit(runMRCreate(cmd.Context(), opts))
 		},
 	}
 	fl := cmd.Flags()
@@ -89,22 +97,19 @@ with the hint to pull or rebase.`,
 	return cmd
 }
 
-func runMRCreate(ctx context.Context, f *Factory, opts *MRCreateOptions) error {
-	repo, err := git.PlainOpenWithOptions(opts.Dir, &git.PlainOpenOptions{DetectDotGit: true})
-	if err != nil {
+func runMRCreate(ctx context.Context, opts *MRCreateOptions) error {
+	source, err := gitx.CurrentBranch(opts.Dir)
+	if err != nil && !errors.Is(err, gitx.ErrDetachedHead) {
 		return usageErrorf("not in a git repository: run platform mr create inside the service's repository")
 	}
-	source := opts.SourceBranch
-	if source == "" {
-		head, err := repo.Head()
-		if err != nil || !head.Name().IsBranch() {
-			return usageErrorf("HEAD is not on a branch: check out the branch to propose, or pass --source-branch")
-		}
-		source = head.Name().Short()
+	if opts.SourceBranch != "" {
+		source = opts.SourceBranch
+	} else if err != nil {
+		return usageErrorf("HEAD is not on a branch: check out the branch to propose, or pass --source-branch")
 	}
 	title, description := opts.Title, opts.Description
 	if opts.Fill {
-		title, description, err = fillFromCommits(repo, source, opts.TargetBranch, title)
+		title, description, err = fillFromCommits(opts.Dir, source, opts.TargetBranch, title)
 		if err != nil {
 			return err
 		}
@@ -123,7 +128,7 @@ func runMRCreate(ctx context.Context, f *Factory, opts *MRCreateOptions) error {
 	if err != nil {
 		return usageErrorf("no git remote to push to: add one (git remote add origin <url>); remotes tried: %s", strings.Join(remoteOrder, ", "))
 	}
-	client, token, jobToken, err := newGitLabClient(f, opts.GitLabURL, opts.Debug)
+	client, token, jobToken, err := opts.GitLab(opts.GitLabURL, opts.Debug)
 	if err != nil {
 		return err
 	}
@@ -148,14 +153,15 @@ func runMRCreate(ctx context.Context, f *Factory, opts *MRCreateOptions) error {
 		}
 	}
 
-	st := f.IOStreams.Styles()
-	if !opts.Yes && f.IOStreams.CanPrompt() {
+	ios := opts.IO
+	st := ios.Styles()
+	if !opts.Yes && ios.CanPrompt() {
 		summary := fmt.Sprintf("%s → %s in %s\n%s", source, target, project, title)
 		ok := true
 		form := huh.NewForm(huh.NewGroup(
 			huh.NewNote().Title("Merge request").Description(summary),
 			huh.NewConfirm().Title("Push and open it?").Value(&ok),
-		)).WithInput(f.IOStreams.In).WithOutput(f.IOStreams.ErrOut)
+		)).WithInput(ios.In).WithOutput(ios.ErrOut)
 		if err := form.RunWithContext(ctx); err != nil || !ok {
 			return context.Canceled
 		}
@@ -166,9 +172,9 @@ func runMRCreate(ctx context.Context, f *Factory, opts *MRCreateOptions) error {
 		return remoteExit(err)
 	}
 	if pushed.UpToDate {
-		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s is up to date on the remote\n", st.SuccessIcon(), source)
+		fmt.Fprintf(ios.ErrOut, "%s %s is up to date on the remote\n", st.SuccessIcon(), source)
 	} else {
-		fmt.Fprintf(f.IOStreams.ErrOut, "%s Pushed %s (%s)\n", st.SuccessIcon(), source, pushed.Hash[:7])
+		fmt.Fprintf(ios.ErrOut, "%s Pushed %s (%s)\n", st.SuccessIcon(), source, pushed.Hash[:7])
 	}
 	mr, created, err := client.EnsureMergeRequest(ctx, project, gitlab.MROptions{
 		Title: title, Description: description, SourceBranch: source, TargetBranch: target,
@@ -181,40 +187,27 @@ func runMRCreate(ctx context.Context, f *Factory, opts *MRCreateOptions) error {
 	if created {
 		verb = "Created"
 	}
-	fmt.Fprintf(f.IOStreams.ErrOut, "%s %s merge request !%d: %s\n", st.SuccessIcon(), verb, mr.IID, mr.Title)
-	fmt.Fprintln(f.IOStreams.Out, mr.WebURL)
+	fmt.Fprintf(ios.ErrOut, "%s %s merge request !%d: %s\n", st.SuccessIcon(), verb, mr.IID, mr.Title)
+	fmt.Fprintln(ios.Out, mr.WebURL)
 	return nil
 }
 
 // fillFromCommits takes the title and description from the commits on source
 // that are not on target: one commit gives its subject and body; several give
 // the branch name as title and their subjects as a list.
-func fillFromCommits(repo *git.Repository, source, target, title string) (string, string, error) {
-	head, err := repo.Reference(plumbing.NewBranchReferenceName(source), true)
-	if err != nil {
+func fillFromCommits(dir, source, target, title string) (string, string, error) {
+	// Without --target-branch, main and master, locally or on a usual remote.
+	bases := []string{target}
+	if target == "" {
+		bases = []string{"main", "master"}
+	}
+	commits, err := gitx.CommitsBetween(dir, source, bases, remoteOrder, 50)
+	if errors.Is(err, gitx.ErrUnknownBranch) {
 		return "", "", usageErrorf("no local branch %q", source)
 	}
-	stop := map[plumbing.Hash]bool{}
-	for _, name := range targetRefs(target) {
-		if ref, err := repo.Reference(name, true); err == nil {
-			iter, err := repo.Log(&git.LogOptions{From: ref.Hash()})
-			if err == nil {
-				_ = iter.ForEach(func(c *object.Commit) error { stop[c.Hash] = true; return nil })
-			}
-		}
-	}
-	var commits []*object.Commit
-	iter, err := repo.Log(&git.LogOptions{From: head.Hash()})
 	if err != nil {
 		return "", "", err
 	}
-	_ = iter.ForEach(func(c *object.Commit) error {
-		if stop[c.Hash] || len(commits) == 50 {
-			return errStopWalk
-		}
-		commits = append(commits, c)
-		return nil
-	})
 	if len(commits) == 0 {
 		return "", "", usageErrorf("%s has no commits that are not on the target branch: nothing to propose", source)
 	}
@@ -234,23 +227,4 @@ func fillFromCommits(repo *git.Repository, source, target, title string) (string
 		fmt.Fprintf(&b, "- %s\n", strings.TrimSpace(subject))
 	}
 	return title, strings.TrimRight(b.String(), "\n"), nil
-}
-
-var errStopWalk = errors.New("stop")
-
-// targetRefs are the refs that may hold the target branch: the local branch and
-// each usual remote's tracking branch. Without --target-branch, main and master.
-func targetRefs(target string) []plumbing.ReferenceName {
-	names := []string{target}
-	if target == "" {
-		names = []string{"main", "master"}
-	}
-	var out []plumbing.ReferenceName
-	for _, n := range names {
-		out = append(out, plumbing.NewBranchReferenceName(n))
-		for _, r := range remoteOrder {
-			out = append(out, plumbing.NewRemoteReferenceName(r, n))
-		}
-	}
-	return out
 }
