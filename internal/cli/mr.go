@@ -27,10 +27,8 @@ func newMRCmd(f *Factory) *cobra.Command {
 
 // MRCreateOptions are the inputs of `platform mr create`.
 type MRCreateOptions struct {
-	IO *iostreams.IOStreams
-	// GitLab builds the client for a GitLab URL and returns it with the token
-	// (and whether it is a CI job token) that pushes use.
-	GitLab func(url string, debug bool) (*gitlab.Client, string, bool, error)
+	IO     *iostreams.IOStreams
+	GitLab gitLabClientFunc
 
 	Dir          string
 	Title        string
@@ -75,7 +73,7 @@ with the hint to pull or rebase.`,
 			opts.GitLabURL = gitLabURL(f, opts.GitLabURL, cmd.Flags().Changed("gitlab-url"))
 			opts.Debug, _ = cmd.Flags().GetBool("debug")
 			opts.IO = f.IOStreams
-			opts.GitLab = func(url string, debug bool) (*gitlab.Client, string, bool, error) { return newGitLabClient(f, url, debug) }
+			opts.GitLab = gitLabClient(f)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
