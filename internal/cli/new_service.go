@@ -11,7 +11,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/platform-team/platform/internal/catalog"
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/iostreams"
@@ -211,7 +210,7 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 			return err
 		}
 	}
-	plan, err := planService(ctx, t, values, opts)
+	plan, err := scaffold.PlanService(ctx, t, values, serviceOptions(opts, values))
 	if err != nil {
 		return err
 	}
@@ -347,43 +346,14 @@ func canPrompt(opts *NewServiceOptions) bool {
 	return opts.Accessible || opts.IO.CanPrompt()
 }
 
-// planService renders the skeleton and adds the files the platform writes itself.
-func planService(ctx context.Context, t *scaffold.Template, values scaffold.Values, opts *NewServiceOptions) (*scaffold.Plan, error) {
-	plan, err := scaffold.Render(ctx, t, values, scaffold.RenderOptions{PlatformVersion: opts.Version, Budget: opts.Budget})
-	if err != nil {
-		return nil, fmt.Errorf("template %s: %w", t.Name(), err)
-	}
-	_, hasDocs := plan.Lookup("mkdocs.yml")
-	var annotations map[string]string
+// serviceOptions says what the platform adds to the skeleton; a published
+// service records its GitLab project.
+func serviceOptions(opts *NewServiceOptions, values scaffold.Values) scaffold.ServiceOptions {
+	so := scaffold.ServiceOptions{PlatformVersion: opts.Version, Budget: opts.Budget, AnnotationPrefix: opts.AnnotationPrefix}
 	if opts.Publish {
-		annotations = map[string]string{catalog.AnnotationProjectSlug: opts.Group + "/" + values["name"].(string)}
+		so.Project = opts.Group + "/" + values["name"].(string)
 	}
-	entities, err := scaffold.CatalogEntities(ctx, t, values, opts.Version, scaffold.CatalogOptions{
-		Budget:           opts.Budget,
-		AnnotationPrefix: opts.AnnotationPrefix,
-		TechDocs:         hasDocs,
-		Annotations:      annotations,
-	})
-	if err != nil {
-		return nil, err
-	}
-	catalogData, err := catalog.Marshal(entities...)
-	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", scaffold.CatalogFile, err)
-	}
-	answers, err := scaffold.Answers(t, values)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range []scaffold.File{
-		{Path: scaffold.CatalogFile, Mode: 0o644, Data: catalogData},
-		{Path: scaffold.AnswersFile, Mode: 0o644, Data: answers},
-	} {
-		if err := plan.Add(f); err != nil {
-			return nil, fmt.Errorf("template %s: %w (the platform writes it; remove it from the skeleton)", t.Name(), err)
-		}
-	}
-	return plan, nil
+	return so
 }
 
 // resolveAuthor finds the commit author. A fresh machine with no git identity
