@@ -96,27 +96,13 @@ with the hint to pull or rebase.`,
 }
 
 func runMRCreate(ctx context.Context, opts *MRCreateOptions) error {
-	source, err := gitx.CurrentBranch(opts.Dir)
-	if err != nil && !errors.Is(err, gitx.ErrDetachedHead) {
-		return usageErrorf("not in a git repository: run platform mr create inside the service's repository")
+	source, err := mrSourceBranch(opts)
+	if err != nil {
+		return err
 	}
-	if opts.SourceBranch != "" {
-		source = opts.SourceBranch
-	} else if err != nil {
-		return usageErrorf("HEAD is not on a branch: check out the branch to propose, or pass --source-branch")
-	}
-	title, description := opts.Title, opts.Description
-	if opts.Fill {
-		title, description, err = fillFromCommits(opts.Dir, source, opts.TargetBranch, title)
-		if err != nil {
-			return err
-		}
-	}
-	if title == "" {
-		return flagErrorf("a title is needed: pass --title or --fill")
-	}
-	if opts.Draft && !strings.HasPrefix(title, "Draft: ") {
-		title = "Draft: " + title
+	title, description, err := mrTitle(opts, source)
+	if err != nil {
+		return err
 	}
 	project, _, err := resolveProject(opts.Dir, opts.Project)
 	if err != nil {
@@ -152,7 +138,6 @@ func runMRCreate(ctx context.Context, opts *MRCreateOptions) error {
 	}
 
 	ios := opts.IO
-	st := ios.Styles()
 	if !opts.Yes && ios.CanPrompt() {
 		summary := fmt.Sprintf("%s → %s in %s\n%s", source, target, project, title)
 		ok := true
@@ -165,19 +150,61 @@ func runMRCreate(ctx context.Context, opts *MRCreateOptions) error {
 		}
 	}
 
-	pushed, err := gitx.Push(ctx, opts.Dir, gitx.PushOptions{URL: remote, Branch: source, Token: token, JobToken: jobToken, GitLabURL: opts.GitLabURL})
+	push := gitx.PushOptions{URL: remote, Branch: source, Token: token, JobToken: jobToken, GitLabURL: opts.GitLabURL}
+	return pushAndEnsureMR(ctx, ios, client, opts.Dir, push, project, gitlab.MROptions{
+		Title: title, Description: description, SourceBranch: source, TargetBranch: target,
+		Labels: opts.Labels, ReviewerIDs: reviewerIDs, RemoveSourceBranch: true,
+	})
+}
+
+// mrSourceBranch is --source-branch, else the branch HEAD is on.
+func mrSourceBranch(opts *MRCreateOptions) (string, error) {
+	source, err := gitx.CurrentBranch(opts.Dir)
+	if err != nil && !errors.Is(err, gitx.ErrDetachedHead) {
+		return "", usageErrorf("not in a git repository: run platform mr create inside the service's repository")
+	}
+	if opts.SourceBranch != "" {
+		return opts.SourceBranch, nil
+	}
+	if err != nil {
+		return "", usageErrorf("HEAD is not on a branch: check out the branch to propose, or pass --source-branch")
+	}
+	return source, nil
+}
+
+// mrTitle is the merge request's title and description: the flags', or
+// with --fill the commits'; --draft marks the title.
+func mrTitle(opts *MRCreateOptions, source string) (title, description string, err error) {
+	title, description = opts.Title, opts.Description
+	if opts.Fill {
+		title, description, err = fillFromCommits(opts.Dir, source, opts.TargetBranch, title)
+		if err != nil {
+			return "", "", err
+		}
+	}
+	if title == "" {
+		return "", "", flagErrorf("a title is needed: pass --title or --fill")
+	}
+	if opts.Draft && !strings.HasPrefix(title, "Draft: ") {
+		title = "Draft: " + title
+	}
+	return title, description, nil
+}
+
+// pushAndEnsureMR pushes the branch, then opens its merge request or updates
+// the open one, and prints its URL.
+func pushAndEnsureMR(ctx context.Context, ios *iostreams.IOStreams, client *gitlab.Client, dir string, push gitx.PushOptions, project string, mrOpts gitlab.MROptions) error {
+	st := ios.Styles()
+	pushed, err := gitx.Push(ctx, dir, push)
 	if err != nil {
 		return remoteExit(err)
 	}
 	if pushed.UpToDate {
-		fmt.Fprintf(ios.ErrOut, "%s %s is up to date on the remote\n", st.SuccessIcon(), source)
+		fmt.Fprintf(ios.ErrOut, "%s %s is up to date on the remote\n", st.SuccessIcon(), push.Branch)
 	} else {
-		fmt.Fprintf(ios.ErrOut, "%s Pushed %s (%s)\n", st.SuccessIcon(), source, pushed.Hash[:7])
+		fmt.Fprintf(ios.ErrOut, "%s Pushed %s (%s)\n", st.SuccessIcon(), push.Branch, pushed.Hash[:7])
 	}
-	mr, created, err := client.EnsureMergeRequest(ctx, project, gitlab.MROptions{
-		Title: title, Description: description, SourceBranch: source, TargetBranch: target,
-		Labels: opts.Labels, ReviewerIDs: reviewerIDs, RemoveSourceBranch: true,
-	})
+	mr, created, err := client.EnsureMergeRequest(ctx, project, mrOpts)
 	if err != nil {
 		return err
 	}

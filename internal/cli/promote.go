@@ -208,8 +208,16 @@ func runPromote(ctx context.Context, opts *PromoteOptions) error {
 	if p.Service.Promotion.Strategy == "pipeline" {
 		return runPromotePipeline(ctx, opts, p, stage, candidate)
 	}
+	return runPromoteGitOps(ctx, opts, p, overlay, promote.Proposal{Stage: stage, Candidate: candidate, Image: p.Service.Promotion.Image,
+		Results: results, Overridden: failed, Reason: opts.Reason, Deployment: ev.Deployment})
+}
 
-	updated, err := promote.SetPin(overlay, p.Service.Promotion.Image, candidate)
+// runPromoteGitOps shows the new pin and proposes it in a merge request on
+// the promotion branch.
+func runPromoteGitOps(ctx context.Context, opts *PromoteOptions, p *promotion, overlay []byte, prop promote.Proposal) error {
+	out, errOut, st := opts.IO.Out, opts.IO.ErrOut, opts.IO.Styles()
+	stage, candidate := prop.Stage, prop.Candidate
+	updated, err := promote.SetPin(overlay, prop.Image, candidate)
 	if err != nil {
 		return usageErrorf("%s: %v", promote.OverlayPath(stage.Name), err)
 	}
@@ -220,8 +228,7 @@ func runPromote(ctx context.Context, opts *PromoteOptions) error {
 		return nil
 	}
 	author := resolvePromoter(opts.Getenv)
-	prop := promote.Proposal{Stage: stage, Candidate: candidate, Image: p.Service.Promotion.Image, Overlay: updated, Diff: diff,
-		Results: results, Overridden: failed, Reason: opts.Reason, Deployment: ev.Deployment, AuthorName: author.Name, AuthorEmail: author.Email}
+	prop.Overlay, prop.Diff, prop.AuthorName, prop.AuthorEmail = updated, diff, author.Name, author.Email
 	res, err := p.session.Propose(ctx, change.Request{
 		Branch: prop.Branch(), Edit: prop.Edit, Message: prop.Message(), Author: author, When: opts.Now(),
 		Title: prop.Title(), Description: prop.Description(), Labels: prop.Labels(),
