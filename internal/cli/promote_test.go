@@ -65,3 +65,55 @@ func TestChangeRemoteErrorExits3(t *testing.T) {
 		t.Errorf("cancelled push: exit %d, want %d", got, ExitInterrupted)
 	}
 }
+
+// TestPromoteCmdOptions: the commands parse flags into options that hold
+// their dependencies; runF gets them without anything being run.
+func TestPromoteCmdOptions(t *testing.T) {
+	f, _, _ := testFactory(t)
+	var got *PromoteOptions
+	cmd := newPromoteCmd(f, func(_ context.Context, o *PromoteOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"production", "--force", "--reason", "hotfix", "--version", "1.2.3", "-p", "g/p", "--gitlab-url", "https://gitlab.example.com"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Stage != "production" || !got.Force || got.Reason != "hotfix" || got.Version != "1.2.3" || got.Project != "g/p" || got.GitLabURL != "https://gitlab.example.com" {
+		t.Errorf("options %+v", got)
+	}
+	if got.IO != f.IOStreams || got.Now == nil || got.Getenv == nil || got.GitLab == nil {
+		t.Errorf("dependencies not set: %+v", got)
+	}
+
+	cmd = newPromoteCmd(f, func(context.Context, *PromoteOptions) error { t.Fatal("ran without --reason"); return nil })
+	cmd.SetArgs([]string{"production", "--force"})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	var flagErr *FlagError
+	if err := cmd.Execute(); !errors.As(err, &flagErr) {
+		t.Errorf("--force without --reason: %v, want a flag error", err)
+	}
+
+	var status *PromoteStatusOptions
+	cmd = newPromoteStatusCmd(f, func(_ context.Context, o *PromoteStatusOptions) error { status = o; return nil })
+	cmd.SetArgs([]string{"--json", "-p", "g/p"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !status.JSON || status.Project != "g/p" || status.IO != f.IOStreams || status.Now == nil || status.GitLab == nil {
+		t.Errorf("status options %+v", status)
+	}
+}
+
+func TestMRCreateCmdOptions(t *testing.T) {
+	f, _, _ := testFactory(t)
+	var got *MRCreateOptions
+	cmd := newMRCreateCmd(f, func(_ context.Context, o *MRCreateOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--fill", "--draft", "-l", "a", "-l", "b", "--reviewer", "alice", "-b", "release"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Fill || !got.Draft || len(got.Labels) != 2 || got.Reviewers[0] != "alice" || got.TargetBranch != "release" || got.Dir != "." {
+		t.Errorf("options %+v", got)
+	}
+	if got.IO != f.IOStreams || got.GitLab == nil {
+		t.Errorf("dependencies not set: %+v", got)
+	}
+}
