@@ -287,6 +287,14 @@ func runPromotePipeline(ctx context.Context, opts *PromoteOptions, p *promotion,
 	if !opts.Wait {
 		return nil
 	}
+	return waitPromotePipeline(ctx, opts, p, pl, stage, candidate)
+}
+
+// waitPromotePipeline follows the pipeline until it ends or --timeout passes,
+// showing its status as it changes.
+func waitPromotePipeline(ctx context.Context, opts *PromoteOptions, p *promotion, pl *gitlab.Pipeline, stage promote.Stage, candidate string) (err error) {
+	ios := opts.IO
+	errOut, st := ios.ErrOut, ios.Styles()
 	deadline := opts.Now().Add(opts.Timeout)
 	last := ""
 	for {
@@ -316,7 +324,7 @@ func runPromotePipeline(ctx context.Context, opts *PromoteOptions, p *promotion,
 			return ctx.Err()
 		case <-time.After(opts.Poll):
 		}
-		if pl, err = p.Client.Pipeline(ctx, project, pl.ID); err != nil {
+		if pl, err = p.Client.Pipeline(ctx, p.Project.PathWithNamespace, pl.ID); err != nil {
 			return err
 		}
 	}
