@@ -367,27 +367,13 @@ written, and its path is printed on stdout.`,
 }
 
 func runCatalogInit(ctx context.Context, opts *CatalogInitOptions) error {
-	dir := opts.Dir
-	if dir == "" {
-		dir = "."
-	}
-	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		return usageErrorf("%s is not a directory: give the repository's directory with --dir", dir)
-	}
-	for _, name := range catalogrules.FileNames {
-		p := filepath.Join(dir, name)
-		if _, err := os.Lstat(p); err == nil {
-			return usageErrorf("%s already exists: 'platform catalog init' never overwrites it; edit it or remove it first (check it with 'platform catalog validate %s')", p, p)
-		}
-	}
-	abs, err := filepath.Abs(dir)
+	abs, err := initTarget(opts.Dir)
 	if err != nil {
-		return usageErrorf("%s: %w", dir, err)
+		return err
 	}
-
 	name := opts.Name
 	if name == "" {
-		name = entityNameFrom(filepath.Base(abs))
+		name = catalog.NameFrom(filepath.Base(abs))
 		if name == "" {
 			return flagErrorf("cannot make a Backstage name from the directory name %q: give one with --name", filepath.Base(abs))
 		}
@@ -407,35 +393,15 @@ func runCatalogInit(ctx context.Context, opts *CatalogInitOptions) error {
 	if err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "%s %v; checking with the default settings\n", st.WarningIcon(), err)
 	}
-	annotations := map[string]string{}
-	if settings.GitLabProject != "" {
-		annotations[catalog.AnnotationProjectSlug] = settings.GitLabProject
+	_, data, err := catalog.NewComponent(catalog.ComponentOptions{
+		Name: name, Description: opts.Description, Type: opts.Type, Lifecycle: opts.Lifecycle,
+		Owner: owner, System: opts.System, Project: settings.GitLabProject, TechDocs: hasMkDocs(abs),
+	})
+	if invalid := (*catalog.InvalidError)(nil); errors.As(err, &invalid) {
+		return initProblems(invalid.Entity, invalid.Problems)
 	}
-	for _, mkdocs := range []string{"mkdocs.yml", "mkdocs.yaml"} {
-		if _, err := os.Stat(filepath.Join(abs, mkdocs)); err == nil {
-			annotations[catalog.AnnotationTechDocsRef] = "dir:."
-		}
-	}
-	entity := catalog.Entity{
-		Kind: "Component",
-		Metadata: catalog.Metadata{
-			Name:        name,
-			Description: strings.TrimSpace(opts.Description),
-			Annotations: annotations,
-		},
-		Spec: catalog.Spec{
-			Type:      opts.Type,
-			Lifecycle: opts.Lifecycle,
-			Owner:     owner,
-			System:    opts.System,
-		},
-	}
-	data, err := catalog.Marshal(entity)
 	if err != nil {
 		return fmt.Errorf("write catalog-info.yaml: %w", err)
-	}
-	if problems := catalog.Validate(data); len(problems) > 0 {
-		return initProblems(entity, problems)
 	}
 
 	// The catalog accepts it; policy warnings are shown, not fatal.
@@ -488,28 +454,36 @@ func initProblems(e catalog.Entity, problems []catalog.Problem) error {
 	return usageErrorf("the Backstage catalog would reject this catalog-info.yaml, nothing was written:\n%s", strings.Join(lines, "\n"))
 }
 
-// entityNameFrom makes a Backstage entity name of a directory name: lowercase
-// letters and digits, every other run of characters one dash, at most 63
-// characters. It returns "" when nothing is left.
-func entityNameFrom(dir string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(dir) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-			continue
+// initTarget is the absolute path of the repository to describe: a
+// directory without a catalog file.
+func initTarget(dir string) (string, error) {
+	if dir == "" {
+		dir = "."
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return "", usageErrorf("%s is not a directory: give the repository's directory with --dir", dir)
+	}
+	for _, name := range catalogrules.FileNames {
+		p := filepath.Join(dir, name)
+		if _, err := os.Lstat(p); err == nil {
+			return "", usageErrorf("%s already exists: 'platform catalog init' never overwrites it; edit it or remove it first (check it with 'platform catalog validate %s')", p, p)
 		}
-		dash = true
 	}
-	s := b.String()
-	if len(s) > 63 {
-		s = strings.TrimRight(s[:63], "-")
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", usageErrorf("%s: %w", dir, err)
 	}
-	return s
+	return abs, nil
+}
+
+// hasMkDocs reports whether the repository at dir has TechDocs' mkdocs.yml.
+func hasMkDocs(dir string) bool {
+	for _, name := range []string{"mkdocs.yml", "mkdocs.yaml"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // writeNewFile writes data to path atomically and never replaces a file

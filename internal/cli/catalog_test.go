@@ -284,29 +284,6 @@ func TestInitProblemsNameFlags(t *testing.T) {
 	}
 }
 
-func TestEntityNameFrom(t *testing.T) {
-	for in, want := range map[string]string{
-		"payments-api":            "payments-api",
-		"Payments_API":            "payments-api",
-		"My Legacy.Service!":      "my-legacy-service",
-		"--x--":                   "x",
-		"café-crème":              "caf-cr-me",
-		"2024":                    "2024",
-		"___":                     "",
-		"/":                       "",
-		"日本":                      "",
-		strings.Repeat("ab-", 30): strings.TrimRight(strings.Repeat("ab-", 21), "-"),
-	} {
-		got := entityNameFrom(in)
-		if got != want {
-			t.Errorf("entityNameFrom(%q) = %q, want %q", in, got, want)
-		}
-		if got != "" && len(catalog.Validate([]byte("apiVersion: v1\nkind: X\nmetadata: {name: '"+got+"'}\n"))) > 0 {
-			t.Errorf("entityNameFrom(%q) = %q is not a valid name", in, got)
-		}
-	}
-}
-
 func TestWriteNewFileNeverReplaces(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "catalog-info.yaml")

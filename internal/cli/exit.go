@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/platform-team/platform/internal/change"
 	"github.com/platform-team/platform/internal/scaffold"
 	"github.com/platform-team/platform/internal/wizard"
 )
@@ -63,6 +64,7 @@ func exitCode(err error, interrupted bool) int {
 		dest     *scaffold.DestinationError
 		collide  *scaffold.CollisionError
 		template *scaffold.TemplateError
+		remote   *change.RemoteError
 	)
 	switch {
 	case err == nil:
@@ -77,7 +79,7 @@ func exitCode(err error, interrupted bool) int {
 		errors.As(err, &unknown), errors.As(err, &render), errors.As(err, &dest),
 		errors.As(err, &collide), errors.As(err, &template), isCobraUsageError(err):
 		return ExitUsage
-	case errors.As(err, &clone):
+	case errors.As(err, &clone), errors.As(err, &remote):
 		return ExitRemote
 	default:
 		return ExitCheckFailed

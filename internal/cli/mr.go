@@ -7,13 +7,11 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/huh"
-	"github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/spf13/cobra"
 
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitx"
+	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/wizard"
 )
 
@@ -24,12 +22,15 @@ func newMRCmd(f *Factory) *cobra.Command {
 		Short:   "Work with GitLab merge requests",
 		Args:    exactArgs(0, "a subcommand such as 'create'"),
 	}
-	cmd.AddCommand(newMRCreateCmd(f))
+	cmd.AddCommand(newMRCreateCmd(f, nil))
 	return cmd
 }
 
 // MRCreateOptions are the inputs of `platform mr create`.
 type MRCreateOptions struct {
+	IO     *iostreams.IOStreams
+	GitLab gitLabClientFunc
+
 	Dir          string
 	Title        string
 	Description  string
@@ -48,7 +49,7 @@ type MRCreateOptions struct {
 	Accessible bool
 }
 
-func newMRCreateCmd(f *Factory) *cobra.Command {
+func newMRCreateCmd(f *Factory, runF func(context.Context, *MRCreateOptions) error) *cobra.Command {
 	opts := &MRCreateOptions{Dir: "."}
 	cmd := &cobra.Command{
 		Use:   "create",
@@ -75,7 +76,13 @@ with the hint to pull or rebase.`,
 			}
 			opts.GitLabURL = gitLabURL(f, opts.GitLabURL, cmd.Flags().Changed("gitlab-url"))
 			opts.Debug, _ = cmd.Flags().GetBool("debug")
-			return gitLabExit(runMRCreate(cmd.Context(), f, opts))
+			opts.IO = f.IOStreams
+			opts.GitLab = gitLabClient(f)
+			opts.Accessible = opts.Accessible || f.Config.Accessible
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return gitLabExit(runMRCreate(cmd.Context(), opts))
 		},
 	}
 	fl := cmd.Flags()
@@ -94,31 +101,14 @@ with the hint to pull or rebase.`,
 	return cmd
 }
 
-func runMRCreate(ctx context.Context, f *Factory, opts *MRCreateOptions) error {
-	repo, err := git.PlainOpenWithOptions(opts.Dir, &git.PlainOpenOptions{DetectDotGit: true})
+func runMRCreate(ctx context.Context, opts *MRCreateOptions) error {
+	source, err := mrSourceBranch(opts)
 	if err != nil {
-		return usageErrorf("not in a git repository: run platform mr create inside the service's repository")
+		return err
 	}
-	source := opts.SourceBranch
-	if source == "" {
-		head, err := repo.Head()
-		if err != nil || !head.Name().IsBranch() {
-			return usageErrorf("HEAD is not on a branch: check out the branch to propose, or pass --source-branch")
-		}
-		source = head.Name().Short()
-	}
-	title, description := opts.Title, opts.Description
-	if opts.Fill {
-		title, description, err = fillFromCommits(repo, source, opts.TargetBranch, title)
-		if err != nil {
-			return err
-		}
-	}
-	if title == "" {
-		return flagErrorf("a title is needed: pass --title or --fill")
-	}
-	if opts.Draft && !strings.HasPrefix(title, "Draft: ") {
-		title = "Draft: " + title
+	title, description, err := mrTitle(opts, source)
+	if err != nil {
+		return err
 	}
 	project, _, err := resolveProject(opts.Dir, opts.Project)
 	if err != nil {
@@ -128,7 +118,7 @@ func runMRCreate(ctx context.Context, f *Factory, opts *MRCreateOptions) error {
 	if err != nil {
 		return usageErrorf("no git remote to push to: add one (git remote add origin <url>); remotes tried: %s", strings.Join(remoteOrder, ", "))
 	}
-	client, token, jobToken, err := newGitLabClient(f, opts.GitLabURL, opts.Debug)
+	client, token, jobToken, err := opts.GitLab(opts.GitLabURL, opts.Debug)
 	if err != nil {
 		return err
 	}
@@ -153,28 +143,69 @@ func runMRCreate(ctx context.Context, f *Factory, opts *MRCreateOptions) error {
 		}
 	}
 
-	st := f.IOStreams.Styles()
-	accessible := opts.Accessible || f.Config.Accessible
-	if !opts.Yes && (accessible || f.IOStreams.CanPrompt()) {
+	ios := opts.IO
+	if !opts.Yes && (opts.Accessible || ios.CanPrompt()) {
 		summary := fmt.Sprintf("%s → %s in %s\n%s", source, target, project, title)
-		if err := confirmMR(ctx, wizard.ForStreams(f.IOStreams, accessible), summary); err != nil {
+		if err := confirmMR(ctx, wizard.ForStreams(ios, opts.Accessible), summary); err != nil {
 			return err
 		}
 	}
 
-	pushed, err := gitx.Push(ctx, opts.Dir, gitx.PushOptions{URL: remote, Branch: source, Token: token, JobToken: jobToken, GitLabURL: opts.GitLabURL})
+	push := gitx.PushOptions{URL: remote, Branch: source, Token: token, JobToken: jobToken, GitLabURL: opts.GitLabURL}
+	return pushAndEnsureMR(ctx, ios, client, opts.Dir, push, project, gitlab.MROptions{
+		Title: title, Description: description, SourceBranch: source, TargetBranch: target,
+		Labels: opts.Labels, ReviewerIDs: reviewerIDs, RemoveSourceBranch: true,
+	})
+}
+
+// mrSourceBranch is --source-branch, else the branch HEAD is on.
+func mrSourceBranch(opts *MRCreateOptions) (string, error) {
+	source, err := gitx.CurrentBranch(opts.Dir)
+	if err != nil && !errors.Is(err, gitx.ErrDetachedHead) {
+		return "", usageErrorf("not in a git repository: run platform mr create inside the service's repository")
+	}
+	if opts.SourceBranch != "" {
+		return opts.SourceBranch, nil
+	}
+	if err != nil {
+		return "", usageErrorf("HEAD is not on a branch: check out the branch to propose, or pass --source-branch")
+	}
+	return source, nil
+}
+
+// mrTitle is the merge request's title and description: the flags', or
+// with --fill the commits'; --draft marks the title.
+func mrTitle(opts *MRCreateOptions, source string) (title, description string, err error) {
+	title, description = opts.Title, opts.Description
+	if opts.Fill {
+		title, description, err = fillFromCommits(opts.Dir, source, opts.TargetBranch, title)
+		if err != nil {
+			return "", "", err
+		}
+	}
+	if title == "" {
+		return "", "", flagErrorf("a title is needed: pass --title or --fill")
+	}
+	if opts.Draft && !strings.HasPrefix(title, "Draft: ") {
+		title = "Draft: " + title
+	}
+	return title, description, nil
+}
+
+// pushAndEnsureMR pushes the branch, then opens its merge request or updates
+// the open one, and prints its URL.
+func pushAndEnsureMR(ctx context.Context, ios *iostreams.IOStreams, client *gitlab.Client, dir string, push gitx.PushOptions, project string, mrOpts gitlab.MROptions) error {
+	st := ios.Styles()
+	pushed, err := gitx.Push(ctx, dir, push)
 	if err != nil {
 		return remoteExit(err)
 	}
 	if pushed.UpToDate {
-		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s is up to date on the remote\n", st.SuccessIcon(), source)
+		fmt.Fprintf(ios.ErrOut, "%s %s is up to date on the remote\n", st.SuccessIcon(), push.Branch)
 	} else {
-		fmt.Fprintf(f.IOStreams.ErrOut, "%s Pushed %s (%s)\n", st.SuccessIcon(), source, pushed.Hash[:7])
+		fmt.Fprintf(ios.ErrOut, "%s Pushed %s (%s)\n", st.SuccessIcon(), push.Branch, pushed.Hash[:7])
 	}
-	mr, created, err := client.EnsureMergeRequest(ctx, project, gitlab.MROptions{
-		Title: title, Description: description, SourceBranch: source, TargetBranch: target,
-		Labels: opts.Labels, ReviewerIDs: reviewerIDs, RemoveSourceBranch: true,
-	})
+	mr, created, err := client.EnsureMergeRequest(ctx, project, mrOpts)
 	if err != nil {
 		return err
 	}
@@ -182,8 +213,8 @@ func runMRCreate(ctx context.Context, f *Factory, opts *MRCreateOptions) error {
 	if created {
 		verb = "Created"
 	}
-	fmt.Fprintf(f.IOStreams.ErrOut, "%s %s merge request !%d: %s\n", st.SuccessIcon(), verb, mr.IID, mr.Title)
-	fmt.Fprintln(f.IOStreams.Out, mr.WebURL)
+	fmt.Fprintf(ios.ErrOut, "%s %s merge request !%d: %s\n", st.SuccessIcon(), verb, mr.IID, mr.Title)
+	fmt.Fprintln(ios.Out, mr.WebURL)
 	return nil
 }
 
@@ -212,32 +243,19 @@ func confirmMR(ctx context.Context, p *wizard.Prompter, summary string) error {
 // fillFromCommits takes the title and description from the commits on source
 // that are not on target: one commit gives its subject and body; several give
 // the branch name as title and their subjects as a list.
-func fillFromCommits(repo *git.Repository, source, target, title string) (string, string, error) {
-	head, err := repo.Reference(plumbing.NewBranchReferenceName(source), true)
-	if err != nil {
+func fillFromCommits(dir, source, target, title string) (string, string, error) {
+	// Without --target-branch, main and master, locally or on a usual remote.
+	bases := []string{target}
+	if target == "" {
+		bases = []string{"main", "master"}
+	}
+	commits, err := gitx.CommitsBetween(dir, source, bases, remoteOrder, 50)
+	if errors.Is(err, gitx.ErrUnknownBranch) {
 		return "", "", usageErrorf("no local branch %q", source)
 	}
-	stop := map[plumbing.Hash]bool{}
-	for _, name := range targetRefs(target) {
-		if ref, err := repo.Reference(name, true); err == nil {
-			iter, err := repo.Log(&git.LogOptions{From: ref.Hash()})
-			if err == nil {
-				_ = iter.ForEach(func(c *object.Commit) error { stop[c.Hash] = true; return nil })
-			}
-		}
-	}
-	var commits []*object.Commit
-	iter, err := repo.Log(&git.LogOptions{From: head.Hash()})
 	if err != nil {
 		return "", "", err
 	}
-	_ = iter.ForEach(func(c *object.Commit) error {
-		if stop[c.Hash] || len(commits) == 50 {
-			return errStopWalk
-		}
-		commits = append(commits, c)
-		return nil
-	})
 	if len(commits) == 0 {
 		return "", "", usageErrorf("%s has no commits that are not on the target branch: nothing to propose", source)
 	}
@@ -257,23 +275,4 @@ func fillFromCommits(repo *git.Repository, source, target, title string) (string
 		fmt.Fprintf(&b, "- %s\n", strings.TrimSpace(subject))
 	}
 	return title, strings.TrimRight(b.String(), "\n"), nil
-}
-
-var errStopWalk = errors.New("stop")
-
-// targetRefs are the refs that may hold the target branch: the local branch and
-// each usual remote's tracking branch. Without --target-branch, main and master.
-func targetRefs(target string) []plumbing.ReferenceName {
-	names := []string{target}
-	if target == "" {
-		names = []string{"main", "master"}
-	}
-	var out []plumbing.ReferenceName
-	for _, n := range names {
-		out = append(out, plumbing.NewBranchReferenceName(n))
-		for _, r := range remoteOrder {
-			out = append(out, plumbing.NewRemoteReferenceName(r, n))
-		}
-	}
-	return out
 }

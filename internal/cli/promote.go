@@ -4,23 +4,27 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/platform-team/platform/internal/change"
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitx"
+	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/promote"
 	"github.com/platform-team/platform/internal/redact"
 )
 
 // PromoteOptions are the inputs of `platform promote STAGE`.
 type PromoteOptions struct {
+	IO     *iostreams.IOStreams
+	Now    func() time.Time
+	Getenv func(string) string
+	GitLab gitLabClientFunc
+
 	Stage     string
 	DryRun    bool
 	Yes       bool
@@ -35,7 +39,7 @@ type PromoteOptions struct {
 	Debug     bool
 }
 
-func newPromoteCmd(f *Factory) *cobra.Command {
+func newPromoteCmd(f *Factory, runF func(context.Context, *PromoteOptions) error) *cobra.Command {
 	opts := &PromoteOptions{}
 	cmd := &cobra.Command{
 		Use:   "promote STAGE",
@@ -77,7 +81,11 @@ PLATFORM_PROMOTE_STAGE and PLATFORM_PROMOTE_VERSION; --wait follows it.`,
 			}
 			opts.GitLabURL = gitLabURL(f, opts.GitLabURL, cmd.Flags().Changed("gitlab-url"))
 			opts.Debug, _ = cmd.Flags().GetBool("debug")
-			return gitLabExit(runPromote(cmd.Context(), f, opts))
+			opts.IO, opts.Now, opts.Getenv, opts.GitLab = f.IOStreams, f.Now, f.Getenv, gitLabClient(f)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return gitLabExit(runPromote(cmd.Context(), opts))
 		},
 	}
 	fl := cmd.Flags()
@@ -91,64 +99,20 @@ PLATFORM_PROMOTE_STAGE and PLATFORM_PROMOTE_VERSION; --wait follows it.`,
 	fl.StringVar(&opts.Version, "version", "", "promote this version instead of what the previous stage runs")
 	fl.StringVarP(&opts.Project, "project", "p", "", "GitLab project `GROUP/NAME` (default: from platform.yaml or the git remote)")
 	fl.StringVar(&opts.GitLabURL, "gitlab-url", "", "GitLab `URL`")
-	cmd.AddCommand(newPromoteStatusCmd(f))
+	cmd.AddCommand(newPromoteStatusCmd(f, nil))
 	return cmd
 }
 
-// promotion is what a promote run knows about the service.
+// promotion is a change session on the service's repository and what the
+// promotion reads from it.
 type promotion struct {
-	client   *gitlab.Client
-	token    string
-	jobToken bool
-	project  *gitlab.Project
-	remote   string
-	gitlab   string // the GitLab URL: the token is pushed only to a remote there
-	checkout string // a fresh clone of the remote's default branch
-	svc      *config.Service
-	chain    []promote.Stage
-	cleanup  func()
-
-	// Asked once per run: status evaluates every stage's gates.
-	deployments   map[string]*gitlab.Deployment
-	freezePeriods []gitlab.FreezePeriod
-	freezeLoaded  bool
-}
-
-// latestDeployment is the environment's most recent deployment, nil if none.
-func (p *promotion) latestDeployment(ctx context.Context, env string) (*gitlab.Deployment, error) {
-	if d, ok := p.deployments[env]; ok {
-		return d, nil
-	}
-	list, err := p.client.Deployments(ctx, p.project.PathWithNamespace, env, "")
-	if err != nil {
-		return nil, err
-	}
-	var d *gitlab.Deployment
-	if len(list) > 0 {
-		d = &list[0]
-	}
-	if p.deployments == nil {
-		p.deployments = map[string]*gitlab.Deployment{}
-	}
-	p.deployments[env] = d
-	return d, nil
-}
-
-// freeze returns GitLab's freeze periods for the project.
-func (p *promotion) freeze(ctx context.Context) ([]gitlab.FreezePeriod, error) {
-	if !p.freezeLoaded {
-		periods, err := p.client.FreezePeriods(ctx, p.project.PathWithNamespace)
-		if err != nil {
-			return nil, err
-		}
-		p.freezePeriods, p.freezeLoaded = periods, true
-	}
-	return p.freezePeriods, nil
+	session *change.Session
+	*promote.Source
 }
 
 // openPromotion resolves the project and clones the remote's default branch:
-// promotion never trusts a stale local checkout.
-func openPromotion(ctx context.Context, f *Factory, project, url string, debug bool) (*promotion, error) {
+// promotion never trusts a stale local checkout. Close the session when done.
+func openPromotion(ctx context.Context, newClient gitLabClientFunc, project, url string, debug bool) (_ *promotion, err error) {
 	path, _, err := resolveProject(".", project)
 	if err != nil {
 		return nil, err
@@ -157,7 +121,7 @@ func openPromotion(ctx context.Context, f *Factory, project, url string, debug b
 	if err != nil {
 		return nil, usageErrorf("no git remote: promote reads and pushes the service's repository; add one (git remote add origin <url>)")
 	}
-	client, token, jobToken, err := newGitLabClient(f, url, debug)
+	client, token, jobToken, err := newClient(url, debug)
 	if err != nil {
 		return nil, err
 	}
@@ -168,82 +132,42 @@ func openPromotion(ctx context.Context, f *Factory, project, url string, debug b
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp("", "platform-promote-*")
+	session, err := change.Open(ctx, change.Options{Client: client, Project: proj, Remote: remote,
+		Token: token, JobToken: jobToken, GitLabURL: url, TempPattern: "platform-promote-*"})
 	if err != nil {
 		return nil, err
 	}
-	p := &promotion{client: client, token: token, jobToken: jobToken, project: proj, remote: remote, gitlab: url, cleanup: func() { os.RemoveAll(tmp) }}
-	p.checkout = filepath.Join(tmp, "repo")
-	if _, err := gitx.Clone(ctx, remote, proj.DefaultBranch, p.checkout); err != nil {
-		p.cleanup()
-		return nil, remoteExit(err)
-	}
-	data, err := os.ReadFile(filepath.Join(p.checkout, config.ServiceFileName))
-	if err != nil {
-		p.cleanup()
+	defer func() {
+		if err != nil {
+			session.Close()
+		}
+	}()
+	src, err := promote.OpenSource(client, proj, session.Dir())
+	if errors.Is(err, promote.ErrNoServiceFile) {
 		return nil, usageErrorf("%s on %s has no platform.yaml: promotion needs its environments", redact.URL(remote), proj.DefaultBranch)
 	}
-	if p.svc, err = config.ParseService(data); err != nil {
-		p.cleanup()
+	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: err}
 	}
-	if p.chain, err = promote.Chain(p.svc); err != nil {
-		p.cleanup()
-		return nil, &ExitError{Code: ExitUsage, Err: err}
-	}
-	return p, nil
+	return &promotion{session: session, Source: src}, nil
 }
 
 // pin reads the version a stage's overlay pins in the fresh checkout.
 func (p *promotion) pin(stage string) (promote.Pin, []byte, error) {
-	data, err := os.ReadFile(filepath.Join(p.checkout, filepath.FromSlash(promote.OverlayPath(stage))))
+	pin, data, err := p.Pin(stage)
 	if err != nil {
-		return promote.Pin{}, nil, usageErrorf("%s: %v", promote.OverlayPath(stage), err)
-	}
-	pin, err := promote.ReadPin(data, p.svc.Promotion.Image)
-	if err != nil {
-		return promote.Pin{}, nil, usageErrorf("%s: %v", promote.OverlayPath(stage), err)
+		return promote.Pin{}, nil, &ExitError{Code: ExitUsage, Err: err}
 	}
 	return pin, data, nil
 }
 
-// evidence gathers what the stage's gates need from GitLab and git.
-func (p *promotion) evidence(ctx context.Context, f *Factory, stage promote.Stage, candidate string) (promote.Evidence, error) {
-	ev := promote.Evidence{Now: f.Now(), Candidate: candidate}
-	d, err := p.latestDeployment(ctx, stage.From)
-	if err != nil {
-		return ev, err
-	}
-	if d != nil {
-		ev.Deployment = d
-		if data, err := gitx.ReadFileAt(p.checkout, ev.Deployment.SHA, promote.OverlayPath(stage.From)); err == nil {
-			if pin, err := promote.ReadPin(data, p.svc.Promotion.Image); err == nil {
-				ev.DeployedPin = pin.Version()
-			}
-		}
-	}
-	if stage.Gates.Pipeline != "" {
-		// No pipeline yet is a failed gate, not an error: GitLab answers 403 then.
-		if pl, err := p.client.LatestPipeline(ctx, p.project.PathWithNamespace, p.project.DefaultBranch); err == nil {
-			ev.Pipeline = pl
-		}
-	}
-	// GitLab's freeze periods hold whether or not platform.yaml names windows.
-	periods, err := p.freeze(ctx)
-	if err != nil {
-		return ev, err
-	}
-	ev.FreezePeriods = periods
-	return ev, nil
-}
-
-func runPromote(ctx context.Context, f *Factory, opts *PromoteOptions) error {
-	p, err := openPromotion(ctx, f, opts.Project, opts.GitLabURL, opts.Debug)
+func runPromote(ctx context.Context, opts *PromoteOptions) error {
+	p, err := openPromotion(ctx, opts.GitLab, opts.Project, opts.GitLabURL, opts.Debug)
 	if err != nil {
 		return err
 	}
-	defer p.cleanup()
-	stage, err := promote.Target(p.chain, opts.Stage)
+	defer p.session.Close()
+	stage, err := promote.Target(p.Chain, opts.Stage)
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
@@ -262,23 +186,18 @@ func runPromote(ctx context.Context, f *Factory, opts *PromoteOptions) error {
 		}
 		candidate = opts.Version
 	}
-	out, errOut, st := f.IOStreams.Out, f.IOStreams.ErrOut, f.IOStreams.Styles()
+	out, errOut, st := opts.IO.Out, opts.IO.ErrOut, opts.IO.Styles()
 	if current.Version() == candidate {
 		fmt.Fprintf(out, "%s already runs %s: nothing to promote.\n", stage.Name, candidate)
 		return nil
 	}
-	ev, err := p.evidence(ctx, f, stage, candidate)
+	ev, err := p.Evidence(ctx, stage, candidate, opts.Now())
 	if err != nil {
 		return err
 	}
 	results := promote.Evaluate(stage, ev)
 	fmt.Fprintf(out, "Promote %s from %s (%s) to %s (%s)\n\n%s\n", candidate, stage.From, from.Version(), stage.Name, current.Version(), promote.Table(results))
-	var failed []string
-	for _, r := range results {
-		if r.Status == promote.GateFail {
-			failed = append(failed, r.Gate)
-		}
-	}
+	failed := failedGates(results)
 	if len(failed) > 0 && !opts.Force {
 		fmt.Fprintf(errOut, "%s promotion refused: %s failed (override with --force --reason TEXT)\n", st.FailureIcon(), strings.Join(failed, ", "))
 		return &SilentError{Code: ExitCheckFailed}
@@ -286,11 +205,19 @@ func runPromote(ctx context.Context, f *Factory, opts *PromoteOptions) error {
 	if len(failed) > 0 {
 		fmt.Fprintf(errOut, "%s overriding %s: %s\n", st.WarningIcon(), strings.Join(failed, ", "), opts.Reason)
 	}
-	if p.svc.Promotion.Strategy == "pipeline" {
-		return runPromotePipeline(ctx, f, p, stage, candidate, opts)
+	if p.Service.Promotion.Strategy == "pipeline" {
+		return runPromotePipeline(ctx, opts, p, stage, candidate)
 	}
+	return runPromoteGitOps(ctx, opts, p, overlay, promote.Proposal{Stage: stage, Candidate: candidate, Image: p.Service.Promotion.Image,
+		Results: results, Overridden: failed, Reason: opts.Reason, Deployment: ev.Deployment})
+}
 
-	updated, err := promote.SetPin(overlay, p.svc.Promotion.Image, candidate)
+// runPromoteGitOps shows the new pin and proposes it in a merge request on
+// the promotion branch.
+func runPromoteGitOps(ctx context.Context, opts *PromoteOptions, p *promotion, overlay []byte, prop promote.Proposal) error {
+	out, errOut, st := opts.IO.Out, opts.IO.ErrOut, opts.IO.Styles()
+	stage, candidate := prop.Stage, prop.Candidate
+	updated, err := promote.SetPin(overlay, prop.Image, candidate)
 	if err != nil {
 		return usageErrorf("%s: %v", promote.OverlayPath(stage.Name), err)
 	}
@@ -300,145 +227,96 @@ func runPromote(ctx context.Context, f *Factory, opts *PromoteOptions) error {
 		fmt.Fprintf(errOut, "Dry run: nothing was committed, pushed or opened.\n")
 		return nil
 	}
-	author := resolvePromoter(f)
-	branch := promoteBranch(stage.Name, candidate)
-	mrDescription := promoteDescription(stage, candidate, results, failed, opts.Reason, ev.Deployment, diff, author)
-	if err := p.commitPin(ctx, f, branch, stage, candidate, updated, author); err != nil {
-		return err
-	}
-	mr, created, err := p.client.EnsureMergeRequest(ctx, p.project.PathWithNamespace, gitlab.MROptions{
-		Title:              fmt.Sprintf("Promote %s to %s", candidate, stage.Name),
-		Description:        mrDescription,
-		SourceBranch:       branch,
-		TargetBranch:       p.project.DefaultBranch,
-		Labels:             []string{"promotion", "stage::" + stage.Name},
-		RemoveSourceBranch: true,
+	author := resolvePromoter(opts.Getenv)
+	prop.Overlay, prop.Diff, prop.AuthorName, prop.AuthorEmail = updated, diff, author.Name, author.Email
+	res, err := p.session.Propose(ctx, change.Request{
+		Branch: prop.Branch(), Edit: prop.Edit, Message: prop.Message(), Author: author, When: opts.Now(),
+		Title: prop.Title(), Description: prop.Description(), Labels: prop.Labels(),
 	})
 	if err != nil {
 		return err
 	}
+	if res.MR == nil { // cannot happen: the stage's pin differs from the candidate
+		fmt.Fprintf(errOut, "%s already pins %s: nothing to propose\n", promote.OverlayPath(stage.Name), candidate)
+		return nil
+	}
 	verb := "Updated"
-	if created {
+	if res.Created {
 		verb = "Opened"
 	}
-	fmt.Fprintf(errOut, "%s %s merge request !%d to promote %s to %s\n", st.SuccessIcon(), verb, mr.IID, candidate, stage.Name)
-	fmt.Fprintln(out, mr.WebURL)
+	fmt.Fprintf(errOut, "%s %s merge request !%d to promote %s to %s\n", st.SuccessIcon(), verb, res.MR.IID, candidate, stage.Name)
+	fmt.Fprintln(out, res.MR.WebURL)
 	return nil
 }
 
-// commitPin writes the new pin on the promotion branch and pushes it. A rerun
-// finds the branch on the remote: it builds on it, or does nothing when the
-// branch already pins the candidate.
-func (p *promotion) commitPin(ctx context.Context, f *Factory, branch string, stage promote.Stage, candidate string, updated []byte, author gitx.Author) error {
-	dir := p.checkout
-	existing := filepath.Join(filepath.Dir(p.checkout), "branch")
-	if _, err := gitx.Clone(ctx, p.remote, branch, existing); err == nil {
-		dir = existing
-		if data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(promote.OverlayPath(stage.Name)))); err == nil {
-			if pin, err := promote.ReadPin(data, p.svc.Promotion.Image); err == nil && pin.Version() == candidate {
-				return nil
-			}
+// failedGates names the gates that failed.
+func failedGates(results []promote.GateResult) []string {
+	var failed []string
+	for _, r := range results {
+		if r.Status == promote.GateFail {
+			failed = append(failed, r.Gate)
 		}
 	}
-	path := promote.OverlayPath(stage.Name)
-	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(path)), updated, 0o644); err != nil {
-		return err
-	}
-	msg := fmt.Sprintf("Promote %s to %s\n\nPinned by platform promote for %s <%s>.", candidate, stage.Name, author.Name, author.Email)
-	if _, err := gitx.CommitOnBranch(dir, branch, []string{path}, author, msg, f.Now()); err != nil {
-		return err
-	}
-	if _, err := gitx.Push(ctx, dir, gitx.PushOptions{URL: p.remote, Branch: branch, Token: p.token, JobToken: p.jobToken, GitLabURL: p.gitlab}); err != nil {
-		return remoteExit(err)
-	}
-	return nil
+	return failed
 }
 
-var unsafeBranchChars = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
-
-// promoteBranch is promote/<stage>-<version>, with a digest shortened.
-func promoteBranch(stage, version string) string {
-	v := strings.TrimPrefix(version, "sha256:")
-	if len(v) == 64 {
-		v = "sha256-" + v[:12]
-	}
-	return "promote/" + stage + "-" + strings.Trim(unsafeBranchChars.ReplaceAllString(v, "-"), "-")
-}
-
-func resolvePromoter(f *Factory) gitx.Author {
-	if a, err := gitx.ResolveAuthor(f.Getenv); err == nil {
+func resolvePromoter(getenv func(string) string) gitx.Author {
+	if a, err := gitx.ResolveAuthor(getenv); err == nil {
 		return a
 	}
 	return gitx.Author{Name: "platform", Email: "platform@localhost"}
 }
 
-func promoteDescription(stage promote.Stage, candidate string, results []promote.GateResult, failed []string, reason string, d *gitlab.Deployment, diff string, author gitx.Author) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Promotes **%s** from **%s** to **%s**, requested by %s <%s> with `platform promote`.\n\n", candidate, stage.From, stage.Name, author.Name, author.Email)
-	b.WriteString("## Gates\n\n" + promote.Markdown(results) + "\n")
-	if len(failed) > 0 {
-		fmt.Fprintf(&b, "\n**Gates overridden with --force:** %s\n\n**Reason:** %s\n", strings.Join(failed, ", "), reason)
-	}
-	if stage.Gates.Approvals > 0 {
-		fmt.Fprintf(&b, "\nThis promotion needs %d approvals before it is merged.\n", stage.Gates.Approvals)
-	}
-	if d != nil {
-		finished := "not finished"
-		if d.FinishedAt != nil {
-			finished = "finished " + d.FinishedAt.UTC().Format(time.RFC3339)
-		}
-		fmt.Fprintf(&b, "\n## Source deployment\n\n%s deployment !%d (#%d) of `%s` at %s: %s, %s\n", stage.From, d.IID, d.ID, d.Ref, shortSHA(d.SHA), d.Status, finished)
-	}
-	fmt.Fprintf(&b, "\n## Change\n\n```diff\n%s```\n", diff)
-	return b.String()
-}
-
-func shortSHA(s string) string { return s[:min(8, len(s))] }
-
 // runPromotePipeline triggers the deploy pipeline and, with --wait, follows it.
-func runPromotePipeline(ctx context.Context, f *Factory, p *promotion, stage promote.Stage, candidate string, opts *PromoteOptions) error {
-	out, errOut, st := f.IOStreams.Out, f.IOStreams.ErrOut, f.IOStreams.Styles()
-	vars := map[string]string{"PLATFORM_PROMOTE_STAGE": stage.Name, "PLATFORM_PROMOTE_VERSION": candidate}
+func runPromotePipeline(ctx context.Context, opts *PromoteOptions, p *promotion, stage promote.Stage, candidate string) error {
+	ios := opts.IO
+	out, errOut, st := ios.Out, ios.ErrOut, ios.Styles()
+	branch, project := p.Project.DefaultBranch, p.Project.PathWithNamespace
 	if opts.DryRun {
-		fmt.Fprintf(out, "\nWould trigger a pipeline on %s with PLATFORM_PROMOTE_STAGE=%s PLATFORM_PROMOTE_VERSION=%s\n", p.project.DefaultBranch, stage.Name, candidate)
+		fmt.Fprintf(out, "\nWould trigger a pipeline on %s with PLATFORM_PROMOTE_STAGE=%s PLATFORM_PROMOTE_VERSION=%s\n", branch, stage.Name, candidate)
 		fmt.Fprintf(errOut, "Dry run: nothing was triggered.\n")
 		return nil
 	}
-	pl, err := p.client.CreatePipeline(ctx, p.project.PathWithNamespace, p.project.DefaultBranch, vars)
+	vars := map[string]string{"PLATFORM_PROMOTE_STAGE": stage.Name, "PLATFORM_PROMOTE_VERSION": candidate}
+	pl, err := p.Client.CreatePipeline(ctx, project, branch, vars)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(errOut, "%s Triggered pipeline #%d on %s\n", st.SuccessIcon(), pl.ID, p.project.DefaultBranch)
+	fmt.Fprintf(errOut, "%s Triggered pipeline #%d on %s\n", st.SuccessIcon(), pl.ID, branch)
 	fmt.Fprintln(out, pl.WebURL)
 	if !opts.Wait {
 		return nil
 	}
-	deadline := time.Now().Add(opts.Timeout)
+	return waitPromotePipeline(ctx, opts, p, pl, stage, candidate)
+}
+
+// waitPromotePipeline follows the pipeline until it ends or --timeout passes,
+// showing its status as it changes.
+func waitPromotePipeline(ctx context.Context, opts *PromoteOptions, p *promotion, pl *gitlab.Pipeline, stage promote.Stage, candidate string) (err error) {
+	ios := opts.IO
+	errOut, st := ios.ErrOut, ios.Styles()
+	deadline := opts.Now().Add(opts.Timeout)
 	last := ""
 	for {
 		if pl.Status != last {
 			last = pl.Status
-			if f.IOStreams.IsStderrTTY() {
-				fmt.Fprintf(errOut, "\r\033[K%s pipeline #%d: %s", st.Muted.Render("…"), pl.ID, pl.Status)
-			} else {
-				fmt.Fprintf(errOut, "pipeline #%d: %s\n", pl.ID, pl.Status)
+			status := fmt.Sprintf("pipeline #%d: %s", pl.ID, pl.Status)
+			if ios.IsStderrTTY() {
+				status = st.Muted.Render("…") + " " + status
 			}
+			ios.StatusLine(status)
 		}
 		switch pl.Status {
 		case "success":
-			if f.IOStreams.IsStderrTTY() {
-				fmt.Fprintln(errOut)
-			}
+			ios.EndStatusLine()
 			fmt.Fprintf(errOut, "%s %s promoted to %s\n", st.SuccessIcon(), candidate, stage.Name)
 			return nil
 		case "failed", "canceled", "skipped":
-			if f.IOStreams.IsStderrTTY() {
-				fmt.Fprintln(errOut)
-			}
+			ios.EndStatusLine()
 			fmt.Fprintf(errOut, "%s pipeline #%d %s: %s\n", st.FailureIcon(), pl.ID, pl.Status, pl.WebURL)
 			return &SilentError{Code: ExitCheckFailed}
 		}
-		if time.Now().After(deadline) {
+		if opts.Now().After(deadline) {
 			return &ExitError{Code: ExitCheckFailed, Err: fmt.Errorf("gave up waiting after %s: pipeline #%d is still %s (%s)", opts.Timeout, pl.ID, pl.Status, pl.WebURL)}
 		}
 		select {
@@ -446,15 +324,26 @@ func runPromotePipeline(ctx context.Context, f *Factory, p *promotion, stage pro
 			return ctx.Err()
 		case <-time.After(opts.Poll):
 		}
-		if pl, err = p.client.Pipeline(ctx, p.project.PathWithNamespace, pl.ID); err != nil {
+		if pl, err = p.Client.Pipeline(ctx, p.Project.PathWithNamespace, pl.ID); err != nil {
 			return err
 		}
 	}
 }
 
-func newPromoteStatusCmd(f *Factory) *cobra.Command {
-	var asJSON bool
-	var project, url string
+// PromoteStatusOptions are the inputs of `platform promote status`.
+type PromoteStatusOptions struct {
+	IO     *iostreams.IOStreams
+	Now    func() time.Time
+	GitLab gitLabClientFunc
+
+	JSON      bool
+	Project   string
+	GitLabURL string
+	Debug     bool
+}
+
+func newPromoteStatusCmd(f *Factory, runF func(context.Context, *PromoteStatusOptions) error) *cobra.Command {
+	opts := &PromoteStatusOptions{}
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show what runs in each environment, its last deployment and its gates",
@@ -462,35 +351,39 @@ func newPromoteStatusCmd(f *Factory) *cobra.Command {
   platform promote status --json | jq '.stages[] | {name, version}'`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			url = gitLabURL(f, url, cmd.Flags().Changed("gitlab-url"))
-			debug, _ := cmd.Flags().GetBool("debug")
-			return gitLabExit(runPromoteStatus(cmd.Context(), f, project, url, debug, asJSON))
+			opts.GitLabURL = gitLabURL(f, opts.GitLabURL, cmd.Flags().Changed("gitlab-url"))
+			opts.Debug, _ = cmd.Flags().GetBool("debug")
+			opts.IO, opts.Now, opts.GitLab = f.IOStreams, f.Now, gitLabClient(f)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return gitLabExit(runPromoteStatus(cmd.Context(), opts))
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the status as JSON")
-	cmd.Flags().StringVarP(&project, "project", "p", "", "GitLab project `GROUP/NAME`")
-	cmd.Flags().StringVar(&url, "gitlab-url", "", "GitLab `URL`")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the status as JSON")
+	cmd.Flags().StringVarP(&opts.Project, "project", "p", "", "GitLab project `GROUP/NAME`")
+	cmd.Flags().StringVar(&opts.GitLabURL, "gitlab-url", "", "GitLab `URL`")
 	return cmd
 }
 
-func runPromoteStatus(ctx context.Context, f *Factory, project, url string, debug, asJSON bool) error {
-	p, err := openPromotion(ctx, f, project, url, debug)
+func runPromoteStatus(ctx context.Context, opts *PromoteStatusOptions) error {
+	p, err := openPromotion(ctx, opts.GitLab, opts.Project, opts.GitLabURL, opts.Debug)
 	if err != nil {
 		return err
 	}
-	defer p.cleanup()
+	defer p.session.Close()
+	now := opts.Now()
 	var stages []promote.StageStatus
-	for i, stage := range p.chain {
+	for i, stage := range p.Chain {
 		s := promote.StageStatus{Stage: stage}
-		if pin, _, err := p.pin(stage.Name); err == nil {
+		if pin, _, err := p.Pin(stage.Name); err == nil {
 			s.Version = pin.Version()
 		}
-		if s.Deployment, err = p.latestDeployment(ctx, stage.Name); err != nil {
+		if s.Deployment, err = p.LatestDeployment(ctx, stage.Name); err != nil {
 			return err
 		}
 		if i > 0 {
-			candidate := stages[i-1].Version
-			ev, err := p.evidence(ctx, f, stage, candidate)
+			ev, err := p.Evidence(ctx, stage, stages[i-1].Version, now)
 			if err != nil {
 				return err
 			}
@@ -498,11 +391,10 @@ func runPromoteStatus(ctx context.Context, f *Factory, project, url string, debu
 		}
 		stages = append(stages, s)
 	}
-	if asJSON {
-		return writeJSON(f.IOStreams.Out, promote.Status(stages))
+	if opts.JSON {
+		return writeJSON(opts.IO.Out, promote.Status(stages))
 	}
-	width := 100
-	_, err = fmt.Fprintln(f.IOStreams.Out, promote.Picture(stages, f.Now(), width, f.IOStreams.Styles()))
+	_, err = fmt.Fprintln(opts.IO.Out, promote.Picture(stages, now, opts.IO.TerminalWidth(), opts.IO.Styles()))
 	return err
 }
 

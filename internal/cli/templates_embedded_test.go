@@ -38,8 +38,8 @@ func TestEmbeddedTemplatesGenerateValidServices(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				opts := &NewServiceOptions{Version: "test", AnnotationPrefix: config.DefaultAnnotationPrefix}
-				plan, err := planService(t.Context(), tmpl, values, opts)
+				opts := scaffold.ServiceOptions{PlatformVersion: "test", AnnotationPrefix: config.DefaultAnnotationPrefix}
+				plan, err := scaffold.PlanService(t.Context(), tmpl, values, opts)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -105,7 +105,7 @@ func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []
 			variants = append(variants, v)
 		}
 	}
-	opts := &NewServiceOptions{Version: versionString(f.Build), AnnotationPrefix: f.Config.AnnotationPrefix, Budget: budget}
+	opts := scaffold.ServiceOptions{PlatformVersion: versionString(f.Build), AnnotationPrefix: f.Config.AnnotationPrefix, Budget: budget}
 	for _, given := range variants {
 		if ctx.Err() != nil {
 			return append(out, ctx.Err().Error())
@@ -117,7 +117,7 @@ func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []
 		if len(problems) > 0 {
 			continue
 		}
-		plan, err := planService(ctx, t, values, opts)
+		plan, err := scaffold.PlanService(ctx, t, values, opts)
 		if err != nil {
 			var re *scaffold.RenderError
 			if errors.As(err, &re) || len(variants) == 1 {

@@ -14,6 +14,10 @@ import (
 // ErrFileNotFound is a path that a commit does not have.
 var ErrFileNotFound = errors.New("file not found at that commit")
 
+// ErrNothingToCommit is a commit that would change nothing: the staged tree is
+// the same as HEAD's.
+var ErrNothingToCommit = errors.New("nothing to commit")
+
 // ReadFileAt returns the content of path (slash-separated) in the commit rev
 // (a full hash or a branch name) of the repository at dir.
 func ReadFileAt(dir, rev, path string) ([]byte, error) {
@@ -47,7 +51,8 @@ func ReadFileAt(dir, rev, path string) ([]byte, error) {
 
 // CommitOnBranch checks out branch in the repository at dir (creating it at
 // HEAD when it does not exist, keeping the working tree), stages paths and
-// records one commit. It returns the commit hash.
+// records one commit. It returns the commit hash, or ErrNothingToCommit when
+// the paths are as HEAD has them.
 func CommitOnBranch(dir, branch string, paths []string, author Author, message string, when time.Time) (string, error) {
 	repo, err := git.PlainOpen(dir)
 	if err != nil {
@@ -79,6 +84,9 @@ func CommitOnBranch(dir, branch string, paths []string, author Author, message s
 	}
 	sig := &object.Signature{Name: author.Name, Email: author.Email, When: when}
 	h, err := wt.Commit(normalizeMessage(message), &git.CommitOptions{Author: sig, Committer: sig})
+	if errors.Is(err, git.ErrEmptyCommit) {
+		return "", ErrNothingToCommit
+	}
 	if err != nil {
 		return "", fmt.Errorf("commit: %w", err)
 	}

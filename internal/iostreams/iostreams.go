@@ -22,6 +22,7 @@ type IOStreams struct {
 
 	colorEnabled bool
 	styles       *Styles
+	width        int // SetWidth's width, 0 to ask the terminal
 }
 
 // System returns the process's streams, with TTY and color detected from the
