@@ -12,6 +12,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/spf13/cobra"
 
+	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitx"
 )
@@ -38,10 +39,8 @@ type MRCreateOptions struct {
 	Draft        bool
 	Labels       []string
 	Reviewers    []string
-	Project      string
 	Yes          bool
-	GitLabURL    string
-	Debug        bool
+	GitLab       GitLabOptions
 }
 
 func newMRCreateCmd(f *Factory) *cobra.Command {
@@ -69,9 +68,7 @@ with the hint to pull or rebase.`,
 			if opts.Fill && opts.Description != "" {
 				return flagErrorf("--fill and --description cannot be used together: --fill takes the description from the commits")
 			}
-			opts.GitLabURL = gitLabURL(f, opts.GitLabURL, cmd.Flags().Changed("gitlab-url"))
-			opts.Debug, _ = cmd.Flags().GetBool("debug")
-			return gitLabExit(runMRCreate(cmd.Context(), f, opts))
+			return runMRCreate(cmd.Context(), f, opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -83,9 +80,9 @@ with the hint to pull or rebase.`,
 	fl.BoolVar(&opts.Draft, "draft", false, `mark the merge request as a draft ("Draft: " title prefix)`)
 	fl.StringArrayVarP(&opts.Labels, "label", "l", nil, "add a `LABEL` (repeatable)")
 	fl.StringArrayVar(&opts.Reviewers, "reviewer", nil, "request a review from `USERNAME` (repeatable)")
-	fl.StringVarP(&opts.Project, "project", "p", "", "GitLab project `GROUP/NAME` (default: from platform.yaml or the git remote)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
-	fl.StringVar(&opts.GitLabURL, "gitlab-url", "", "GitLab `URL` (default: PLATFORM_GITLAB_URL, GITLAB_HOST, CI_SERVER_URL, config, https://gitlab.com)")
+	addGitLabFlags(cmd, &opts.GitLab)
+	inService(f, cmd, inCurrentService)
 	return cmd
 }
 
@@ -115,21 +112,22 @@ func runMRCreate(ctx context.Context, f *Factory, opts *MRCreateOptions) error {
 	if opts.Draft && !strings.HasPrefix(title, "Draft: ") {
 		title = "Draft: " + title
 	}
-	project, _, err := resolveProject(opts.Dir, opts.Project)
+	gitlabTarget := f.GitLabTarget(opts.GitLab)
+	project, _, err := gitlabTarget.Project(opts.Dir)
 	if err != nil {
 		return err
 	}
-	remote, err := gitx.RemoteURL(opts.Dir, remoteOrder...)
+	remote, err := gitlabTarget.Remote(opts.Dir)
 	if err != nil {
-		return usageErrorf("no git remote to push to: add one (git remote add origin <url>); remotes tried: %s", strings.Join(remoteOrder, ", "))
+		return usageErrorf("no git remote to push to: add one (git remote add origin <url>); remotes tried: %s", strings.Join(config.Remotes(), ", "))
 	}
-	client, token, jobToken, err := newGitLabClient(f, opts.GitLabURL, opts.Debug)
+	client, err := f.GitLab(gitlabTarget.URL())
 	if err != nil {
 		return err
 	}
 	proj, err := client.Project(ctx, project)
 	if errors.Is(err, gitlab.ErrNotFound) {
-		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("GitLab project %s not found at %s: check --project or the git remote", project, opts.GitLabURL)}
+		return usageErrorf("GitLab project %s not found at %s: check --project or the git remote", project, client.URL)
 	}
 	if err != nil {
 		return err
@@ -161,9 +159,9 @@ func runMRCreate(ctx context.Context, f *Factory, opts *MRCreateOptions) error {
 		}
 	}
 
-	pushed, err := gitx.Push(ctx, opts.Dir, gitx.PushOptions{URL: remote, Branch: source, Token: token, JobToken: jobToken, GitLabURL: opts.GitLabURL})
+	pushed, err := gitx.Push(ctx, opts.Dir, client.PushOptions(remote, source))
 	if err != nil {
-		return remoteExit(err)
+		return err
 	}
 	if pushed.UpToDate {
 		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s is up to date on the remote\n", st.SuccessIcon(), source)
@@ -248,7 +246,7 @@ func targetRefs(target string) []plumbing.ReferenceName {
 	var out []plumbing.ReferenceName
 	for _, n := range names {
 		out = append(out, plumbing.NewBranchReferenceName(n))
-		for _, r := range remoteOrder {
+		for _, r := range config.Remotes() {
 			out = append(out, plumbing.NewRemoteReferenceName(r, n))
 		}
 	}

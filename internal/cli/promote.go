@@ -30,9 +30,7 @@ type PromoteOptions struct {
 	Timeout   time.Duration
 	Poll      time.Duration
 	Version   string
-	Project   string
-	GitLabURL string
-	Debug     bool
+	GitLab    GitLabOptions
 }
 
 func newPromoteCmd(f *Factory) *cobra.Command {
@@ -75,9 +73,7 @@ PLATFORM_PROMOTE_STAGE and PLATFORM_PROMOTE_VERSION; --wait follows it.`,
 			if opts.Reason != "" && !opts.Force {
 				return flagErrorf("--reason goes with --force")
 			}
-			opts.GitLabURL = gitLabURL(f, opts.GitLabURL, cmd.Flags().Changed("gitlab-url"))
-			opts.Debug, _ = cmd.Flags().GetBool("debug")
-			return gitLabExit(runPromote(cmd.Context(), f, opts))
+			return runPromote(cmd.Context(), f, opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -89,20 +85,17 @@ PLATFORM_PROMOTE_STAGE and PLATFORM_PROMOTE_VERSION; --wait follows it.`,
 	fl.DurationVar(&opts.Timeout, "timeout", 30*time.Minute, "with --wait, give up after this long")
 	fl.DurationVar(&opts.Poll, "poll", 5*time.Second, "with --wait, how often to ask GitLab")
 	fl.StringVar(&opts.Version, "version", "", "promote this version instead of what the previous stage runs")
-	fl.StringVarP(&opts.Project, "project", "p", "", "GitLab project `GROUP/NAME` (default: from platform.yaml or the git remote)")
-	fl.StringVar(&opts.GitLabURL, "gitlab-url", "", "GitLab `URL`")
+	addGitLabFlags(cmd, &opts.GitLab)
+	inService(f, cmd, inCurrentService)
 	cmd.AddCommand(newPromoteStatusCmd(f))
 	return cmd
 }
 
 // promotion is what a promote run knows about the service.
 type promotion struct {
-	client   *gitlab.Client
-	token    string
-	jobToken bool
+	client   *GitLab // with the token, which PushOptions sends only to the GitLab's host
 	project  *gitlab.Project
 	remote   string
-	gitlab   string // the GitLab URL: the token is pushed only to a remote there
 	checkout string // a fresh clone of the remote's default branch
 	svc      *config.Service
 	chain    []promote.Stage
@@ -148,16 +141,17 @@ func (p *promotion) freeze(ctx context.Context) ([]gitlab.FreezePeriod, error) {
 
 // openPromotion resolves the project and clones the remote's default branch:
 // promotion never trusts a stale local checkout.
-func openPromotion(ctx context.Context, f *Factory, project, url string, debug bool) (*promotion, error) {
-	path, _, err := resolveProject(".", project)
+func openPromotion(ctx context.Context, f *Factory, gl GitLabOptions) (*promotion, error) {
+	target := f.GitLabTarget(gl)
+	path, _, err := target.Project(".")
 	if err != nil {
 		return nil, err
 	}
-	remote, err := gitx.RemoteURL(".", remoteOrder...)
+	remote, err := target.Remote(".")
 	if err != nil {
 		return nil, usageErrorf("no git remote: promote reads and pushes the service's repository; add one (git remote add origin <url>)")
 	}
-	client, token, jobToken, err := newGitLabClient(f, url, debug)
+	client, err := f.GitLab(target.URL())
 	if err != nil {
 		return nil, err
 	}
@@ -172,24 +166,26 @@ func openPromotion(ctx context.Context, f *Factory, project, url string, debug b
 	if err != nil {
 		return nil, err
 	}
-	p := &promotion{client: client, token: token, jobToken: jobToken, project: proj, remote: remote, gitlab: url, cleanup: func() { os.RemoveAll(tmp) }}
+	p := &promotion{client: client, project: proj, remote: remote, cleanup: func() { os.RemoveAll(tmp) }}
 	p.checkout = filepath.Join(tmp, "repo")
 	if _, err := gitx.Clone(ctx, remote, proj.DefaultBranch, p.checkout); err != nil {
 		p.cleanup()
-		return nil, remoteExit(err)
+		return nil, err
 	}
-	data, err := os.ReadFile(filepath.Join(p.checkout, config.ServiceFileName))
-	if err != nil {
+	// The fresh clone's platform.yaml, not the working copy's.
+	svc, file, err := config.LoadService(p.checkout)
+	switch {
+	case err != nil:
+		p.cleanup()
+		return nil, usageErrorf("%w", err)
+	case file == "":
 		p.cleanup()
 		return nil, usageErrorf("%s on %s has no platform.yaml: promotion needs its environments", redact.URL(remote), proj.DefaultBranch)
 	}
-	if p.svc, err = config.ParseService(data); err != nil {
-		p.cleanup()
-		return nil, &ExitError{Code: ExitUsage, Err: err}
-	}
+	p.svc = svc
 	if p.chain, err = promote.Chain(p.svc); err != nil {
 		p.cleanup()
-		return nil, &ExitError{Code: ExitUsage, Err: err}
+		return nil, usageErrorf("%w", err)
 	}
 	return p, nil
 }
@@ -198,11 +194,11 @@ func openPromotion(ctx context.Context, f *Factory, project, url string, debug b
 func (p *promotion) pin(stage string) (promote.Pin, []byte, error) {
 	data, err := os.ReadFile(filepath.Join(p.checkout, filepath.FromSlash(promote.OverlayPath(stage))))
 	if err != nil {
-		return promote.Pin{}, nil, usageErrorf("%s: %v", promote.OverlayPath(stage), err)
+		return promote.Pin{}, nil, usageErrorf("%s: %w", promote.OverlayPath(stage), err)
 	}
 	pin, err := promote.ReadPin(data, p.svc.Promotion.Image)
 	if err != nil {
-		return promote.Pin{}, nil, usageErrorf("%s: %v", promote.OverlayPath(stage), err)
+		return promote.Pin{}, nil, usageErrorf("%s: %w", promote.OverlayPath(stage), err)
 	}
 	return pin, data, nil
 }
@@ -238,14 +234,14 @@ func (p *promotion) evidence(ctx context.Context, f *Factory, stage promote.Stag
 }
 
 func runPromote(ctx context.Context, f *Factory, opts *PromoteOptions) error {
-	p, err := openPromotion(ctx, f, opts.Project, opts.GitLabURL, opts.Debug)
+	p, err := openPromotion(ctx, f, opts.GitLab)
 	if err != nil {
 		return err
 	}
 	defer p.cleanup()
 	stage, err := promote.Target(p.chain, opts.Stage)
 	if err != nil {
-		return &ExitError{Code: ExitUsage, Err: err}
+		return usageErrorf("%w", err)
 	}
 	from, _, err := p.pin(stage.From)
 	if err != nil {
@@ -258,7 +254,7 @@ func runPromote(ctx context.Context, f *Factory, opts *PromoteOptions) error {
 	candidate := from.Version()
 	if opts.Version != "" {
 		if err := promote.ValidVersion(opts.Version); err != nil {
-			return usageErrorf("--version %q: %v", opts.Version, err)
+			return usageErrorf("--version %q: %w", opts.Version, err)
 		}
 		candidate = opts.Version
 	}
@@ -292,7 +288,7 @@ func runPromote(ctx context.Context, f *Factory, opts *PromoteOptions) error {
 
 	updated, err := promote.SetPin(overlay, p.svc.Promotion.Image, candidate)
 	if err != nil {
-		return usageErrorf("%s: %v", promote.OverlayPath(stage.Name), err)
+		return usageErrorf("%s: %w", promote.OverlayPath(stage.Name), err)
 	}
 	diff := promote.Diff(promote.OverlayPath(stage.Name), overlay, updated)
 	fmt.Fprintf(out, "\n%s", diff)
@@ -348,8 +344,8 @@ func (p *promotion) commitPin(ctx context.Context, f *Factory, branch string, st
 	if _, err := gitx.CommitOnBranch(dir, branch, []string{path}, author, msg, f.Now()); err != nil {
 		return err
 	}
-	if _, err := gitx.Push(ctx, dir, gitx.PushOptions{URL: p.remote, Branch: branch, Token: p.token, JobToken: p.jobToken, GitLabURL: p.gitlab}); err != nil {
-		return remoteExit(err)
+	if _, err := gitx.Push(ctx, dir, p.client.PushOptions(p.remote, branch)); err != nil {
+		return err
 	}
 	return nil
 }
@@ -454,7 +450,7 @@ func runPromotePipeline(ctx context.Context, f *Factory, p *promotion, stage pro
 
 func newPromoteStatusCmd(f *Factory) *cobra.Command {
 	var asJSON bool
-	var project, url string
+	var gl GitLabOptions
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show what runs in each environment, its last deployment and its gates",
@@ -462,19 +458,17 @@ func newPromoteStatusCmd(f *Factory) *cobra.Command {
   platform promote status --json | jq '.stages[] | {name, version}'`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			url = gitLabURL(f, url, cmd.Flags().Changed("gitlab-url"))
-			debug, _ := cmd.Flags().GetBool("debug")
-			return gitLabExit(runPromoteStatus(cmd.Context(), f, project, url, debug, asJSON))
+			return runPromoteStatus(cmd.Context(), f, gl, asJSON)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the status as JSON")
-	cmd.Flags().StringVarP(&project, "project", "p", "", "GitLab project `GROUP/NAME`")
-	cmd.Flags().StringVar(&url, "gitlab-url", "", "GitLab `URL`")
+	addGitLabFlags(cmd, &gl)
+	inService(f, cmd, inCurrentService)
 	return cmd
 }
 
-func runPromoteStatus(ctx context.Context, f *Factory, project, url string, debug, asJSON bool) error {
-	p, err := openPromotion(ctx, f, project, url, debug)
+func runPromoteStatus(ctx context.Context, f *Factory, gl GitLabOptions, asJSON bool) error {
+	p, err := openPromotion(ctx, f, gl)
 	if err != nil {
 		return err
 	}
@@ -511,7 +505,7 @@ func completeStages(_ *cobra.Command, args []string, _ string) ([]cobra.Completi
 	if len(args) > 0 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	svc, err := config.ReadService(config.ServiceFileName)
+	svc, _, err := config.LoadService(".")
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
