@@ -21,16 +21,16 @@ import (
 
 // PromoteOptions are the inputs of `platform promote STAGE`.
 type PromoteOptions struct {
-	Stage     string
-	DryRun    bool
-	Yes       bool
-	Force     bool
-	Reason    string
-	Wait      bool
-	Timeout   time.Duration
-	Poll      time.Duration
-	Version   string
-	GitLab    GitLabOptions
+	Stage   string
+	DryRun  bool
+	Yes     bool
+	Force   bool
+	Reason  string
+	Wait    bool
+	Timeout time.Duration
+	Poll    time.Duration
+	Version string
+	GitLab  GitLabOptions
 }
 
 func newPromoteCmd(f *Factory) *cobra.Command {
