@@ -1,9 +1,9 @@
-// Package config owns the CLI's settings. Load layers them: flags >
+// Package config owns the CLI's settings. Load layers them (flags >
 // PLATFORM_* environment > the service repo's platform.yaml > the user's
-// config file > defaults, and hands commands a typed Config, with the
-// service's platform.yaml parsed in Config.Service. A fresh viper is made for
-// every load. GitLabTarget decides which GitLab, project and git remote a
-// command works with.
+// config file > defaults) into a typed Config, which carries the service's
+// platform.yaml, parsed, as Config.Service; a fresh viper is made for every
+// load. GitLabTarget decides, with the precedence written once, which GitLab,
+// which project and which git remote a command works with.
 package config
 
 import (
