@@ -174,7 +174,11 @@ func openPromotion(ctx context.Context, f *Factory, gl GitLabOptions) (*promotio
 	}
 	// The fresh clone's platform.yaml, not the working copy's.
 	svc, file, err := config.LoadService(p.checkout)
+	var invalid *config.ServiceFileError
 	switch {
+	case errors.As(err, &invalid):
+		p.cleanup()
+		return nil, usageErrorf("%w", invalid.Err) // its path is the temporary clone's
 	case err != nil:
 		p.cleanup()
 		return nil, usageErrorf("%w", err)

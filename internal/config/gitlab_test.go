@@ -124,7 +124,8 @@ func TestLoadServiceLayer(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg, err = Load(LoadOptions{ServiceDir: dir, Getenv: env(nil)})
-	if err != nil || cfg.ServiceErr == nil || cfg.Service == nil || cfg.ServiceFile != "" {
+	var invalid *ServiceFileError
+	if err != nil || !errors.As(cfg.ServiceErr, &invalid) || invalid.Path != path || cfg.Service == nil || cfg.ServiceFile != "" {
 		t.Fatalf("broken platform.yaml: %+v, %v", cfg, err)
 	}
 
