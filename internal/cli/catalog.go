@@ -17,7 +17,6 @@ import (
 	"github.com/platform-team/platform/internal/atomicfile"
 	"github.com/platform-team/platform/internal/catalog"
 	"github.com/platform-team/platform/internal/config"
-	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/lint"
 	catalogrules "github.com/platform-team/platform/internal/lint/catalog"
@@ -35,54 +34,42 @@ func newCatalogCmd(f *Factory) *cobra.Command {
 	return cmd
 }
 
-// remoteNames are the git remotes that name a repository's GitLab project, in
-// order of preference: a fork's origin is the fork, its upstream the project.
-var remoteNames = []string{"upstream", "gitlab", "origin"}
-
-// remoteProject returns the GitLab project the git remote of the repository
-// holding dir names, "" when there is none: the project only sharpens the
-// checks, so not knowing it is no error.
-func remoteProject(dir string) string {
-	url, err := gitx.RemoteURL(dir, remoteNames...)
-	if err != nil {
-		return ""
+// catalogServiceDir is the repository a catalog command checks in: the
+// directory FILE is in (a directory FILE is the repository itself).
+func catalogServiceDir(file string) string {
+	if file == "" {
+		return "."
 	}
-	project, err := gitx.ProjectFromRemote(url)
-	if err != nil {
-		return ""
+	if info, err := os.Stat(file); err == nil && info.IsDir() {
+		return file
 	}
-	return project
+	return filepath.Dir(file)
 }
 
 // catalogLintSetup returns the settings and rules the catalog commands check
-// with, as 'platform lint' would at dir: the default lifecycles, or
-// platform.yaml's lint.lifecycles; its lint.rules severities for the catalog
-// rules; and its gitlab.project, else the project of the git remote. A
-// platform.yaml that cannot be read is returned as the error, with the
-// defaults.
-func catalogLintSetup(annotationPrefix, dir string) (lint.Settings, []lint.Rule, error) {
-	settings := lint.Settings{AnnotationPrefix: annotationPrefix, Lifecycles: lint.DefaultLifecycles}
+// with, as 'platform lint' would in the repository whose settings cfg holds
+// (nil: the defaults): the default lifecycles, or platform.yaml's
+// lint.lifecycles; its lint.rules severities for the catalog rules; and the
+// repository's GitLab project. A platform.yaml that cannot be read is
+// returned as the error, with the defaults.
+func catalogLintSetup(annotationPrefix string, cfg *config.Config, project string) (lint.Settings, []lint.Rule, error) {
+	settings := lint.Settings{AnnotationPrefix: annotationPrefix, Lifecycles: lint.DefaultLifecycles, GitLabProject: project}
 	rules := catalogrules.Rules()
-	svc, err := config.ReadService(filepath.Join(dir, config.ServiceFileName))
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		svc = &config.Service{}
-	case err != nil:
-		settings.GitLabProject = remoteProject(dir)
-		return settings, rules, err
+	svc := &config.Service{}
+	if cfg != nil {
+		if cfg.ServiceErr != nil {
+			return settings, rules, cfg.ServiceErr
+		}
+		svc = cfg.Service
 	}
 	if len(svc.Lint.Lifecycles) > 0 {
 		settings.Lifecycles = svc.Lint.Lifecycles
-	}
-	settings.GitLabProject = svc.GitLab.Project
-	if settings.GitLabProject == "" {
-		settings.GitLabProject = remoteProject(dir)
 	}
 	severities := map[string]lint.Severity{}
 	for id, s := range svc.Lint.Rules {
 		sev, err := lint.ParseSeverity(s)
 		if err != nil {
-			return settings, rules, fmt.Errorf("%s: lint.rules.%s: %w", config.ServiceFileName, id, err)
+			return settings, rules, fmt.Errorf("platform.yaml: lint.rules.%s: %w", id, err)
 		}
 		// Entries for the other families are not ours to check.
 		if _, err := lint.SelectRules(rules, nil, map[string]lint.Severity{id: sev}); err == nil {
@@ -104,6 +91,11 @@ type CatalogValidateOptions struct {
 	File string
 	// AnnotationPrefix is the organisation's annotation domain.
 	AnnotationPrefix string
+	// Config holds the settings of FILE's repository, with its platform.yaml;
+	// nil means the defaults.
+	Config *config.Config
+	// GitLabProject is FILE's repository's GitLab project, "" when unknown.
+	GitLabProject string
 }
 
 func newCatalogValidateCmd(f *Factory, runF func(context.Context, *CatalogValidateOptions) error) *cobra.Command {
@@ -140,12 +132,20 @@ warnings or not, and 2 when FILE does not exist.`,
 			}
 			opts.IO = f.IOStreams
 			opts.AnnotationPrefix = f.Config.AnnotationPrefix
+			opts.Config = f.Config
+			opts.GitLabProject = f.GitLabTarget(GitLabOptions{}).ProjectOrNone(catalogServiceDir(opts.File))
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
 			return runCatalogValidate(cmd.Context(), opts)
 		},
 	}
+	inService(f, cmd, func(_ *cobra.Command, args []string) (string, string) {
+		if len(args) == 1 {
+			return catalogServiceDir(args[0]), ""
+		}
+		return ".", ""
+	})
 	return cmd
 }
 
@@ -170,7 +170,7 @@ func runCatalogValidate(ctx context.Context, opts *CatalogValidateOptions) error
 		name = catalogrules.FileNames[0]
 	}
 	out, st := opts.IO.Out, opts.IO.Styles()
-	settings, rules, err := catalogLintSetup(opts.AnnotationPrefix, dir)
+	settings, rules, err := catalogLintSetup(opts.AnnotationPrefix, opts.Config, opts.GitLabProject)
 	if err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "%s %v; checking with the default settings\n", st.WarningIcon(), err)
 	}
@@ -242,7 +242,7 @@ func catalogFileArg(arg string) (string, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return "", usageErrorf("%s does not exist: give the path of a catalog-info.yaml, or write one with 'platform catalog init'", arg)
 	case err != nil:
-		return "", usageErrorf("%v", err)
+		return "", usageErrorf("%w", err)
 	case !info.IsDir():
 		return arg, nil
 	}
@@ -310,6 +310,11 @@ type CatalogInitOptions struct {
 	Description string
 	// AnnotationPrefix is the organisation's annotation domain.
 	AnnotationPrefix string
+	// Config holds the settings of Dir's repository, with its platform.yaml;
+	// nil means the defaults.
+	Config *config.Config
+	// GitLabProject is Dir's repository's GitLab project, "" when unknown.
+	GitLabProject string
 	// AskOwner asks for the owner; nil when prompting is not possible.
 	AskOwner func(ctx context.Context) (string, error)
 }
@@ -343,6 +348,8 @@ written, and its path is printed on stdout.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IO = f.IOStreams
 			opts.AnnotationPrefix = f.Config.AnnotationPrefix
+			opts.Config = f.Config
+			opts.GitLabProject = f.GitLabTarget(GitLabOptions{}).ProjectOrNone(catalogServiceDir(opts.Dir))
 			if opts.Owner == "" && f.IOStreams.CanPrompt() {
 				accessible := f.Config.Accessible
 				opts.AskOwner = func(ctx context.Context) (string, error) {
@@ -363,6 +370,7 @@ written, and its path is printed on stdout.`,
 	fl.StringVar(&opts.Lifecycle, "lifecycle", "experimental", "lifecycle: experimental, production or deprecated")
 	fl.StringVar(&opts.Type, "type", "service", "component type, e.g. service, website, library")
 	fl.StringVar(&opts.Description, "description", "", "one line saying what the component does")
+	inService(f, cmd, func(*cobra.Command, []string) (string, string) { return catalogServiceDir(opts.Dir), "" })
 	return cmd
 }
 
@@ -389,7 +397,7 @@ func runCatalogInit(ctx context.Context, opts *CatalogInitOptions) error {
 	}
 
 	st := opts.IO.Styles()
-	settings, rules, err := catalogLintSetup(opts.AnnotationPrefix, abs)
+	settings, rules, err := catalogLintSetup(opts.AnnotationPrefix, opts.Config, opts.GitLabProject)
 	if err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "%s %v; checking with the default settings\n", st.WarningIcon(), err)
 	}
@@ -523,7 +531,7 @@ func askOwner(ctx context.Context, io *iostreams.IOStreams, accessible bool) (st
 	}
 	owner = strings.TrimSpace(owner)
 	if err := checkOwner(owner); err != nil {
-		return "", flagErrorf("owner: %v (or pass --owner)", err)
+		return "", flagErrorf("owner: %w (or pass --owner)", err)
 	}
 	return owner, nil
 }

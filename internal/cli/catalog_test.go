@@ -121,39 +121,32 @@ func TestCatalogValidateMissingFile(t *testing.T) {
 }
 
 // TestCatalogValidateUsesRemoteAndPlatformYAML: the settings come from where
-// 'platform lint' takes them.
+// 'platform lint' takes them, loaded through config for FILE's repository.
 func TestCatalogValidateUsesRemoteAndPlatformYAML(t *testing.T) {
 	slugged := strings.Replace(validComponent, "  name: payments-api\n", "  name: payments-api\n  annotations:\n    gitlab.com/project-slug: payments/old\n", 1)
 
 	dir := t.TempDir()
 	writeTestFiles(t, dir, map[string]string{"catalog-info.yaml": slugged})
 	initRepo(t, dir, "origin", "git@gitlab.example.com:payments/payments-api.git")
-	ios, out, _ := catalogIO()
-	if err := runCatalogValidate(context.Background(), &CatalogValidateOptions{IO: ios, File: filepath.Join(dir, "catalog-info.yaml")}); err != nil {
-		t.Fatal(err)
+	validate := func() (code int, out, errOut string) {
+		f, o, e := testFactory(t)
+		code = Run(context.Background(), f, []string{"catalog", "validate", filepath.Join(dir, "catalog-info.yaml")})
+		return code, o.String(), e.String()
 	}
-	if !strings.Contains(out.String(), "but this repository is GitLab project payments/payments-api") {
-		t.Errorf("the remote's project was not used:\n%s", out)
+	if code, out, errOut := validate(); code != 0 || !strings.Contains(out, "but this repository is GitLab project payments/payments-api") {
+		t.Errorf("the remote's project was not used: exit %d\n%s%s", code, out, errOut)
 	}
 
 	// platform.yaml's gitlab.project wins over the remote; its lint.rules turn rules off.
 	writeTestFiles(t, dir, map[string]string{"platform.yaml": "gitlab: {project: payments/old}\nlint:\n  rules: {catalog/lifecycle: error, 'catalog/owner-*': off, 'docs/*': off}\n"})
-	ios, out, _ = catalogIO()
-	if err := runCatalogValidate(context.Background(), &CatalogValidateOptions{IO: ios, File: filepath.Join(dir, "catalog-info.yaml")}); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	if !strings.Contains(out.String(), "is valid\n") || strings.Contains(out.String(), "warning") {
-		t.Errorf("platform.yaml's project was not used:\n%s", out)
+	if code, out, errOut := validate(); code != 0 || !strings.Contains(out, "is valid\n") || strings.Contains(out, "warning") {
+		t.Errorf("platform.yaml's project was not used: exit %d\n%s%s", code, out, errOut)
 	}
 
 	// A broken platform.yaml is reported, and the defaults apply.
 	writeTestFiles(t, dir, map[string]string{"platform.yaml": "nonsense: true\n"})
-	ios, out, errOut := catalogIO()
-	if err := runCatalogValidate(context.Background(), &CatalogValidateOptions{IO: ios, File: filepath.Join(dir, "catalog-info.yaml")}); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(errOut.String(), "checking with the default settings") || !strings.Contains(out.String(), "payments/payments-api") {
-		t.Errorf("stdout:\n%s\nstderr:\n%s", out, errOut)
+	if code, out, errOut := validate(); code != 0 || !strings.Contains(errOut, "checking with the default settings") || !strings.Contains(out, "payments/payments-api") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }
 
@@ -164,7 +157,9 @@ func TestCatalogInit(t *testing.T) {
 	initRepo(t, dir, "upstream", "https://gitlab.example.com/payments/payments-api.git")
 
 	ios, out, errOut := catalogIO()
-	opts := &CatalogInitOptions{IO: ios, Dir: dir, Owner: "group:payments", Lifecycle: "production", Type: "service", AnnotationPrefix: config.DefaultAnnotationPrefix}
+	// RunE finds the project with config.GitLabTarget (the upstream remote).
+	opts := &CatalogInitOptions{IO: ios, Dir: dir, Owner: "group:payments", Lifecycle: "production", Type: "service", AnnotationPrefix: config.DefaultAnnotationPrefix,
+		GitLabProject: "payments/payments-api"}
 	if err := runCatalogInit(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
@@ -323,13 +318,19 @@ func TestCheckOwner(t *testing.T) {
 	}
 }
 
+// prefixEnv sets the annotation prefix: the catalog commands load their
+// settings themselves (inService).
+func prefixEnv(k string) string {
+	return map[string]string{"PLATFORM_ANNOTATION_PREFIX": "acme.example.com"}[k]
+}
+
 // TestCatalogCommandFlags checks the wiring of flags into options, and that
 // the owner is asked only at a terminal.
 func TestCatalogCommandFlags(t *testing.T) {
 	for _, tty := range []bool{false, true} {
 		ios, _, _ := catalogIO()
 		ios.SetTTY(tty, tty, tty)
-		f := &Factory{IOStreams: ios, Config: &config.Config{AnnotationPrefix: "acme.example.com"}}
+		f := &Factory{IOStreams: ios, Getenv: prefixEnv}
 		var got *CatalogInitOptions
 		cmd := newCatalogInitCmd(f, func(_ context.Context, o *CatalogInitOptions) error { got = o; return nil })
 		cmd.SetArgs([]string{"--dir", "d", "--system", "s", "--description", "text"})
@@ -345,7 +346,7 @@ func TestCatalogCommandFlags(t *testing.T) {
 	}
 
 	ios, _, _ := catalogIO()
-	f := &Factory{IOStreams: ios, Config: &config.Config{AnnotationPrefix: "acme.example.com"}}
+	f := &Factory{IOStreams: ios, Getenv: prefixEnv}
 	var got *CatalogValidateOptions
 	cmd := newCatalogValidateCmd(f, func(_ context.Context, o *CatalogValidateOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"x/catalog-info.yaml"})

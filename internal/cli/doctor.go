@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os/exec"
 
 	"github.com/spf13/cobra"
@@ -20,7 +19,7 @@ type doctorCheck struct {
 }
 
 func newDoctorCmd(f *Factory) *cobra.Command {
-	var project, url string
+	var gl GitLabOptions
 	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: "Check that platform can work here: git, configuration, token, GitLab, project",
@@ -33,9 +32,7 @@ Exits 1 when a check fails; every check is printed either way.`,
   platform doctor --project payments/payments-api --gitlab-url https://gitlab.example.com`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			url = gitLabURL(f, url, cmd.Flags().Changed("gitlab-url"))
-			debug, _ := cmd.Flags().GetBool("debug")
-			checks := runDoctor(cmd.Context(), f, project, url, debug)
+			checks := runDoctor(cmd.Context(), f, f.GitLabTarget(gl))
 			if errors.Is(cmd.Context().Err(), context.Canceled) {
 				return context.Canceled
 			}
@@ -54,12 +51,12 @@ Exits 1 when a check fails; every check is printed either way.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&project, "project", "p", "", "GitLab project `GROUP/NAME` (default: from platform.yaml or the git remote)")
-	cmd.Flags().StringVar(&url, "gitlab-url", "", "GitLab `URL`")
+	addGitLabFlags(cmd, &gl)
+	inService(f, cmd, inCurrentService)
 	return cmd
 }
 
-func runDoctor(ctx context.Context, f *Factory, project, url string, debug bool) []doctorCheck {
+func runDoctor(ctx context.Context, f *Factory, target config.GitLabTarget) []doctorCheck {
 	var checks []doctorCheck
 	add := func(name string, ok bool, format string, args ...any) {
 		checks = append(checks, doctorCheck{name: name, ok: ok, detail: fmt.Sprintf(format, args...)})
@@ -71,30 +68,30 @@ func runDoctor(ctx context.Context, f *Factory, project, url string, debug bool)
 	}
 
 	cfgDetail := "user config " + orNone(f.Config.UserFile)
-	if _, err := config.ReadService(config.ServiceFileName); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := f.Config.ServiceErr; err != nil {
 		add("config", false, "%v", err)
 	} else {
 		add("config", true, "%s; annotation prefix %s", cfgDetail, f.Config.AnnotationPrefix)
 	}
 
-	token, jobToken, tokenErr := gitLabToken(f)
-	switch {
-	case tokenErr != nil:
+	tokenSource := f.gitLabTokenSource()
+	switch tokenSource {
+	case "":
 		add("token", false, "no GITLAB_TOKEN (or CI_JOB_TOKEN) in the environment")
-	case jobToken:
+	case "CI_JOB_TOKEN":
 		add("token", true, "CI_JOB_TOKEN (job-token auth: some endpoints refuse it)")
 	default:
 		add("token", true, "GITLAB_TOKEN")
 	}
-
-	client, err := gitLabClientWith(f, url, token, jobToken, debug)
+	url := target.URL()
+	client, err := f.connectGitLab(url, true)
 	switch {
 	case err != nil:
 		// A bad URL or PLATFORM_GITLAB_TIMEOUT, said as such.
 		add("gitlab", false, "%v", err)
 		add("project", false, "not checked: the GitLab settings are invalid")
 		return checks
-	case tokenErr != nil:
+	case tokenSource == "":
 		add("gitlab", false, "%s: not checked without a token", url)
 		add("project", false, "not checked without a token")
 		return checks
@@ -124,7 +121,7 @@ func runDoctor(ctx context.Context, f *Factory, project, url string, debug bool)
 		add("gitlab", true, "%s (GitLab %s), signed in as %s", url, version, user.Username)
 	}
 
-	path, source, err := resolveProject(".", project)
+	path, source, err := target.Project(".")
 	if err != nil {
 		add("project", false, "%v", err)
 		return checks

@@ -7,6 +7,10 @@ import (
 	"strings"
 
 	"github.com/platform-team/platform/internal/change"
+	"github.com/platform-team/platform/internal/config"
+	"github.com/platform-team/platform/internal/gitlab"
+	"github.com/platform-team/platform/internal/gitx"
+	"github.com/platform-team/platform/internal/lint"
 	"github.com/platform-team/platform/internal/scaffold"
 	"github.com/platform-team/platform/internal/wizard"
 )
@@ -22,7 +26,8 @@ const (
 	ExitInterrupted = 130 // interrupted (Ctrl-C, SIGTERM, SIGHUP) or cancelled at a prompt
 )
 
-// ExitError carries the exit code an error maps to.
+// ExitError carries the exit code an error maps to, for the errors that have
+// no type of their own to say it (usageErrorf, a missing GitLab token).
 type ExitError struct {
 	Code int
 	Err  error
@@ -42,29 +47,48 @@ type SilentError struct{ Code int }
 
 func (e *SilentError) Error() string { return fmt.Sprintf("exit %d", e.Code) }
 
+// Two constructors: flagErrorf for a mistake on the command line (exit 2 and
+// the --help hint), usageErrorf for any other input error (exit 2). Both wrap
+// with %w, so the chain stays whole. Every other error is typed where it is
+// made, and exitCode maps the type: no command wraps a GitLab or git error.
+
+// usageErrorf is an input error that is not about the command line: a file,
+// a setting, a value. It exits 2 without the --help hint.
 func usageErrorf(format string, args ...any) error {
 	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...)}
 }
 
+// flagErrorf is a mistake on the command line: it exits 2 with the --help hint.
 func flagErrorf(format string, args ...any) error {
 	return &FlagError{Err: fmt.Errorf(format, args...)}
 }
 
-// exitCode maps an error to the exit-code table.
+// exitCode maps an error to the exit-code table. It is the one place that
+// decides: commands return typed errors and never wrap them for their code.
+// The order matters where an error matches several cases: a cancel wins over
+// everything it may have interrupted, and a GitLab answer over the input
+// error that wraps it.
 func exitCode(err error, interrupted bool) int {
 	var (
-		exitErr  *ExitError
-		silent   *SilentError
-		flagErr  *FlagError
-		invalid  *scaffold.ValidationError
-		notEmpty *scaffold.DestinationNotEmptyError
-		unknown  *scaffold.UnknownTemplateError
-		render   *scaffold.RenderError
-		clone    *scaffold.CloneError
-		dest     *scaffold.DestinationError
-		collide  *scaffold.CollisionError
-		template *scaffold.TemplateError
-		remote   *change.RemoteError
+		exitErr   *ExitError
+		silent    *SilentError
+		flagErr   *FlagError
+		auth      *gitlab.AuthError
+		api       *gitlab.APIError
+		remote    *gitx.RemoteError
+		redirect  *gitx.RedirectError
+		invalid   *scaffold.ValidationError
+		notEmpty  *scaffold.DestinationNotEmptyError
+		unknown   *scaffold.UnknownTemplateError
+		render    *scaffold.RenderError
+		clone     *scaffold.CloneError
+		dest      *scaffold.DestinationError
+		collide   *scaffold.CollisionError
+		template  *scaffold.TemplateError
+		project   *config.ProjectError
+		lintPath  *lint.PathError
+		selection *lint.RuleSelectionError
+		session   *change.RemoteError
 	)
 	switch {
 	case err == nil:
@@ -75,19 +99,27 @@ func exitCode(err error, interrupted bool) int {
 		return exitErr.Code
 	case interrupted, errors.Is(err, context.Canceled), errors.Is(err, wizard.ErrCancelled):
 		return ExitInterrupted
+	case errors.As(err, &auth):
+		return ExitAuth
+	case errors.As(err, &api), errors.Is(err, gitx.ErrNonFastForward):
+		return ExitRemote
 	case errors.As(err, &flagErr), errors.As(err, &invalid), errors.As(err, &notEmpty),
 		errors.As(err, &unknown), errors.As(err, &render), errors.As(err, &dest),
-		errors.As(err, &collide), errors.As(err, &template), isCobraUsageError(err):
+		errors.As(err, &collide), errors.As(err, &template), errors.As(err, &project),
+		errors.As(err, &lintPath), errors.As(err, &selection), isCobraUsageError(err):
 		return ExitUsage
-	case errors.As(err, &clone), errors.As(err, &remote):
+	case errors.As(err, &clone), errors.As(err, &remote), errors.As(err, &redirect), errors.As(err, &session):
 		return ExitRemote
 	default:
 		return ExitCheckFailed
 	}
 }
 
-// isCobraUsageError recognises the untyped errors cobra returns for unknown
-// commands and flags.
+// isCobraUsageError recognises the errors cobra returns for unknown commands
+// and flags, missing flag values and required flags. Cobra makes them with
+// fmt.Errorf, without a type to test, so their message prefix is all there
+// is (gh's cmd.go does the same); SetFlagErrorFunc types only flag parsing
+// errors, not "unknown command" or "required flag(s)".
 func isCobraUsageError(err error) bool {
 	msg := err.Error()
 	for _, prefix := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "invalid argument", "flag needs an argument", "required flag"} {

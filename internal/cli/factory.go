@@ -25,8 +25,15 @@ type Factory struct {
 	Build     BuildInfo
 	// Templates holds the embedded templates, one directory each.
 	Templates fs.FS
-	// Config is loaded by the root command before any command runs.
+	// Config is loaded by the root command before any command runs; for a
+	// command that works in a service repository (inService), with its
+	// platform.yaml as a layer.
 	Config *config.Config
+	// Debug is --debug: the configuration files read and HTTP traces, on stderr.
+	Debug bool
+
+	// global are the root command's flags, for the settings inService loads.
+	global *globalOptions
 }
 
 // Resolver returns the template resolver for this run.
@@ -36,4 +43,18 @@ func (f *Factory) Resolver() (*scaffold.Resolver, error) {
 		return nil, err
 	}
 	return &scaffold.Resolver{Embedded: f.Templates, CacheDir: cache, Clone: gitx.Clone}, nil
+}
+
+// GitLabTarget is the one resolver of which GitLab, which project and which
+// git remote a command works with, for its --gitlab-url and --project.
+func (f *Factory) GitLabTarget(opts GitLabOptions) config.GitLabTarget {
+	return config.GitLabTarget{URLFlag: opts.URL, ProjectFlag: opts.Project, Getenv: f.Getenv, Config: f.Config}
+}
+
+// GitLab connects to the GitLab at url (GitLabTarget(...).URL()) with the
+// token from the environment. Every GitLab error it returns maps to its exit
+// code in Run, without any wrapping by the command: a missing or refused
+// token exits 4, any other GitLab failure 3.
+func (f *Factory) GitLab(url string) (*GitLab, error) {
+	return f.connectGitLab(url, false)
 }

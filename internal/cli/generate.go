@@ -25,7 +25,7 @@ func newGenerateCmd(f *Factory) *cobra.Command {
 			// A bad SOURCE_DATE_EPOCH fails before anything is written.
 			date, err := manDate(f.Getenv("SOURCE_DATE_EPOCH"))
 			if err != nil && manDir != "" {
-				return &ExitError{Code: ExitUsage, Err: err}
+				return usageErrorf("%w", err)
 			}
 			if err := Generate(cmd.Root(), completionsDir, docsDir, rulesDir); err != nil {
 				return err

@@ -17,7 +17,6 @@ import (
 	"github.com/platform-team/platform/internal/atomicfile"
 	"github.com/platform-team/platform/internal/bytesize"
 	"github.com/platform-team/platform/internal/config"
-	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/lint"
 	"github.com/platform-team/platform/internal/lint/report"
@@ -40,6 +39,11 @@ type LintOptions struct {
 	// MaxFileSize is PLATFORM_LINT_MAX_FILE_SIZE as given ("" for the default):
 	// larger files are reported as lint/skipped, not read.
 	MaxFileSize string
+	// Config holds the settings, with the root's platform.yaml (or --config
+	// FILE) as Config.Service; nil means the defaults.
+	Config *config.Config
+	// GitLabProject is the linted repository's GitLab project, "" when unknown.
+	GitLabProject string
 
 	Paths  []string
 	Format string
@@ -95,11 +99,15 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 			opts.AnnotationPrefix = f.Config.AnnotationPrefix
 			opts.Now = f.Now
 			opts.CI, opts.GitLabCI = detectCI(f.Getenv)
-			opts.ForceColor = truthy(f.Getenv("CLICOLOR_FORCE"))
+			opts.ForceColor = iostreams.EnvTrue(f.Getenv("CLICOLOR_FORCE"))
 			opts.MaxFileSize = f.Getenv("PLATFORM_LINT_MAX_FILE_SIZE")
+			opts.Config = f.Config
+			opts.GitLabProject = f.GitLabTarget(GitLabOptions{}).ProjectOrNone(lintRoot(args))
 			return runLint(cmd.Context(), opts)
 		},
 	}
+	// The global --config is shadowed: here it names the lint settings file.
+	inService(f, cmd, func(_ *cobra.Command, args []string) (string, string) { return lintRoot(args), opts.ConfigFile })
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Format, "format", "text", "report format: "+strings.Join(report.Formats, ", "))
 	fl.StringArrayVarP(&opts.Output, "output", "o", nil, "write the --format report to `FILE` instead of stdout, or a FORMAT=FILE report besides it (repeatable)")
@@ -130,29 +138,24 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 	if opts.MaxFileSize != "" {
 		n, err := bytesize.Parse(opts.MaxFileSize)
 		if err != nil {
-			return usageErrorf("PLATFORM_LINT_MAX_FILE_SIZE %q: %v", opts.MaxFileSize, err)
+			return usageErrorf("PLATFORM_LINT_MAX_FILE_SIZE %q: %w", opts.MaxFileSize, err)
 		}
 		maxSize = n
 	}
-	root := "."
-	if len(opts.Paths) == 1 {
-		if info, err := os.Stat(opts.Paths[0]); err == nil && info.IsDir() {
-			root = opts.Paths[0]
-		}
-	}
-	svc, svcFile, err := lintConfig(root, opts.ConfigFile)
+	root := lintRoot(opts.Paths)
+	svc, svcFile, err := lintSettings(opts.Config, root, opts.ConfigFile)
 	if err != nil {
-		return &ExitError{Code: ExitUsage, Err: err}
+		return usageErrorf("%w", err)
 	}
 	failOn, err := failThreshold(opts.FailOn, svc.Lint.FailOn)
 	if err != nil {
-		return flagErrorf("%v", err)
+		return flagErrorf("%w", err)
 	}
 	severities := map[string]lint.Severity{}
 	for id, s := range svc.Lint.Rules {
 		sev, err := lint.ParseSeverity(s)
 		if err != nil {
-			return usageErrorf("%s: lint.rules.%s: %v", svcFile, id, err)
+			return usageErrorf("%s: lint.rules.%s: %w", svcFile, id, err)
 		}
 		severities[id] = sev
 	}
@@ -160,7 +163,7 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 		AnnotationPrefix: opts.AnnotationPrefix,
 		ReadmeSections:   orDefault(svc.Lint.ReadmeSections, lint.DefaultReadmeSections),
 		Lifecycles:       orDefault(svc.Lint.Lifecycles, lint.DefaultLifecycles),
-		GitLabProject:    gitlabProject(root, svc),
+		GitLabProject:    opts.GitLabProject,
 		WaiverFile:       svcFile,
 		Now:              opts.Now(),
 	}
@@ -176,14 +179,8 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 		Settings:    settings,
 		MaxFileSize: maxSize,
 	})
-	var pathErr *lint.PathError
-	switch {
-	case errors.As(err, &pathErr):
-		return usageErrorf("%v", err)
-	case err != nil && strings.Contains(err.Error(), "matches no rule"):
-		return usageErrorf("%v", err)
-	case err != nil:
-		return err
+	if err != nil {
+		return err // a *lint.PathError or *lint.RuleSelectionError exits 2
 	}
 	if err := writeReport(opts, outputs, res); err != nil {
 		return err
@@ -258,23 +255,29 @@ func checkOutput(output string) error {
 	return nil
 }
 
-// lintConfig reads the lint settings: --config FILE, else platform.yaml at the
-// root when there is one. It returns the file name findings should point at.
-func lintConfig(root, file string) (*config.Service, string, error) {
-	path := file
-	if path == "" {
-		path = filepath.Join(root, config.ServiceFileName)
+// lintRoot is the root of a lint of paths: the one directory given, else ".".
+func lintRoot(paths []string) string {
+	if len(paths) == 1 {
+		if info, err := os.Stat(paths[0]); err == nil && info.IsDir() {
+			return paths[0]
+		}
 	}
-	svc, err := config.ReadService(path)
+	return "."
+}
+
+// lintSettings returns the lint settings config loaded (--config FILE, else
+// platform.yaml at the root when there is one), and the file name findings
+// should point at.
+func lintSettings(cfg *config.Config, root, file string) (*config.Service, string, error) {
 	switch {
-	case err == nil:
-	case errors.Is(err, fs.ErrNotExist) && file == "":
+	case cfg == nil:
 		return &config.Service{}, config.ServiceFileName, nil
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(cfg.ServiceErr, fs.ErrNotExist):
 		return nil, "", fmt.Errorf("--config %s: no such file", file)
-	default:
-		return nil, "", err
+	case cfg.ServiceErr != nil:
+		return nil, "", cfg.ServiceErr
 	}
+	svc := cfg.Service
 	rel := config.ServiceFileName
 	if file != "" {
 		rel = filepath.ToSlash(file)
@@ -322,33 +325,11 @@ func orDefault(v, def []string) []string {
 	return def
 }
 
-// gitlabProject is platform.yaml's gitlab.project, else the project path of
-// the first git remote among upstream, gitlab and origin.
-func gitlabProject(root string, svc *config.Service) string {
-	if svc.GitLab.Project != "" {
-		return svc.GitLab.Project
-	}
-	url, err := gitx.RemoteURL(root, "upstream", "gitlab", "origin")
-	if err != nil {
-		return ""
-	}
-	project, err := gitx.ProjectFromRemote(url)
-	if err != nil {
-		return ""
-	}
-	return project
-}
-
 // detectCI reports whether the process runs in CI, and in GitLab CI. CI=true
 // is set by GitLab, GitHub Actions and most other CI systems.
 func detectCI(getenv func(string) string) (ci, gitlab bool) {
-	gitlab = getenv("GITLAB_CI") == "true"
-	return gitlab || truthy(getenv("CI")), gitlab
-}
-
-// truthy is a set boolean environment variable: not empty, 0 or false.
-func truthy(v string) bool {
-	return v != "" && v != "0" && !strings.EqualFold(v, "false")
+	gitlab = iostreams.EnvTrue(getenv("GITLAB_CI"))
+	return gitlab || iostreams.EnvTrue(getenv("CI")), gitlab
 }
 
 // writeReport writes the --format report to stdout, unless an --output
@@ -380,7 +361,7 @@ func writeReport(opts *LintOptions, outputs []reportOutput, res *lint.Result) er
 			return fmt.Errorf("%s report: %w", o.format, reportErr)
 		case err != nil:
 			// The file is the user's to fix: a read-only directory, a full disk.
-			return usageErrorf("--output %s: %v", o.file, err)
+			return usageErrorf("--output %s: %w", o.file, err)
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "%s (%s report in %s)\n", report.SummaryLine(res), o.format, o.file)
 	}

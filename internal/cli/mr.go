@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/huh"
 	"github.com/spf13/cobra"
 
+	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/iostreams"
@@ -28,8 +29,11 @@ func newMRCmd(f *Factory) *cobra.Command {
 
 // MRCreateOptions are the inputs of `platform mr create`.
 type MRCreateOptions struct {
-	IO     *iostreams.IOStreams
-	GitLab gitLabClientFunc
+	IO *iostreams.IOStreams
+	// Target resolves the project, the git remote and the GitLab URL;
+	// Connect reaches that GitLab.
+	Target  config.GitLabTarget
+	Connect gitLabConnector
 
 	Dir          string
 	Title        string
@@ -40,10 +44,8 @@ type MRCreateOptions struct {
 	Draft        bool
 	Labels       []string
 	Reviewers    []string
-	Project      string
 	Yes          bool
-	GitLabURL    string
-	Debug        bool
+	GitLab       GitLabOptions
 
 	// Accessible asks as a plain line prompt (also PLATFORM_ACCESSIBLE), with or without a terminal.
 	Accessible bool
@@ -74,15 +76,14 @@ with the hint to pull or rebase.`,
 			if opts.Fill && opts.Description != "" {
 				return flagErrorf("--fill and --description cannot be used together: --fill takes the description from the commits")
 			}
-			opts.GitLabURL = gitLabURL(f, opts.GitLabURL, cmd.Flags().Changed("gitlab-url"))
-			opts.Debug, _ = cmd.Flags().GetBool("debug")
 			opts.IO = f.IOStreams
-			opts.GitLab = gitLabClient(f)
+			opts.Target = f.GitLabTarget(opts.GitLab)
+			opts.Connect = f.GitLab
 			opts.Accessible = opts.Accessible || f.Config.Accessible
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return gitLabExit(runMRCreate(cmd.Context(), opts))
+			return runMRCreate(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -94,10 +95,10 @@ with the hint to pull or rebase.`,
 	fl.BoolVar(&opts.Draft, "draft", false, `mark the merge request as a draft ("Draft: " title prefix)`)
 	fl.StringArrayVarP(&opts.Labels, "label", "l", nil, "add a `LABEL` (repeatable)")
 	fl.StringArrayVar(&opts.Reviewers, "reviewer", nil, "request a review from `USERNAME` (repeatable)")
-	fl.StringVarP(&opts.Project, "project", "p", "", "GitLab project `GROUP/NAME` (default: from platform.yaml or the git remote)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
 	fl.BoolVar(&opts.Accessible, "accessible", false, "ask for confirmation as a plain line prompt (screen readers, piped input)")
-	fl.StringVar(&opts.GitLabURL, "gitlab-url", "", "GitLab `URL` (default: PLATFORM_GITLAB_URL, GITLAB_HOST, CI_SERVER_URL, config, https://gitlab.com)")
+	addGitLabFlags(cmd, &opts.GitLab)
+	inService(f, cmd, inCurrentService)
 	return cmd
 }
 
@@ -110,21 +111,21 @@ func runMRCreate(ctx context.Context, opts *MRCreateOptions) error {
 	if err != nil {
 		return err
 	}
-	project, _, err := resolveProject(opts.Dir, opts.Project)
+	project, _, err := opts.Target.Project(opts.Dir)
 	if err != nil {
 		return err
 	}
-	remote, err := gitx.RemoteURL(opts.Dir, remoteOrder...)
+	remote, err := opts.Target.Remote(opts.Dir)
 	if err != nil {
-		return usageErrorf("no git remote to push to: add one (git remote add origin <url>); remotes tried: %s", strings.Join(remoteOrder, ", "))
+		return usageErrorf("no git remote to push to: add one (git remote add origin <url>); remotes tried: %s", strings.Join(config.Remotes(), ", "))
 	}
-	client, token, jobToken, err := opts.GitLab(opts.GitLabURL, opts.Debug)
+	client, err := opts.Connect(opts.Target.URL())
 	if err != nil {
 		return err
 	}
 	proj, err := client.Project(ctx, project)
 	if errors.Is(err, gitlab.ErrNotFound) {
-		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("GitLab project %s not found at %s: check --project or the git remote", project, opts.GitLabURL)}
+		return usageErrorf("GitLab project %s not found at %s: check --project or the git remote", project, client.URL)
 	}
 	if err != nil {
 		return err
@@ -151,8 +152,7 @@ func runMRCreate(ctx context.Context, opts *MRCreateOptions) error {
 		}
 	}
 
-	push := gitx.PushOptions{URL: remote, Branch: source, Token: token, JobToken: jobToken, GitLabURL: opts.GitLabURL}
-	return pushAndEnsureMR(ctx, ios, client, opts.Dir, push, project, gitlab.MROptions{
+	return pushAndEnsureMR(ctx, ios, client.Client, opts.Dir, client.PushOptions(remote, source), project, gitlab.MROptions{
 		Title: title, Description: description, SourceBranch: source, TargetBranch: target,
 		Labels: opts.Labels, ReviewerIDs: reviewerIDs, RemoveSourceBranch: true,
 	})
@@ -198,7 +198,7 @@ func pushAndEnsureMR(ctx context.Context, ios *iostreams.IOStreams, client *gitl
 	st := ios.Styles()
 	pushed, err := gitx.Push(ctx, dir, push)
 	if err != nil {
-		return remoteExit(err)
+		return err
 	}
 	if pushed.UpToDate {
 		fmt.Fprintf(ios.ErrOut, "%s %s is up to date on the remote\n", st.SuccessIcon(), push.Branch)
@@ -249,7 +249,7 @@ func fillFromCommits(dir, source, target, title string) (string, string, error) 
 	if target == "" {
 		bases = []string{"main", "master"}
 	}
-	commits, err := gitx.CommitsBetween(dir, source, bases, remoteOrder, 50)
+	commits, err := gitx.CommitsBetween(dir, source, bases, config.Remotes(), 50)
 	if errors.Is(err, gitx.ErrUnknownBranch) {
 		return "", "", usageErrorf("no local branch %q", source)
 	}

@@ -48,8 +48,7 @@ type NewServiceOptions struct {
 	// Publish creates the GitLab project in Group and pushes the first commit.
 	Publish   bool
 	Group     string
-	GitLabURL string
-	Debug     bool
+	GitLab    GitLabOptions
 	publisher *publisher
 	// Budget bounds rendering the template (PLATFORM_RENDER_TIMEOUT, PLATFORM_RENDER_MAX_BYTES).
 	Budget scaffold.Budget
@@ -114,8 +113,6 @@ an error naming the flag that supplies it.`,
 			if opts.Publish && opts.Group == "" {
 				return flagErrorf("--publish needs --group: the GitLab group (namespace path) to create the project in")
 			}
-			opts.GitLabURL = gitLabURL(f, opts.GitLabURL, cmd.Flags().Changed("gitlab-url"))
-			opts.Debug, _ = cmd.Flags().GetBool("debug")
 			opts.Inputs.ReadFile = os.ReadFile
 			if opts.Budget, err = renderBudget(f.Getenv); err != nil {
 				return err
@@ -127,13 +124,13 @@ an error naming the flag that supplies it.`,
 				return runF(cmd.Context(), opts)
 			}
 			if opts.Publish && !opts.DryRun {
-				client, token, jobToken, err := newGitLabClient(f, opts.GitLabURL, opts.Debug)
+				gl, err := f.GitLab(f.GitLabTarget(opts.GitLab).URL())
 				if err != nil {
 					return err
 				}
-				opts.publisher = &publisher{client: client, token: token, jobToken: jobToken, group: opts.Group, gitlab: opts.GitLabURL}
+				opts.publisher = &publisher{client: gl, group: opts.Group}
 			}
-			return gitLabExit(runNewService(cmd.Context(), opts))
+			return runNewService(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -152,7 +149,7 @@ an error naming the flag that supplies it.`,
 	fl.BoolVar(&opts.NoGit, "no-git", false, "do not create a git repository and first commit")
 	fl.BoolVar(&opts.Publish, "publish", false, "create the GitLab project in --group and push the first commit")
 	fl.StringVar(&opts.Group, "group", "", "GitLab group (namespace `PATH`) for --publish")
-	fl.StringVar(&opts.GitLabURL, "gitlab-url", "", "GitLab `URL` for --publish (default: PLATFORM_GITLAB_URL, GITLAB_HOST, CI_SERVER_URL, config, https://gitlab.com)")
+	addGitLabURLFlag(cmd, &opts.GitLab)
 	_ = cmd.RegisterFlagCompletionFunc("template", completeTemplates(f))
 	return cmd
 }

@@ -23,20 +23,21 @@ type PromoteOptions struct {
 	IO     *iostreams.IOStreams
 	Now    func() time.Time
 	Getenv func(string) string
-	GitLab gitLabClientFunc
+	// Target resolves the project, the git remote and the GitLab URL;
+	// Connect reaches that GitLab.
+	Target  config.GitLabTarget
+	Connect gitLabConnector
 
-	Stage     string
-	DryRun    bool
-	Yes       bool
-	Force     bool
-	Reason    string
-	Wait      bool
-	Timeout   time.Duration
-	Poll      time.Duration
-	Version   string
-	Project   string
-	GitLabURL string
-	Debug     bool
+	Stage   string
+	DryRun  bool
+	Yes     bool
+	Force   bool
+	Reason  string
+	Wait    bool
+	Timeout time.Duration
+	Poll    time.Duration
+	Version string
+	GitLab  GitLabOptions
 }
 
 func newPromoteCmd(f *Factory, runF func(context.Context, *PromoteOptions) error) *cobra.Command {
@@ -79,13 +80,12 @@ PLATFORM_PROMOTE_STAGE and PLATFORM_PROMOTE_VERSION; --wait follows it.`,
 			if opts.Reason != "" && !opts.Force {
 				return flagErrorf("--reason goes with --force")
 			}
-			opts.GitLabURL = gitLabURL(f, opts.GitLabURL, cmd.Flags().Changed("gitlab-url"))
-			opts.Debug, _ = cmd.Flags().GetBool("debug")
-			opts.IO, opts.Now, opts.Getenv, opts.GitLab = f.IOStreams, f.Now, f.Getenv, gitLabClient(f)
+			opts.IO, opts.Now, opts.Getenv = f.IOStreams, f.Now, f.Getenv
+			opts.Target, opts.Connect = f.GitLabTarget(opts.GitLab), f.GitLab
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return gitLabExit(runPromote(cmd.Context(), opts))
+			return runPromote(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -97,8 +97,8 @@ PLATFORM_PROMOTE_STAGE and PLATFORM_PROMOTE_VERSION; --wait follows it.`,
 	fl.DurationVar(&opts.Timeout, "timeout", 30*time.Minute, "with --wait, give up after this long")
 	fl.DurationVar(&opts.Poll, "poll", 5*time.Second, "with --wait, how often to ask GitLab")
 	fl.StringVar(&opts.Version, "version", "", "promote this version instead of what the previous stage runs")
-	fl.StringVarP(&opts.Project, "project", "p", "", "GitLab project `GROUP/NAME` (default: from platform.yaml or the git remote)")
-	fl.StringVar(&opts.GitLabURL, "gitlab-url", "", "GitLab `URL`")
+	addGitLabFlags(cmd, &opts.GitLab)
+	inService(f, cmd, inCurrentService)
 	cmd.AddCommand(newPromoteStatusCmd(f, nil))
 	return cmd
 }
@@ -112,16 +112,16 @@ type promotion struct {
 
 // openPromotion resolves the project and clones the remote's default branch:
 // promotion never trusts a stale local checkout. Close the session when done.
-func openPromotion(ctx context.Context, newClient gitLabClientFunc, project, url string, debug bool) (_ *promotion, err error) {
-	path, _, err := resolveProject(".", project)
+func openPromotion(ctx context.Context, target config.GitLabTarget, connect gitLabConnector) (_ *promotion, err error) {
+	path, _, err := target.Project(".")
 	if err != nil {
 		return nil, err
 	}
-	remote, err := gitx.RemoteURL(".", remoteOrder...)
+	remote, err := target.Remote(".")
 	if err != nil {
 		return nil, usageErrorf("no git remote: promote reads and pushes the service's repository; add one (git remote add origin <url>)")
 	}
-	client, token, jobToken, err := newClient(url, debug)
+	client, err := connect(target.URL())
 	if err != nil {
 		return nil, err
 	}
@@ -132,8 +132,9 @@ func openPromotion(ctx context.Context, newClient gitLabClientFunc, project, url
 	if err != nil {
 		return nil, err
 	}
-	session, err := change.Open(ctx, change.Options{Client: client, Project: proj, Remote: remote,
-		Token: token, JobToken: jobToken, GitLabURL: url, TempPattern: "platform-promote-*"})
+	auth := client.PushOptions(remote, "") // the token goes only to a remote on the GitLab's host
+	session, err := change.Open(ctx, change.Options{Client: client.Client, Project: proj, Remote: remote,
+		Token: auth.Token, JobToken: auth.JobToken, GitLabURL: auth.GitLabURL, TempPattern: "platform-promote-*"})
 	if err != nil {
 		return nil, err
 	}
@@ -142,12 +143,12 @@ func openPromotion(ctx context.Context, newClient gitLabClientFunc, project, url
 			session.Close()
 		}
 	}()
-	src, err := promote.OpenSource(client, proj, session.Dir())
+	src, err := promote.OpenSource(client.Client, proj, session.Dir())
 	if errors.Is(err, promote.ErrNoServiceFile) {
 		return nil, usageErrorf("%s on %s has no platform.yaml: promotion needs its environments", redact.URL(remote), proj.DefaultBranch)
 	}
 	if err != nil {
-		return nil, &ExitError{Code: ExitUsage, Err: err}
+		return nil, usageErrorf("%w", err)
 	}
 	return &promotion{session: session, Source: src}, nil
 }
@@ -156,20 +157,20 @@ func openPromotion(ctx context.Context, newClient gitLabClientFunc, project, url
 func (p *promotion) pin(stage string) (promote.Pin, []byte, error) {
 	pin, data, err := p.Pin(stage)
 	if err != nil {
-		return promote.Pin{}, nil, &ExitError{Code: ExitUsage, Err: err}
+		return promote.Pin{}, nil, usageErrorf("%w", err)
 	}
 	return pin, data, nil
 }
 
 func runPromote(ctx context.Context, opts *PromoteOptions) error {
-	p, err := openPromotion(ctx, opts.GitLab, opts.Project, opts.GitLabURL, opts.Debug)
+	p, err := openPromotion(ctx, opts.Target, opts.Connect)
 	if err != nil {
 		return err
 	}
 	defer p.session.Close()
 	stage, err := promote.Target(p.Chain, opts.Stage)
 	if err != nil {
-		return &ExitError{Code: ExitUsage, Err: err}
+		return usageErrorf("%w", err)
 	}
 	from, _, err := p.pin(stage.From)
 	if err != nil {
@@ -182,7 +183,7 @@ func runPromote(ctx context.Context, opts *PromoteOptions) error {
 	candidate := from.Version()
 	if opts.Version != "" {
 		if err := promote.ValidVersion(opts.Version); err != nil {
-			return usageErrorf("--version %q: %v", opts.Version, err)
+			return usageErrorf("--version %q: %w", opts.Version, err)
 		}
 		candidate = opts.Version
 	}
@@ -219,7 +220,7 @@ func runPromoteGitOps(ctx context.Context, opts *PromoteOptions, p *promotion, o
 	stage, candidate := prop.Stage, prop.Candidate
 	updated, err := promote.SetPin(overlay, prop.Image, candidate)
 	if err != nil {
-		return usageErrorf("%s: %v", promote.OverlayPath(stage.Name), err)
+		return usageErrorf("%s: %w", promote.OverlayPath(stage.Name), err)
 	}
 	diff := promote.Diff(promote.OverlayPath(stage.Name), overlay, updated)
 	fmt.Fprintf(out, "\n%s", diff)
@@ -332,14 +333,15 @@ func waitPromotePipeline(ctx context.Context, opts *PromoteOptions, p *promotion
 
 // PromoteStatusOptions are the inputs of `platform promote status`.
 type PromoteStatusOptions struct {
-	IO     *iostreams.IOStreams
-	Now    func() time.Time
-	GitLab gitLabClientFunc
+	IO  *iostreams.IOStreams
+	Now func() time.Time
+	// Target resolves the project, the git remote and the GitLab URL;
+	// Connect reaches that GitLab.
+	Target  config.GitLabTarget
+	Connect gitLabConnector
 
-	JSON      bool
-	Project   string
-	GitLabURL string
-	Debug     bool
+	JSON   bool
+	GitLab GitLabOptions
 }
 
 func newPromoteStatusCmd(f *Factory, runF func(context.Context, *PromoteStatusOptions) error) *cobra.Command {
@@ -351,23 +353,22 @@ func newPromoteStatusCmd(f *Factory, runF func(context.Context, *PromoteStatusOp
   platform promote status --json | jq '.stages[] | {name, version}'`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.GitLabURL = gitLabURL(f, opts.GitLabURL, cmd.Flags().Changed("gitlab-url"))
-			opts.Debug, _ = cmd.Flags().GetBool("debug")
-			opts.IO, opts.Now, opts.GitLab = f.IOStreams, f.Now, gitLabClient(f)
+			opts.IO, opts.Now = f.IOStreams, f.Now
+			opts.Target, opts.Connect = f.GitLabTarget(opts.GitLab), f.GitLab
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return gitLabExit(runPromoteStatus(cmd.Context(), opts))
+			return runPromoteStatus(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the status as JSON")
-	cmd.Flags().StringVarP(&opts.Project, "project", "p", "", "GitLab project `GROUP/NAME`")
-	cmd.Flags().StringVar(&opts.GitLabURL, "gitlab-url", "", "GitLab `URL`")
+	addGitLabFlags(cmd, &opts.GitLab)
+	inService(f, cmd, inCurrentService)
 	return cmd
 }
 
 func runPromoteStatus(ctx context.Context, opts *PromoteStatusOptions) error {
-	p, err := openPromotion(ctx, opts.GitLab, opts.Project, opts.GitLabURL, opts.Debug)
+	p, err := openPromotion(ctx, opts.Target, opts.Connect)
 	if err != nil {
 		return err
 	}
@@ -403,7 +404,7 @@ func completeStages(_ *cobra.Command, args []string, _ string) ([]cobra.Completi
 	if len(args) > 0 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	svc, err := config.ReadService(config.ServiceFileName)
+	svc, _, err := config.LoadService(".")
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}

@@ -76,10 +76,11 @@ func TestPromoteCmdOptions(t *testing.T) {
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if got.Stage != "production" || !got.Force || got.Reason != "hotfix" || got.Version != "1.2.3" || got.Project != "g/p" || got.GitLabURL != "https://gitlab.example.com" {
+	if got.Stage != "production" || !got.Force || got.Reason != "hotfix" || got.Version != "1.2.3" || got.GitLab.Project != "g/p" || got.GitLab.URL != "https://gitlab.example.com" ||
+		got.Target.URL() != "https://gitlab.example.com" {
 		t.Errorf("options %+v", got)
 	}
-	if got.IO != f.IOStreams || got.Now == nil || got.Getenv == nil || got.GitLab == nil {
+	if got.IO != f.IOStreams || got.Now == nil || got.Getenv == nil || got.Connect == nil {
 		t.Errorf("dependencies not set: %+v", got)
 	}
 
@@ -97,7 +98,7 @@ func TestPromoteCmdOptions(t *testing.T) {
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	if !status.JSON || status.Project != "g/p" || status.IO != f.IOStreams || status.Now == nil || status.GitLab == nil {
+	if !status.JSON || status.GitLab.Project != "g/p" || status.IO != f.IOStreams || status.Now == nil || status.Connect == nil {
 		t.Errorf("status options %+v", status)
 	}
 }
@@ -113,7 +114,7 @@ func TestMRCreateCmdOptions(t *testing.T) {
 	if !got.Fill || !got.Draft || len(got.Labels) != 2 || got.Reviewers[0] != "alice" || got.TargetBranch != "release" || got.Dir != "." {
 		t.Errorf("options %+v", got)
 	}
-	if got.IO != f.IOStreams || got.GitLab == nil {
+	if got.IO != f.IOStreams || got.Connect == nil {
 		t.Errorf("dependencies not set: %+v", got)
 	}
 }

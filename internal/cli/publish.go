@@ -12,11 +12,8 @@ import (
 
 // publisher creates a new service's GitLab project and pushes its first commit.
 type publisher struct {
-	client   *gitlab.Client
-	token    string
-	jobToken bool
-	group    string
-	gitlab   string // the GitLab URL: the token is pushed only to a remote there
+	client *GitLab // with the token, which PushOptions sends only to the GitLab's host
+	group  string
 
 	namespace *gitlab.Namespace
 }
@@ -57,8 +54,8 @@ func (p *publisher) publish(ctx context.Context, dir string, values scaffold.Val
 	if err != nil {
 		return nil, fmt.Errorf("create the GitLab project (the service is in %s, not pushed): %w", dir, err)
 	}
-	if _, err := gitx.Push(ctx, dir, gitx.PushOptions{URL: project.HTTPURLToRepo, Branch: "main", Token: p.token, JobToken: p.jobToken, GitLabURL: p.gitlab}); err != nil {
-		return nil, remoteExit(err)
+	if _, err := gitx.Push(ctx, dir, p.client.PushOptions(project.HTTPURLToRepo, "main")); err != nil {
+		return nil, err
 	}
 	if err := gitx.SetRemote(dir, "origin", project.HTTPURLToRepo); err != nil {
 		return nil, err

@@ -25,7 +25,7 @@ func publishFixture(t *testing.T) (*gitlabtest.Server, func() *publisher) {
 		t.Fatal(err)
 	}
 	return srv, func() *publisher {
-		return &publisher{client: client, token: srv.Token, group: "payments", gitlab: srv.URL}
+		return &publisher{client: &GitLab{Client: client, URL: srv.URL, token: srv.Token}, group: "payments"}
 	}
 }
 

@@ -23,7 +23,7 @@ func renderBudget(getenv func(string) string) (scaffold.Budget, error) {
 	if v := getenv(scaffold.EnvRenderMaxBytes); v != "" {
 		n, err := bytesize.Parse(v)
 		if err != nil {
-			return b, usageErrorf("%s %q: %v", scaffold.EnvRenderMaxBytes, v, err)
+			return b, usageErrorf("%s %q: %w", scaffold.EnvRenderMaxBytes, v, err)
 		}
 		b.MaxBytes = n
 	}

@@ -101,6 +101,58 @@ type globalOptions struct {
 	debug      bool
 }
 
+// inServiceAnnotation marks the commands that work inside a service
+// repository (inService): they load their settings in their own PreRunE.
+const inServiceAnnotation = "platform/in-service"
+
+// inService marks cmd as a command that works inside a service repository.
+// where says which: its directory, or a settings file that replaces its
+// platform.yaml (lint --config FILE). The settings are then loaded with that
+// platform.yaml as a layer (Factory.Config.Service), and --debug names it.
+// It runs after the flags and arguments are parsed, before RunE.
+func inService(f *Factory, cmd *cobra.Command, where func(cmd *cobra.Command, args []string) (dir, file string)) {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[inServiceAnnotation] = "true"
+	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
+		dir, file := where(cmd, args)
+		return f.loadConfig(cmd, f.global, dir, file)
+	}
+}
+
+// inCurrentService is inService's where for the commands that work in the
+// repository of the current directory.
+func inCurrentService(*cobra.Command, []string) (dir, file string) { return ".", "" }
+
+// loadConfig layers the settings for cmd, with the platform.yaml of the
+// service in dir (or file) when one is given, and applies them to the streams.
+func (f *Factory) loadConfig(cmd *cobra.Command, opts *globalOptions, dir, file string) error {
+	var configFile string
+	var noColor bool
+	if opts != nil {
+		configFile, noColor = opts.configFile, opts.noColor
+	}
+	cfg, err := config.Load(config.LoadOptions{
+		File:        configFile,
+		ServiceDir:  dir,
+		ServiceFile: file,
+		Getenv:      f.Getenv,
+		Flags:       cmd.Flags(),
+	})
+	if err != nil {
+		return usageErrorf("%w", err)
+	}
+	f.Config = cfg
+	if f.Debug {
+		fmt.Fprintf(f.IOStreams.ErrOut, "debug: user config %s, service config %s\n", orNone(cfg.UserFile), orNone(cfg.ServiceFile))
+	}
+	if cfg.NoColor || noColor {
+		f.IOStreams.SetColorEnabled(false)
+	}
+	return nil
+}
+
 // NewRootCmd builds the command tree.
 func NewRootCmd(f *Factory) *cobra.Command {
 	opts := &globalOptions{}
@@ -120,24 +172,11 @@ failed, 4 authentication missing or refused, 70 internal error, 130 interrupted.
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			// No command works inside a service repository yet; those that will
-			// (lint, promote, mr) pass ServiceDir so platform.yaml becomes a layer.
-			cfg, err := config.Load(config.LoadOptions{
-				File:   opts.configFile,
-				Getenv: f.Getenv,
-				Flags:  cmd.Flags(),
-			})
-			if err != nil {
-				return &ExitError{Code: ExitUsage, Err: err}
+			f.Debug = opts.debug
+			if cmd.Annotations[inServiceAnnotation] != "" {
+				return nil // its PreRunE loads the settings, with the service's platform.yaml
 			}
-			f.Config = cfg
-			if opts.debug {
-				fmt.Fprintf(f.IOStreams.ErrOut, "debug: user config %s, service config %s\n", orNone(cfg.UserFile), orNone(cfg.ServiceFile))
-			}
-			if cfg.NoColor || opts.noColor {
-				f.IOStreams.SetColorEnabled(false)
-			}
-			return nil
+			return f.loadConfig(cmd, opts, "", "")
 		},
 	}
 	root.SetVersionTemplate("platform {{.Version}}\n")
@@ -145,6 +184,9 @@ failed, 4 authentication missing or refused, 70 internal error, 130 interrupted.
 	root.SetErr(f.IOStreams.ErrOut)
 	root.SetIn(f.IOStreams.In)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{Err: err} })
+
+	// inService's PreRunE reaches the global flags through the Factory.
+	f.global = opts
 
 	pf := root.PersistentFlags()
 	pf.StringVar(&opts.configFile, "config", "", "read user configuration from `FILE` (default $XDG_CONFIG_HOME/platform/config.yaml)")

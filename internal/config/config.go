@@ -1,6 +1,9 @@
-// Package config layers the CLI's settings: flags > PLATFORM_* environment >
-// the service repo's platform.yaml > the user's config file > defaults, and
-// hands commands a typed Config. A fresh viper is made for every load.
+// Package config owns the CLI's settings. Load layers them (flags >
+// PLATFORM_* environment > the service repo's platform.yaml > the user's
+// config file > defaults) into a typed Config, which carries the service's
+// platform.yaml, parsed, as Config.Service; a fresh viper is made for every
+// load. GitLabTarget decides, with the precedence written once, which GitLab,
+// which project and which git remote a command works with.
 package config
 
 import (
@@ -13,6 +16,8 @@ import (
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"github.com/platform-team/platform/internal/iostreams"
 )
 
 // DefaultAnnotationPrefix is the domain our own Kubernetes and catalog annotations live
@@ -32,13 +37,24 @@ type Config struct {
 	AnnotationPrefix string `mapstructure:"annotationprefix"`
 	// Accessible asks questions as plain line prompts (screen readers, scripts).
 	Accessible bool `mapstructure:"accessible"`
-	// GitLab says where GitLab is and which project this repo is.
+	// GitLab holds the file layers of the GitLab settings: the user config's
+	// gitlab.url and gitlab.project. Flags and environment variables are
+	// layered over them, with platform.yaml's project, by GitLabTarget.
 	GitLab GitLab `mapstructure:"gitlab"`
 
 	// UserFile is the user config file that was read, "" when there was none.
 	UserFile string `mapstructure:"-"`
 	// ServiceFile is the platform.yaml that was read, "" when there was none.
 	ServiceFile string `mapstructure:"-"`
+	// Service is the service repository's platform.yaml, empty (never nil)
+	// when there is none or it could not be read.
+	Service *Service `mapstructure:"-"`
+	// ServiceErr is why platform.yaml could not be read, nil when it was read
+	// or there is none (for an explicit LoadOptions.ServiceFile, a missing file
+	// is an error wrapping fs.ErrNotExist). Each command decides what a broken
+	// platform.yaml means for it: lint refuses to run, catalog warns, doctor
+	// reports it.
+	ServiceErr error `mapstructure:"-"`
 }
 
 // GitLab holds the GitLab settings that are not secrets. Tokens are read from
@@ -61,9 +77,10 @@ var keys = []key{
 	{name: "template", env: "PLATFORM_TEMPLATE", flag: "template"},
 	{name: "annotationPrefix", env: "PLATFORM_ANNOTATION_PREFIX"},
 	{name: "accessible", env: "PLATFORM_ACCESSIBLE", flag: "accessible"},
-	{name: "gitlab.url", env: "PLATFORM_GITLAB_URL", flag: "gitlab-url"},
-	{name: "gitlab.project", env: "PLATFORM_GITLAB_PROJECT", flag: "project"},
 }
+
+// boolKeys are the settings whose environment variables are booleans, read with iostreams.EnvTrue.
+var boolKeys = map[string]bool{"noColor": true, "accessible": true}
 
 // LoadOptions says where to look.
 type LoadOptions struct {
@@ -71,6 +88,9 @@ type LoadOptions struct {
 	File string
 	// ServiceDir is searched for platform.yaml; "" skips it.
 	ServiceDir string
+	// ServiceFile, when set, is read instead of ServiceDir's platform.yaml
+	// (platform lint --config FILE); it must exist.
+	ServiceFile string
 	// Getenv reads the environment.
 	Getenv func(string) string
 	// Flags are the command's flags; a flag the user set wins over every other layer.
@@ -97,25 +117,18 @@ func Load(opts LoadOptions) (*Config, error) {
 		}
 		cfg.UserFile = userFile
 	}
-	if opts.ServiceDir != "" {
-		path := filepath.Join(opts.ServiceDir, ServiceFileName)
-		svc, err := ReadService(path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
-			return nil, err
-		default:
-			if svc.GitLab.Project != "" {
-				v.Set("gitlab.project", svc.GitLab.Project)
-			}
-			cfg.ServiceFile = path
-		}
-	}
+	cfg.Service, cfg.ServiceFile, cfg.ServiceErr = loadService(opts.ServiceDir, opts.ServiceFile)
 	for _, k := range keys {
-		if val := opts.Getenv(k.env); val != "" {
+		switch val := opts.Getenv(k.env); {
+		case val == "":
+		case boolKeys[k.name]:
+			v.Set(k.name, iostreams.EnvTrue(val))
+		default:
 			v.Set(k.name, val)
 		}
 	}
+	// https://no-color.org: NO_COLOR set to anything but "" means no color,
+	// "0" and "false" included. The one exception to iostreams.EnvTrue.
 	if opts.Getenv("NO_COLOR") != "" {
 		v.Set("noColor", true)
 	}
@@ -141,6 +154,38 @@ func Load(opts LoadOptions) (*Config, error) {
 		return nil, errors.New("annotationPrefix must not be empty: set it to your organisation's domain, e.g. platform.acme.com")
 	}
 	return cfg, nil
+}
+
+// loadService reads the service layer: file if given (it must exist), else
+// dir's platform.yaml if there is one. It returns the parsed file (empty, never
+// nil, when there is none or it is broken), the path read, and why it could
+// not be read.
+func loadService(dir, file string) (*Service, string, error) {
+	path := file
+	if path == "" {
+		if dir == "" {
+			return &Service{}, "", nil
+		}
+		path = filepath.Join(dir, ServiceFileName)
+	}
+	svc, err := ReadService(path)
+	switch {
+	case err == nil:
+		return svc, path, nil
+	case errors.Is(err, fs.ErrNotExist) && file == "":
+		return &Service{}, "", nil
+	case errors.Is(err, fs.ErrNotExist):
+		return &Service{}, "", fmt.Errorf("%s: no such file: %w", file, fs.ErrNotExist)
+	default:
+		return &Service{}, "", err
+	}
+}
+
+// LoadService reads dir's platform.yaml alone, for what needs no other
+// layer (shell completion, a fresh clone): empty, and path "", when there is
+// none.
+func LoadService(dir string) (svc *Service, path string, err error) {
+	return loadService(dir, "")
 }
 
 // userConfigFile returns the user config to read: --config (must exist), else

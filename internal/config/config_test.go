@@ -95,11 +95,12 @@ func TestLoadReadsServiceProject(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.GitLab.Project != "payments/api" || cfg.ServiceFile == "" {
-		t.Fatalf("service layer: %+v", cfg)
+	if project, source, err := (GitLabTarget{Config: cfg}).Project(dir); project != "payments/api" || source != SourceServiceProject || cfg.ServiceFile == "" || err != nil {
+		t.Fatalf("service layer: %+v: %q %q %v", cfg, project, source, err)
 	}
-	cfg, err = Load(LoadOptions{ServiceDir: dir, Getenv: env(map[string]string{"PLATFORM_GITLAB_PROJECT": "env/project"})})
-	if err != nil || cfg.GitLab.Project != "env/project" {
+	getenv := env(map[string]string{"PLATFORM_GITLAB_PROJECT": "env/project"})
+	cfg, err = Load(LoadOptions{ServiceDir: dir, Getenv: getenv})
+	if project, _, _ := (GitLabTarget{Config: cfg, Getenv: getenv}).Project(dir); err != nil || project != "env/project" {
 		t.Fatalf("env over platform.yaml: %+v, %v", cfg, err)
 	}
 }

@@ -83,7 +83,18 @@ func (w *Waiver) UnmarshalYAML(node *yaml.Node) error {
 	return nil
 }
 
-// ReadService reads and checks a platform.yaml. A missing file is fs.ErrNotExist.
+// ServiceFileError is a platform.yaml that is not valid: Err says why, Path
+// where it is.
+type ServiceFileError struct {
+	Path string
+	Err  error
+}
+
+func (e *ServiceFileError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *ServiceFileError) Unwrap() error { return e.Err }
+
+// ReadService reads and checks a platform.yaml. A missing file is
+// fs.ErrNotExist, an invalid one a *ServiceFileError.
 func ReadService(path string) (*Service, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -91,7 +102,7 @@ func ReadService(path string) (*Service, error) {
 	}
 	svc, err := ParseService(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, &ServiceFileError{Path: path, Err: err}
 	}
 	return svc, nil
 }

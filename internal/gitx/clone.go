@@ -31,12 +31,13 @@ var ErrUnknownRef = errors.New("unknown ref")
 // local path; local sources are served in-process, so no git binary is needed.
 // The remote "origin" is recorded without credentials.
 //
-// It returns the full hash of the commit checked out. Errors name the URL,
-// with any credentials in it replaced by "***", and the ref.
+// It returns the full hash of the commit checked out. Errors are a
+// *RemoteError naming the URL, with any credentials in it replaced by "***",
+// and the ref.
 func Clone(ctx context.Context, url, ref, dir string) (hash string, err error) {
 	defer func() {
 		if err != nil {
-			err = fmt.Errorf("clone %s at %s: %w", redact.URL(url), describeRef(ref), redact.Error(err, url))
+			err = &RemoteError{Err: fmt.Errorf("clone %s at %s: %w", redact.URL(url), describeRef(ref), redact.Error(err, url))}
 		}
 	}()
 

@@ -50,13 +50,17 @@ type PushResult struct {
 
 // Push sends a local branch to the remote's branch of the same name, creating
 // it or fast-forwarding it. A remote branch that has moved on is
-// ErrNonFastForward: nothing is ever forced. Errors never show credentials.
+// ErrNonFastForward: nothing is ever forced. Errors are a *RemoteError and
+// never show credentials.
 func Push(ctx context.Context, dir string, opts PushOptions) (res PushResult, err error) {
 	shown := redact.URL(opts.URL)
 	auth := pushAuth(opts)
 	defer func() {
 		if err != nil && !errors.Is(err, ErrNonFastForward) {
 			err = fmt.Errorf("push %s to %s: %w%s", opts.Branch, shown, redact.Error(err, opts.URL), withheldHint(opts, auth, err))
+		}
+		if err != nil {
+			err = &RemoteError{Err: err}
 		}
 	}()
 	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true})

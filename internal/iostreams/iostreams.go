@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 )
@@ -50,12 +51,24 @@ func isTerminal(f *os.File) bool {
 	return term.IsTerminal(int(f.Fd()))
 }
 
+// EnvTrue is the one rule for a boolean environment variable (CI,
+// CLICOLOR_FORCE, PLATFORM_ACCESSIBLE, ...): unset, "", "0", "false", "no" and
+// "off" (any case, spaces trimmed) are false; any other value is true.
+// NO_COLOR alone differs, as https://no-color.org says: any non-empty value.
+func EnvTrue(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "", "0", "false", "no", "off":
+		return false
+	}
+	return true
+}
+
 // colorFromEnv follows https://no-color.org and the CLICOLOR_FORCE convention.
 func colorFromEnv(getenv func(string) string, stdoutTTY bool) bool {
 	if getenv("NO_COLOR") != "" {
 		return false
 	}
-	if v := getenv("CLICOLOR_FORCE"); v != "" && v != "0" {
+	if EnvTrue(getenv("CLICOLOR_FORCE")) {
 		return true
 	}
 	if getenv("TERM") == "dumb" {

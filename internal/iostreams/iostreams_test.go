@@ -13,6 +13,9 @@ func TestColorFromEnv(t *testing.T) {
 		{map[string]string{"NO_COLOR": "1"}, true, false},
 		{map[string]string{"CLICOLOR_FORCE": "1"}, false, true},
 		{map[string]string{"CLICOLOR_FORCE": "0"}, false, false},
+		{map[string]string{"CLICOLOR_FORCE": "false"}, false, false},
+		{map[string]string{"CLICOLOR_FORCE": "FALSE"}, false, false},
+		{map[string]string{"CLICOLOR_FORCE": "off"}, false, false},
 		{map[string]string{"NO_COLOR": "1", "CLICOLOR_FORCE": "1"}, true, false},
 		{map[string]string{"TERM": "dumb"}, true, false},
 	}
@@ -20,6 +23,19 @@ func TestColorFromEnv(t *testing.T) {
 		got := colorFromEnv(func(k string) string { return c.env[k] }, c.tty)
 		if got != c.want {
 			t.Errorf("env %v tty %v: color = %v, want %v", c.env, c.tty, got, c.want)
+		}
+	}
+}
+
+func TestEnvTrue(t *testing.T) {
+	for _, v := range []string{"", "0", "false", "False", "FALSE", "no", "No", "off", "OFF", " false "} {
+		if EnvTrue(v) {
+			t.Errorf("EnvTrue(%q) = true, want false", v)
+		}
+	}
+	for _, v := range []string{"1", "true", "TRUE", "yes", "on", "anything"} {
+		if !EnvTrue(v) {
+			t.Errorf("EnvTrue(%q) = false, want true", v)
 		}
 	}
 }

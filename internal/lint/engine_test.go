@@ -2,6 +2,7 @@ package lint
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -123,11 +124,12 @@ func TestSelectAndSeverities(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].Meta().Severity != SeverityInfo {
 		t.Fatalf("severities: %v %v", got, err)
 	}
-	if _, err := SelectRules(rules, []string{"k8s/*"}, nil); err == nil {
-		t.Fatal("a glob matching no rule must be an error")
+	var selErr *RuleSelectionError
+	if _, err := SelectRules(rules, []string{"k8s/*"}, nil); !errors.As(err, &selErr) || selErr.Configured || err.Error() != `--rules "k8s/*" matches no rule: see 'platform lint rules'` {
+		t.Fatalf("a glob matching no rule must be a *RuleSelectionError: %v", err)
 	}
-	if _, err := SelectRules(rules, nil, map[string]Severity{"nope/x": SeverityError}); err == nil {
-		t.Fatal("an override naming no rule must be an error")
+	if _, err := SelectRules(rules, nil, map[string]Severity{"nope/x": SeverityError}); !errors.As(err, &selErr) || !selErr.Configured || selErr.Glob != "nope/x" {
+		t.Fatalf("an override naming no rule must be a *RuleSelectionError: %v", err)
 	}
 	// The override reaches the findings.
 	res := Check(context.Background(), NewRepo("", Settings{}, []*File{NewFile("a.txt", []byte("TODO"))}), got, 1)

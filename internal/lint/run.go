@@ -64,17 +64,31 @@ func (r *Result) Count(s Severity) int {
 	return n
 }
 
+// RuleSelectionError is a --rules glob, or a lint.rules entry, that matches
+// no rule: an input error.
+type RuleSelectionError struct {
+	Glob       string
+	Configured bool // from lint.rules rather than --rules
+}
+
+func (e *RuleSelectionError) Error() string {
+	if e.Configured {
+		return fmt.Sprintf("lint.rules names %q, which matches no rule: see 'platform lint rules'", e.Glob)
+	}
+	return fmt.Sprintf("--rules %q matches no rule: see 'platform lint rules'", e.Glob)
+}
+
 // SelectRules applies the --rules globs and the severity overrides to rules,
 // and checks that every glob and override names at least one rule.
 func SelectRules(rules []Rule, selected []string, severities map[string]Severity) ([]Rule, error) {
 	for _, g := range selected {
 		if !slices.ContainsFunc(rules, func(r Rule) bool { return globMatch(g, r.Meta().ID) }) {
-			return nil, fmt.Errorf("--rules %q matches no rule: see 'platform lint rules'", g)
+			return nil, &RuleSelectionError{Glob: g}
 		}
 	}
 	for g := range severities {
 		if !slices.ContainsFunc(rules, func(r Rule) bool { return globMatch(g, r.Meta().ID) }) {
-			return nil, fmt.Errorf("lint.rules names %q, which matches no rule: see 'platform lint rules'", g)
+			return nil, &RuleSelectionError{Glob: g, Configured: true}
 		}
 	}
 	var out []Rule
