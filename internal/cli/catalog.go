@@ -20,7 +20,7 @@ import (
 	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/lint"
-	catalogrules "github.com/platform-team/platform/internal/lint/catalog"
+	"github.com/platform-team/platform/internal/lint/catalogrules"
 	"github.com/platform-team/platform/internal/wizard"
 )
 

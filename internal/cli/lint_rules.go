@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/platform-team/platform/internal/lint"
-	catalogrules "github.com/platform-team/platform/internal/lint/catalog"
+	"github.com/platform-team/platform/internal/lint/catalogrules"
 	"github.com/platform-team/platform/internal/lint/docs"
 	"github.com/platform-team/platform/internal/lint/gitlabci"
 	"github.com/platform-team/platform/internal/lint/k8s"
