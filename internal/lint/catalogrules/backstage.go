@@ -80,8 +80,8 @@ func problems(f *lint.File) map[string][]catalog.Problem {
 }
 
 // problemRule reports the problems Classify assigns to its ID.
-func problemRule(meta lint.Meta, hint func(catalog.Problem) string) *rule {
-	return &rule{meta: meta, check: func(_ *lint.Repo, f *lint.File, r *lint.Reporter) {
+func problemRule(meta lint.Meta, hint func(catalog.Problem) string) lint.Rule {
+	return lint.NewFileRule(meta, isCatalogFile, func(_ *lint.Repo, f *lint.File, r *lint.Reporter) {
 		for _, p := range problems(f)[meta.ID] {
 			msg := p.Message
 			// Say which field, unless the message starts by naming it.
@@ -90,7 +90,7 @@ func problemRule(meta lint.Meta, hint func(catalog.Problem) string) *rule {
 			}
 			r.Report(f.Path, p.Line, p.Column, msg, hint(p))
 		}
-	}}
+	})
 }
 
 func constHint(s string) func(catalog.Problem) string {

@@ -150,7 +150,7 @@ func TestTechDocsRefOnDisk(t *testing.T) {
 	f := lint.NewFile("catalog-info.yaml", []byte(withTechDocs("dir:site")))
 	repo := lint.NewRepo(dir, linttest.Settings, []*lint.File{f})
 	var got []lint.Finding
-	ruleTechDocsRef.Check(repo, f, lint.NewReporter(ruleTechDocsRef.Meta(), &got))
+	ruleTechDocsRef.CheckFile(repo, f, lint.NewReporter(ruleTechDocsRef.Meta(), &got))
 	if len(got) != 0 {
 		t.Errorf("mkdocs.yml on disk (not walked) should count: %v", got)
 	}

@@ -11,14 +11,12 @@ import (
 // The workloads the pod rules look at, for their docs.
 const workloadsDoc = "Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs, CronJobs, PodTemplates and Argo Rollouts"
 
-func runAsNonRootRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/run-as-non-root",
-			Severity: lint.SeverityError,
-			Summary:  "Containers run as a non-root user (securityContext.runAsNonRoot: true)",
-			Doc: `A process that runs as root in a container is root on the node as soon as it escapes
+func runAsNonRootRule() lint.Rule {
+	return lint.NewFileRule(lint.Meta{
+		ID:       "k8s/run-as-non-root",
+		Severity: lint.SeverityError,
+		Summary:  "Containers run as a non-root user (securityContext.runAsNonRoot: true)",
+		Doc: `A process that runs as root in a container is root on the node as soon as it escapes
 the container (a kernel or runtime bug, a mounted socket). With
 ` + "`runAsNonRoot: true`" + ` the kubelet refuses to start a container whose image would run as
 root, so a base image that changes its user cannot silently give root back.
@@ -32,11 +30,9 @@ Applies to the containers and init containers of ` + workloadsDoc + `.
 
 **Fix:** build the image with a numeric non-root ` + "`USER`" + ` (distroless images have 65532) and
 set ` + "`securityContext: {runAsNonRoot: true, runAsUser: 65532}`" + ` in the pod spec.`,
-			Bad:  one("deploy/base/deployment.yaml", edit("        runAsNonRoot: true\n        runAsUser: 65532\n", "        runAsUser: 0\n")),
-			Good: one("deploy/base/deployment.yaml", goodDeployment),
-		},
-		check: checkRunAsNonRoot,
-	}
+		Bad:  one("deploy/base/deployment.yaml", edit("        runAsNonRoot: true\n        runAsUser: 65532\n", "        runAsUser: 0\n")),
+		Good: one("deploy/base/deployment.yaml", goodDeployment),
+	}, isManifest, policyCheck(checkRunAsNonRoot))
 }
 
 func checkRunAsNonRoot(c *checkCtx) {
@@ -79,14 +75,12 @@ func isZero(s string) bool {
 	return s != ""
 }
 
-func privilegedRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/privileged",
-			Severity: lint.SeverityError,
-			Summary:  "Containers are not privileged and do not allow privilege escalation",
-			Doc: `A privileged container has every capability and all the host's devices: it is the
+func privilegedRule() lint.Rule {
+	return lint.NewFileRule(lint.Meta{
+		ID:       "k8s/privileged",
+		Severity: lint.SeverityError,
+		Summary:  "Containers are not privileged and do not allow privilege escalation",
+		Doc: `A privileged container has every capability and all the host's devices: it is the
 node. ` + "`allowPrivilegeEscalation: true`" + ` lets a process gain more privileges than its parent
 (setuid binaries, file capabilities), which is how many container escapes start.
 Application workloads need neither; the restricted Pod Security Standard forbids both.
@@ -97,11 +91,9 @@ on any container, init container or ephemeral container of ` + workloadsDoc + `.
 **Fix:** remove them, and set ` + "`allowPrivilegeEscalation: false`" + ` with
 ` + "`capabilities: {drop: [ALL]}`" + `. A node agent that truly needs privileges belongs to the
 platform team's cluster add-ons, not to a service repository; waive it there with a reason.`,
-			Bad:  one("deploy/base/deployment.yaml", edit("            allowPrivilegeEscalation: false\n", "            privileged: true\n            allowPrivilegeEscalation: true\n")),
-			Good: one("deploy/base/deployment.yaml", goodDeployment),
-		},
-		check: checkPrivileged,
-	}
+		Bad:  one("deploy/base/deployment.yaml", edit("            allowPrivilegeEscalation: false\n", "            privileged: true\n            allowPrivilegeEscalation: true\n")),
+		Good: one("deploy/base/deployment.yaml", goodDeployment),
+	}, isManifest, policyCheck(checkPrivileged))
 }
 
 func checkPrivileged(c *checkCtx) {
@@ -119,14 +111,12 @@ func checkPrivileged(c *checkCtx) {
 	}
 }
 
-func hostNamespacesRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/host-namespaces",
-			Severity: lint.SeverityError,
-			Summary:  "Pods do not share the node's network, process or IPC namespace",
-			Doc: `With ` + "`hostNetwork: true`" + ` a pod sees and binds the node's interfaces (and bypasses
+func hostNamespacesRule() lint.Rule {
+	return lint.NewFileRule(lint.Meta{
+		ID:       "k8s/host-namespaces",
+		Severity: lint.SeverityError,
+		Summary:  "Pods do not share the node's network, process or IPC namespace",
+		Doc: `With ` + "`hostNetwork: true`" + ` a pod sees and binds the node's interfaces (and bypasses
 network policies); with ` + "`hostPID: true`" + ` it sees and can signal every process of the node;
 with ` + "`hostIPC: true`" + ` it shares the node's shared memory. Each breaks the isolation that
 lets services share nodes.
@@ -135,11 +125,9 @@ Applies to the pod specs of ` + workloadsDoc + `.
 
 **Fix:** remove the field (false is the default). Expose a port with a Service
 instead of the host network.`,
-			Bad:  one("deploy/base/deployment.yaml", edit("      securityContext:\n        runAsNonRoot", "      hostNetwork: true\n      securityContext:\n        runAsNonRoot")),
-			Good: one("deploy/base/deployment.yaml", goodDeployment),
-		},
-		check: checkHostNamespaces,
-	}
+		Bad:  one("deploy/base/deployment.yaml", edit("      securityContext:\n        runAsNonRoot", "      hostNetwork: true\n      securityContext:\n        runAsNonRoot")),
+		Good: one("deploy/base/deployment.yaml", goodDeployment),
+	}, isManifest, policyCheck(checkHostNamespaces))
 }
 
 func checkHostNamespaces(c *checkCtx) {
@@ -153,14 +141,12 @@ func checkHostNamespaces(c *checkCtx) {
 	}
 }
 
-func hostPathRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/host-path",
-			Severity: lint.SeverityError,
-			Summary:  "Pods do not mount directories of the node (hostPath volumes)",
-			Doc: `A ` + "`hostPath`" + ` volume mounts a file or directory of the node into the pod. The data
+func hostPathRule() lint.Rule {
+	return lint.NewFileRule(lint.Meta{
+		ID:       "k8s/host-path",
+		Severity: lint.SeverityError,
+		Summary:  "Pods do not mount directories of the node (hostPath volumes)",
+		Doc: `A ` + "`hostPath`" + ` volume mounts a file or directory of the node into the pod. The data
 stays on one node (a rescheduled pod loses it), and a writable mount of the wrong
 path (` + "`/`" + `, ` + "`/var/run/docker.sock`" + `, ` + "`/etc`" + `) hands the node over.
 
@@ -168,13 +154,11 @@ Applies to the volumes of ` + workloadsDoc + `.
 
 **Fix:** use an ` + "`emptyDir`" + ` for scratch space, a PersistentVolumeClaim for data, a
 ConfigMap or Secret for configuration.`,
-			Bad: one("deploy/base/deployment.yaml", edit("              drop: [ALL]\n",
-				"              drop: [ALL]\n      volumes:\n        - name: logs\n          hostPath:\n            path: /var/log\n")),
-			Good: one("deploy/base/deployment.yaml", edit("              drop: [ALL]\n",
-				"              drop: [ALL]\n      volumes:\n        - name: tmp\n          emptyDir:\n            sizeLimit: 64Mi\n")),
-		},
-		check: checkHostPath,
-	}
+		Bad: one("deploy/base/deployment.yaml", edit("              drop: [ALL]\n",
+			"              drop: [ALL]\n      volumes:\n        - name: logs\n          hostPath:\n            path: /var/log\n")),
+		Good: one("deploy/base/deployment.yaml", edit("              drop: [ALL]\n",
+			"              drop: [ALL]\n      volumes:\n        - name: tmp\n          emptyDir:\n            sizeLimit: 64Mi\n")),
+	}, isManifest, policyCheck(checkHostPath))
 }
 
 func checkHostPath(c *checkCtx) {
@@ -198,14 +182,12 @@ func quoteOr(s, fallback string) string {
 	return fmt.Sprintf("%q", s)
 }
 
-func readOnlyRootFilesystemRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/read-only-root-filesystem",
-			Severity: lint.SeverityInfo,
-			Summary:  "Containers have a read-only root filesystem",
-			Doc: `With ` + "`readOnlyRootFilesystem: true`" + ` an attacker who gets code execution in a container
+func readOnlyRootFilesystemRule() lint.Rule {
+	return lint.NewFileRule(lint.Meta{
+		ID:       "k8s/read-only-root-filesystem",
+		Severity: lint.SeverityInfo,
+		Summary:  "Containers have a read-only root filesystem",
+		Doc: `With ` + "`readOnlyRootFilesystem: true`" + ` an attacker who gets code execution in a container
 cannot drop tools or change binaries there, and the service cannot grow state in a
 place that is lost at the next restart.
 
@@ -213,11 +195,9 @@ Applies to the containers and init containers of ` + workloadsDoc + `.
 
 **Fix:** set ` + "`securityContext.readOnlyRootFilesystem: true`" + ` on the container and mount an
 ` + "`emptyDir`" + ` where the service needs to write (` + "`/tmp`" + `, a cache directory).`,
-			Bad:  one("deploy/base/deployment.yaml", edit("            readOnlyRootFilesystem: true\n", "")),
-			Good: one("deploy/base/deployment.yaml", goodDeployment),
-		},
-		check: checkReadOnlyRoot,
-	}
+		Bad:  one("deploy/base/deployment.yaml", edit("            readOnlyRootFilesystem: true\n", "")),
+		Good: one("deploy/base/deployment.yaml", goodDeployment),
+	}, isManifest, policyCheck(checkReadOnlyRoot))
 }
 
 func checkReadOnlyRoot(c *checkCtx) {
