@@ -3,6 +3,8 @@ package catalogrules
 import (
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/platform-team/platform/internal/catalog"
 	"github.com/platform-team/platform/internal/lint"
 )
@@ -88,9 +90,32 @@ func problemRule(meta lint.Meta, hint func(catalog.Problem) string) lint.Rule {
 			if p.Field != "" && !strings.HasPrefix(msg, p.Field+" ") && !strings.HasPrefix(msg, msgRootField) {
 				msg = p.Field + ": " + msg
 			}
-			r.Report(f.Path, p.Line, p.Column, msg, hint(p))
+			h := hint(p)
+			if merged(f, p) {
+				h = "the catalog does not apply YAML merge keys (<<): write " + p.Field + " in the mapping itself"
+			}
+			r.Report(f.Path, p.Line, p.Column, msg, h)
 		}
 	})
+}
+
+// merged reports whether a required field the catalog misses is there through
+// a merge key: the catalog reads YAML 1.2, where << is a plain key, while the
+// policy rules (and Kubernetes, GitLab, MkDocs) read merge keys.
+func merged(f *lint.File, p catalog.Problem) bool {
+	if p.Message != "is required" || p.Field == "" || strings.ContainsAny(p.Field, "[]") {
+		return false
+	}
+	var doc *yaml.Node
+	for _, e := range entities(f) {
+		if e.doc.Line <= p.Line {
+			doc = e.doc
+		}
+	}
+	keys := strings.Split(p.Field, ".")
+	parent := lint.Lookup(doc, keys[:len(keys)-1]...)
+	last := keys[len(keys)-1]
+	return parent != nil && lint.KeyNode(parent, last) == nil && lint.Lookup(parent, last) != nil
 }
 
 func constHint(s string) func(catalog.Problem) string {

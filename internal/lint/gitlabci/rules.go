@@ -168,7 +168,7 @@ Fix: add the stage to stages (in pipeline order), or correct the job's stage.`,
 		return
 	}
 	s := scopeOf(repo, f, c)
-	if f.Name() != ".gitlab-ci.yml" && get(c.root, "stages") == nil {
+	if f.Name() != ".gitlab-ci.yml" && lint.Field(c.root, "stages") == nil {
 		return
 	}
 	declared := map[string]bool{".pre": true, ".post": true}
@@ -218,7 +218,7 @@ Fix: add the stage to stages (in pipeline order), or correct the job's stage.`,
 				continue
 			}
 			stage, how = v, ""
-			if file == f.Path && get(j.value, "stage") == node {
+			if file == f.Path && lint.Field(j.value, "stage") == node {
 				line, col = node.Line, node.Column
 			} else {
 				how = " (inherited through extends)"

@@ -41,7 +41,7 @@ func checkRunAsNonRoot(c *checkCtx) {
 			continue
 		}
 		podNonRoot, _, _ := boolean(p.spec, "securityContext", "runAsNonRoot")
-		podUser := get(p.spec, "securityContext", "runAsUser")
+		podUser := lint.Lookup(p.spec, "securityContext", "runAsUser")
 		for _, ctr := range p.containers(initContainers, appContainers) {
 			v, set, node := boolean(ctr.node, "securityContext", "runAsNonRoot")
 			switch {
@@ -54,7 +54,7 @@ func checkRunAsNonRoot(c *checkCtx) {
 					"set securityContext.runAsNonRoot: true in the pod spec (or in the container), with a non-root runAsUser")
 				continue
 			}
-			user := get(ctr.node, "securityContext", "runAsUser")
+			user := lint.Lookup(ctr.node, "securityContext", "runAsUser")
 			if user == nil || isNull(user) {
 				user = podUser
 			}
@@ -163,13 +163,13 @@ ConfigMap or Secret for configuration.`,
 
 func checkHostPath(c *checkCtx) {
 	for _, p := range c.pods() {
-		for _, vol := range seq(get(p.spec, "volumes")) {
-			if isNull(get(vol, "hostPath")) {
+		for _, vol := range seq(lint.Lookup(p.spec, "volumes")) {
+			if isNull(lint.Lookup(vol, "hostPath")) {
 				continue
 			}
 			name, _ := str(vol, "name")
 			hostPath, _ := str(vol, "hostPath", "path")
-			c.report(keyOf(vol, "hostPath"), fmt.Sprintf("volume %q of %s mounts the node's directory %s", name, p.obj.describe(), quoteOr(hostPath, "(hostPath)")),
+			c.report(lint.KeyNode(vol, "hostPath"), fmt.Sprintf("volume %q of %s mounts the node's directory %s", name, p.obj.describe(), quoteOr(hostPath, "(hostPath)")),
 				"use an emptyDir for scratch space, a PersistentVolumeClaim for data, a ConfigMap or Secret for configuration")
 		}
 	}

@@ -59,7 +59,7 @@ func checkImageTag(c *checkCtx) {
 		for _, ctr := range p.containers(initContainers, appContainers, ephemeralContainers) {
 			img, node := str(ctr.node, "image")
 			if node == nil {
-				if get(ctr.node, "image") == nil {
+				if lint.Lookup(ctr.node, "image") == nil {
 					c.report(ctr.node, ctr.describe()+" has no image", "set image to a pinned reference, e.g. registry.example.com/web:1.4.2")
 				}
 				continue
@@ -119,11 +119,11 @@ down in platform.yaml (` + "`lint.rules`" + `) or waive one workload with a reas
 func checkResources(c *checkCtx) {
 	for _, p := range c.pods() {
 		for _, ctr := range p.containers(initContainers, appContainers) {
-			res := get(ctr.node, "resources")
+			res := lint.Lookup(ctr.node, "resources")
 			var missing []string
 			for _, kind := range []string{"requests", "limits"} {
 				for _, name := range []string{"cpu", "memory"} {
-					if isNull(get(res, kind, name)) {
+					if isNull(lint.Lookup(res, kind, name)) {
 						missing = append(missing, kind+"."+name)
 					}
 				}
@@ -131,7 +131,7 @@ func checkResources(c *checkCtx) {
 			if len(missing) == 0 {
 				continue
 			}
-			at := keyOf(ctr.node, "resources")
+			at := lint.KeyNode(ctr.node, "resources")
 			if at == nil {
 				at = ctr.node
 			}
@@ -171,7 +171,7 @@ func checkProbes(c *checkCtx) {
 		for _, ctr := range p.containers(appContainers) {
 			var missing []string
 			for _, probe := range []string{"livenessProbe", "readinessProbe"} {
-				if isNull(get(ctr.node, probe)) {
+				if isNull(lint.Lookup(ctr.node, probe)) {
 					missing = append(missing, probe)
 				}
 			}
@@ -210,7 +210,7 @@ and where.
 func checkRecommendedLabels(c *checkCtx) {
 	added, addedTmpl := c.info.labels[c.f.Path], c.info.templateLabels[c.f.Path]
 	missing := func(meta *yaml.Node, added map[string]bool) []string {
-		labels := stringMap(get(meta, "labels"))
+		labels := stringMap(lint.Lookup(meta, "labels"))
 		var out []string
 		for _, l := range requiredLabels {
 			if _, ok := labels[l]; !ok && !added[l] {
@@ -225,18 +225,18 @@ func checkRecommendedLabels(c *checkCtx) {
 		if !isService && (p == nil || o.kind == "PodTemplate") {
 			continue
 		}
-		meta := get(o.node, "metadata")
+		meta := lint.Lookup(o.node, "metadata")
 		if m := missing(meta, added); len(m) > 0 {
-			c.report(nodeOr(keyOf(o.node, "metadata"), o.where()),
+			c.report(nodeOr(lint.KeyNode(o.node, "metadata"), o.where()),
 				fmt.Sprintf("%s has no label %s", o.describe(), strings.Join(m, ", ")),
 				fmt.Sprintf("add %s: <service name> to metadata.labels", m[0]))
 		}
 		if p == nil || p.template == o.node {
 			continue
 		}
-		tmeta := get(p.template, "metadata")
+		tmeta := lint.Lookup(p.template, "metadata")
 		if m := missing(tmeta, addedTmpl); len(m) > 0 {
-			at := keyOf(p.template, "metadata")
+			at := lint.KeyNode(p.template, "metadata")
 			if at == nil {
 				at = nodeOr(p.templateKey, p.template)
 			}
@@ -273,8 +273,8 @@ func checkWorkloadSelector(c *checkCtx) {
 	added := c.info.templateLabels[c.f.Path]
 	for _, p := range c.pods() {
 		o := p.obj
-		sel := get(o.node, "spec", "selector")
-		selKey := nodeOr(keyOf(get(o.node, "spec"), "selector"), sel)
+		sel := lint.Lookup(o.node, "spec", "selector")
+		selKey := nodeOr(lint.KeyNode(lint.Lookup(o.node, "spec"), "selector"), sel)
 		required := o.group == "apps" || o.group == "argoproj.io"
 		switch {
 		case o.kind == "Pod" || o.kind == "PodTemplate" || o.kind == "CronJob" || o.group == "extensions":
@@ -284,13 +284,13 @@ func checkWorkloadSelector(c *checkCtx) {
 				// kustomize's commonLabels creates the selector.
 				continue
 			}
-			c.report(nodeOr(keyOf(o.node, "spec"), o.where()), fmt.Sprintf("%s has no spec.selector", o.describe()),
+			c.report(nodeOr(lint.KeyNode(o.node, "spec"), o.where()), fmt.Sprintf("%s has no spec.selector", o.describe()),
 				"add spec.selector.matchLabels with the pod template's app.kubernetes.io/name label")
 			continue
 		case isNull(sel) || sel.Kind != yaml.MappingNode:
 			continue
 		}
-		labels := stringMap(get(p.template, "metadata", "labels"))
+		labels := stringMap(lint.Lookup(p.template, "metadata", "labels"))
 		var bad []string
 		if o.kind == "ReplicationController" {
 			selector := stringMap(sel)
@@ -300,8 +300,8 @@ func checkWorkloadSelector(c *checkCtx) {
 				}
 			}
 		} else {
-			matchLabels := stringMap(get(sel, "matchLabels"))
-			exprs := seq(get(sel, "matchExpressions"))
+			matchLabels := stringMap(lint.Lookup(sel, "matchLabels"))
+			exprs := seq(lint.Lookup(sel, "matchExpressions"))
 			if len(matchLabels) == 0 && len(exprs) == 0 && required {
 				if len(c.info.selectorLabels[c.f.Path]) == 0 {
 					c.report(selKey, fmt.Sprintf("%s has an empty selector", o.describe()),
@@ -336,7 +336,7 @@ func unmatchedExpression(e *yaml.Node, labels map[string]string, added map[strin
 		return ""
 	}
 	var values []string
-	for _, v := range seq(get(e, "values")) {
+	for _, v := range seq(lint.Lookup(e, "values")) {
 		if v.Kind == yaml.ScalarNode {
 			values = append(values, v.Value)
 		}
