@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -35,7 +36,9 @@ func (c *checker) entity(root field) {
 	}
 	rule, known := kindRules[kind]
 	if !known {
-		c.unknownKind(root, kind)
+		if !slices.Contains(c.kinds, kind) {
+			c.unknownKind(root, kind)
+		}
 		return
 	}
 	if !rule.accepts(apiVersion) {
@@ -104,19 +107,47 @@ func (c *checker) envelopeString(f field) (string, bool) {
 	return c.str(f, true)
 }
 
-// unknownKind handles a kind with no built-in validator. The default
-// catalog has no processor for such kinds, but installations add their own
-// (the scaffolder adds Template, plugins add more), so only the envelope
-// and metadata are checked. A kind that differs from a built-in one only in
-// case is almost certainly a typo: kinds are matched case-sensitively (the
-// kind schemas use "enum"), so it would not be validated as the built-in
-// kind either.
+// unknownKind reports a kind that is neither built in nor one of the
+// installation's own (Options.Kinds): no processor recognizes the entity, so
+// the catalog rejects it. Kinds are matched case-sensitively (the kind
+// schemas use "enum"); a near miss names the kind it is probably meant to be.
 func (c *checker) unknownKind(root field, kind string) {
+	at, _ := root.child("kind")
 	for _, known := range kindNames {
 		if strings.EqualFold(known, kind) {
-			at, _ := root.child("kind")
 			c.add(at.node, "kind", "kind %q is not recognized; kinds are case-sensitive, did you mean %q?", kind, known)
 			return
 		}
 	}
+	for _, known := range kindNames {
+		if editDistance(strings.ToLower(known), strings.ToLower(kind)) <= 2 {
+			c.add(at.node, "kind", "kind %q %s; did you mean %q? (the catalog knows %s)", kind, MsgUnknownKind, known, strings.Join(kindNames, ", "))
+			return
+		}
+	}
+	c.add(at.node, "kind", "kind %q %s: no processor of the catalog accepts it (the catalog knows %s)", kind, MsgUnknownKind, strings.Join(kindNames, ", "))
+}
+
+// MsgUnknownKind follows the kind in the problem of a kind no processor recognizes.
+const MsgUnknownKind = "is unknown"
+
+// editDistance is the Levenshtein distance of two short strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

@@ -73,6 +73,7 @@ func catalogLintSetup(annotationPrefix, dir string) (lint.Settings, []lint.Rule,
 	if len(svc.Lint.Lifecycles) > 0 {
 		settings.Lifecycles = svc.Lint.Lifecycles
 	}
+	settings.CatalogKinds = svc.Catalog.Kinds
 	settings.GitLabProject = svc.GitLab.Project
 	if settings.GitLabProject == "" {
 		settings.GitLabProject = remoteProject(dir)

@@ -301,7 +301,7 @@ func TestEntityNameFrom(t *testing.T) {
 		if got != want {
 			t.Errorf("entityNameFrom(%q) = %q, want %q", in, got, want)
 		}
-		if got != "" && len(catalog.Validate([]byte("apiVersion: v1\nkind: X\nmetadata: {name: '"+got+"'}\n"))) > 0 {
+		if got != "" && len(catalog.Options{Kinds: []string{"X"}}.Validate([]byte("apiVersion: v1\nkind: X\nmetadata: {name: '"+got+"'}\n"))) > 0 {
 			t.Errorf("entityNameFrom(%q) = %q is not a valid name", in, got)
 		}
 	}
