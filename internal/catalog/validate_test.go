@@ -193,6 +193,8 @@ func TestValidateUnknownKinds(t *testing.T) {
 	}{
 		{"unknown", "apiVersion: v1\nkind: Service\n" + meta, `kind "Service" is unknown: no processor of the catalog accepts it (the catalog knows ` + known + ")", nil},
 		{"typo", "apiVersion: backstage.io/v1alpha1\nkind: Componnet\n" + meta, `kind "Componnet" is unknown; did you mean "Component"? (the catalog knows ` + known + ")", nil},
+		{"two slips", "apiVersion: v1\nkind: Gruop\n" + meta, `kind "Gruop" is unknown; did you mean "Group"?`, nil},
+		{"not a typo", "apiVersion: v1\nkind: AiResource\n" + meta, `kind "AiResource" is unknown: no processor`, nil},
 		{"case", "apiVersion: v1\nkind: component\n" + meta, `kind "component" is not recognized; kinds are case-sensitive, did you mean "Component"?`, nil},
 		{"the installation's own", "apiVersion: example.com/v1\nkind: Workflow\n" + meta + "spec: {steps: 3}\n", "", []string{"Workflow"}},
 		{"another installation's", "apiVersion: example.com/v1\nkind: Workflow\n" + meta, `kind "Workflow" is unknown: no processor`, []string{"Pipeline"}},
