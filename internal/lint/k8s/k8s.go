@@ -17,20 +17,20 @@ import (
 // Rules returns the family's rules, sorted by ID.
 func Rules() []lint.Rule {
 	return lint.Sorted(
-		deprecatedAPIRule(),
-		hostNamespacesRule(),
-		hostPathRule(),
-		imageTagRule(),
-		kustomizationResourcesRule(),
-		privilegedRule(),
-		probesRule(),
-		readOnlyRootFilesystemRule(),
-		recommendedLabelsRule(),
-		resourcesRule(),
-		runAsNonRootRule(),
-		schemaRule(),
-		workloadSelectorRule(),
-		yamlSyntaxRule(),
+		ruleDeprecatedAPI,
+		ruleHostNamespaces,
+		ruleHostPath,
+		ruleImageTag,
+		ruleKustomizationResources,
+		rulePrivileged,
+		ruleProbes,
+		ruleReadOnlyRootFilesystem,
+		ruleRecommendedLabels,
+		ruleResources,
+		ruleRunAsNonRoot,
+		ruleSchema,
+		ruleWorkloadSelector,
+		ruleYamlSyntax,
 	)
 }
 

@@ -9,12 +9,11 @@ import (
 	"github.com/platform-team/platform/internal/lint"
 )
 
-func imageTagRule() lint.Rule {
-	return lint.NewFileRule(lint.Meta{
-		ID:       "k8s/image-tag",
-		Severity: lint.SeverityError,
-		Summary:  "Container images are pinned to a version tag or a digest, never latest",
-		Doc: `An image without a tag is ` + "`:latest`" + `, and ` + "`:latest`" + ` is whatever was pushed last: two
+var ruleImageTag = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/image-tag",
+	Severity: lint.SeverityError,
+	Summary:  "Container images are pinned to a version tag or a digest, never latest",
+	Doc: `An image without a tag is ` + "`:latest`" + `, and ` + "`:latest`" + ` is whatever was pushed last: two
 pods of one Deployment can run different code, a rollback redeploys the same
 (new) image, and a node that has the tag cached never pulls the new one. Pin a
 version (` + "`registry.example.com/web:1.4.2`" + `) or a digest (` + "`@sha256:...`" + `).
@@ -36,15 +35,14 @@ variables (` + "`$(IMAGE)`" + `, ` + "`${TAG}`" + `) are not judged.
 Applies to containers, init containers and ephemeral containers of ` + workloadsDoc + `.
 
 **Fix:** write the version into the image, or pin it in the overlays' ` + "`images:`" + `.`,
-		Bad: one("deploy/base/deployment.yaml", edit("image: registry.example.com/web:1.4.2", "image: registry.example.com/web:latest")),
-		Good: map[string]string{
-			"deploy/base/deployment.yaml":                   edit("image: registry.example.com/web:1.4.2", "image: registry.example.com/web"),
-			"deploy/base/service.yaml":                      goodService,
-			"deploy/base/kustomization.yaml":                goodKustomization,
-			"deploy/overlays/production/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\nimages:\n  - name: registry.example.com/web\n    newTag: 1.4.2\n",
-		},
-	}, isManifest, policyCheck(checkImageTag))
-}
+	Bad: one("deploy/base/deployment.yaml", edit("image: registry.example.com/web:1.4.2", "image: registry.example.com/web:latest")),
+	Good: map[string]string{
+		"deploy/base/deployment.yaml":                   edit("image: registry.example.com/web:1.4.2", "image: registry.example.com/web"),
+		"deploy/base/service.yaml":                      goodService,
+		"deploy/base/kustomization.yaml":                goodKustomization,
+		"deploy/overlays/production/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\nimages:\n  - name: registry.example.com/web\n    newTag: 1.4.2\n",
+	},
+}, isManifest, policyCheck(checkImageTag))
 
 func checkImageTag(c *checkCtx) {
 	if k := kustomizationOf(c.f); k != nil {
@@ -94,12 +92,11 @@ func splitImage(img string) (name, tag, digest string) {
 	return img, tag, digest
 }
 
-func resourcesRule() lint.Rule {
-	return lint.NewFileRule(lint.Meta{
-		ID:       "k8s/resources",
-		Severity: lint.SeverityWarning,
-		Summary:  "Containers set CPU and memory requests and limits",
-		Doc: `Requests are what the scheduler reserves for a container: without them it packs pods
+var ruleResources = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/resources",
+	Severity: lint.SeverityWarning,
+	Summary:  "Containers set CPU and memory requests and limits",
+	Doc: `Requests are what the scheduler reserves for a container: without them it packs pods
 onto nodes that cannot run them, and the pod is the first to be evicted under pressure.
 Limits cap what one container may take from its neighbours: without a memory limit a
 leak takes the node down instead of the container.
@@ -111,10 +108,9 @@ what is missing.
 **Fix:** measure the service under load and set requests near its usual use and limits
 near its peak. A team that deliberately runs without CPU limits can turn the rule
 down in platform.yaml (` + "`lint.rules`" + `) or waive one workload with a reason.`,
-		Bad:  one("deploy/base/deployment.yaml", edit("            limits:\n              cpu: 500m\n              memory: 256Mi\n", "")),
-		Good: one("deploy/base/deployment.yaml", goodDeployment),
-	}, isManifest, policyCheck(checkResources))
-}
+	Bad:  one("deploy/base/deployment.yaml", edit("            limits:\n              cpu: 500m\n              memory: 256Mi\n", "")),
+	Good: one("deploy/base/deployment.yaml", goodDeployment),
+}, isManifest, policyCheck(checkResources))
 
 func checkResources(c *checkCtx) {
 	for _, p := range c.pods() {
@@ -141,12 +137,11 @@ func checkResources(c *checkCtx) {
 	}
 }
 
-func probesRule() lint.Rule {
-	return lint.NewFileRule(lint.Meta{
-		ID:       "k8s/probes",
-		Severity: lint.SeverityWarning,
-		Summary:  "Long-running containers have liveness and readiness probes",
-		Doc: `Without a readiness probe a pod receives traffic as soon as its process starts, before
+var ruleProbes = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/probes",
+	Severity: lint.SeverityWarning,
+	Summary:  "Long-running containers have liveness and readiness probes",
+	Doc: `Without a readiness probe a pod receives traffic as soon as its process starts, before
 it can answer, and keeps receiving it while it is overloaded or shutting down; a rolling
 update then drops requests. Without a liveness probe a deadlocked process is never
 restarted.
@@ -158,10 +153,9 @@ CronJobs run to completion and need neither.
 
 **Fix:** serve a cheap health endpoint (` + "`/healthz`" + `: the process is alive) and a readiness
 endpoint (` + "`/readyz`" + `: it can serve now, its dependencies answer) and probe them.`,
-		Bad:  one("deploy/base/deployment.yaml", edit("          readinessProbe:\n            httpGet:\n              path: /readyz\n              port: http\n", "")),
-		Good: one("deploy/base/deployment.yaml", goodDeployment),
-	}, isManifest, policyCheck(checkProbes))
-}
+	Bad:  one("deploy/base/deployment.yaml", edit("          readinessProbe:\n            httpGet:\n              path: /readyz\n              port: http\n", "")),
+	Good: one("deploy/base/deployment.yaml", goodDeployment),
+}, isManifest, policyCheck(checkProbes))
 
 func checkProbes(c *checkCtx) {
 	for _, p := range c.pods() {
@@ -186,12 +180,11 @@ func checkProbes(c *checkCtx) {
 // requiredLabels are the recommended labels every workload and Service carries.
 var requiredLabels = [...]string{"app.kubernetes.io/name"}
 
-func recommendedLabelsRule() lint.Rule {
-	return lint.NewFileRule(lint.Meta{
-		ID:       "k8s/recommended-labels",
-		Severity: lint.SeverityWarning,
-		Summary:  "Workloads, their pod templates and Services carry the app.kubernetes.io/name label",
-		Doc: `The ` + "`app.kubernetes.io/name`" + ` label is how dashboards, log queries, cost reports, network
+var ruleRecommendedLabels = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/recommended-labels",
+	Severity: lint.SeverityWarning,
+	Summary:  "Workloads, their pod templates and Services carry the app.kubernetes.io/name label",
+	Doc: `The ` + "`app.kubernetes.io/name`" + ` label is how dashboards, log queries, cost reports, network
 policies and Backstage's Kubernetes plugin find the objects of a service. On the pod
 template it reaches the pods themselves (and their metrics and logs).
 
@@ -202,10 +195,9 @@ Labels that a kustomization including the file adds (` + "`commonLabels`" + `, o
 and where.
 
 **Fix:** add ` + "`app.kubernetes.io/name: <service>`" + ` to both places (and use it in the selector).`,
-		Bad:  one("deploy/base/deployment.yaml", edit("metadata:\n  name: web\n  labels:\n    app.kubernetes.io/name: web\n", "metadata:\n  name: web\n")),
-		Good: one("deploy/base/deployment.yaml", goodDeployment),
-	}, isManifest, policyCheck(checkRecommendedLabels))
-}
+	Bad:  one("deploy/base/deployment.yaml", edit("metadata:\n  name: web\n  labels:\n    app.kubernetes.io/name: web\n", "metadata:\n  name: web\n")),
+	Good: one("deploy/base/deployment.yaml", goodDeployment),
+}, isManifest, policyCheck(checkRecommendedLabels))
 
 func checkRecommendedLabels(c *checkCtx) {
 	added, addedTmpl := c.info.labels[c.f.Path], c.info.templateLabels[c.f.Path]
@@ -246,12 +238,11 @@ func checkRecommendedLabels(c *checkCtx) {
 	}
 }
 
-func workloadSelectorRule() lint.Rule {
-	return lint.NewFileRule(lint.Meta{
-		ID:       "k8s/workload-selector",
-		Severity: lint.SeverityError,
-		Summary:  "A workload's selector selects its own pod template",
-		Doc: `A Deployment, StatefulSet, DaemonSet or ReplicaSet manages the pods its
+var ruleWorkloadSelector = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/workload-selector",
+	Severity: lint.SeverityError,
+	Summary:  "A workload's selector selects its own pod template",
+	Doc: `A Deployment, StatefulSet, DaemonSet or ReplicaSet manages the pods its
 ` + "`spec.selector`" + ` selects. The API server rejects one whose selector does not match the
 labels of its own pod template ("selector does not match template labels"), and
 ` + "`apps/v1`" + ` requires a selector. The mistake typically comes from renaming a label in one
@@ -264,10 +255,9 @@ adds to selectors and templates together (` + "`commonLabels`" + `, ` + "`labels
 ` + "`includeSelectors`" + `) count as matching.
 
 **Fix:** make the pod template carry every label of the selector, with the same value.`,
-		Bad:  one("deploy/base/deployment.yaml", edit("      labels:\n        app.kubernetes.io/name: web\n", "      labels:\n        app.kubernetes.io/name: website\n")),
-		Good: one("deploy/base/deployment.yaml", goodDeployment),
-	}, isManifest, policyCheck(checkWorkloadSelector))
-}
+	Bad:  one("deploy/base/deployment.yaml", edit("      labels:\n        app.kubernetes.io/name: web\n", "      labels:\n        app.kubernetes.io/name: website\n")),
+	Good: one("deploy/base/deployment.yaml", goodDeployment),
+}, isManifest, policyCheck(checkWorkloadSelector))
 
 func checkWorkloadSelector(c *checkCtx) {
 	added := c.info.templateLabels[c.f.Path]
