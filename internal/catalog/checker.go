@@ -11,6 +11,10 @@ type checker struct {
 	doc        int
 	lineOffset int // lines of the file that precede the document's text
 	problems   []Problem
+	// kinds are the installation's own kinds (Options.Kinds).
+	kinds []string
+	// entities counts the documents that are entities (objects).
+	entities int
 }
 
 // add records a problem located at node at (which may be nil).

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -35,7 +36,9 @@ func (c *checker) entity(root field) {
 	}
 	rule, known := kindRules[kind]
 	if !known {
-		c.unknownKind(root, kind)
+		if !slices.Contains(c.kinds, kind) {
+			c.unknownKind(root, kind)
+		}
 		return
 	}
 	if !rule.accepts(apiVersion) {
@@ -104,19 +107,55 @@ func (c *checker) envelopeString(f field) (string, bool) {
 	return c.str(f, true)
 }
 
-// unknownKind handles a kind with no built-in validator. The default
-// catalog has no processor for such kinds, but installations add their own
-// (the scaffolder adds Template, plugins add more), so only the envelope
-// and metadata are checked. A kind that differs from a built-in one only in
-// case is almost certainly a typo: kinds are matched case-sensitively (the
-// kind schemas use "enum"), so it would not be validated as the built-in
-// kind either.
+// unknownKind reports a kind that is neither built in nor one of the
+// installation's own (Options.Kinds): no processor recognizes the entity, so
+// the catalog rejects it. Kinds are matched case-sensitively (the kind
+// schemas use "enum"); a near miss names the kind it is probably meant to be.
 func (c *checker) unknownKind(root field, kind string) {
+	at, _ := root.child("kind")
 	for _, known := range kindNames {
 		if strings.EqualFold(known, kind) {
-			at, _ := root.child("kind")
 			c.add(at.node, "kind", "kind %q is not recognized; kinds are case-sensitive, did you mean %q?", kind, known)
 			return
 		}
 	}
+	for _, known := range kindNames {
+		// One slip (a letter wrong, missing, extra or swapped), or two in a
+		// word of the same length: "AiResource" is not a typo of Resource.
+		d := editDistance(strings.ToLower(known), strings.ToLower(kind))
+		if d <= 1 || d == 2 && len(known) == len(kind) {
+			c.add(at.node, "kind", "kind %q %s; did you mean %q? (the catalog knows %s)", kind, MsgUnknownKind, known, strings.Join(kindNames, ", "))
+			return
+		}
+	}
+	c.add(at.node, "kind", "kind %q %s: no processor of the catalog accepts it (the catalog knows %s)", kind, MsgUnknownKind, strings.Join(kindNames, ", "))
+}
+
+// MsgUnknownKind follows the kind in the problem of a kind no processor recognizes.
+const MsgUnknownKind = "is unknown"
+
+// editDistance is the optimal string alignment distance of two short
+// strings: Levenshtein's, with a swap of adjacent letters as one edit.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/platform-team/platform/internal/lint"
 )
 
 // jsType is the JSON type a YAML node has once the catalog has read it: the
@@ -32,20 +34,9 @@ func (t jsType) String() string {
 	return [...]string{"null", "boolean", "number", "string", "array", "object", "placeholder"}[t]
 }
 
-// maxAliasHops bounds alias chains; yaml.v3 refuses cycles, this only guards
-// against surprises.
-const maxAliasHops = 64
-
-// deref follows aliases to the node they name, as toJSON does.
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxAliasHops; i++ {
-		n = n.Alias
-	}
-	if n != nil && n.Kind == yaml.AliasNode {
-		return nil
-	}
-	return n
-}
+// deref follows aliases to the node they name, as toJSON does. Merge keys
+// stay plain keys here, unlike in lint.Lookup: the catalog reads YAML 1.2.
+var deref = lint.Deref
 
 // Core schema (YAML 1.2) resolution of plain scalars, as the `yaml` npm
 // package's default "core" schema does it.

@@ -14,18 +14,39 @@ import (
 // document and position. No problems means the catalog accepts the file.
 //
 // Each YAML document is one entity. Empty documents are skipped, as the
-// catalog skips them. A document that is not valid YAML is reported at the
-// line of the syntax error, and the other documents are still checked.
-func Validate(data []byte) []Problem {
+// catalog skips them, but a file with no entity at all is a problem: it
+// registers nothing. A document that is not valid YAML is reported at the
+// line of the syntax error, and the other documents are still checked. Only
+// the built-in kinds are accepted; Options.Validate accepts more.
+func Validate(data []byte) []Problem { return Options{}.Validate(data) }
+
+// Options are what an installation adds to the catalog it validates against.
+type Options struct {
+	// Kinds are kinds beyond the built-in ones that the installation's own
+	// processors accept (platform.yaml catalog.kinds). Their entities get the
+	// checks of any entity (envelope and metadata); their spec is free-form.
+	Kinds []string
+}
+
+// Validate is the package's Validate with the installation's additions.
+func (o Options) Validate(data []byte) []Problem {
 	var problems []Problem
+	entities := 0
 	for i, ch := range splitDocuments(data) {
-		c := &checker{doc: i, lineOffset: ch.lineOffset}
+		c := &checker{doc: i, lineOffset: ch.lineOffset, kinds: o.Kinds}
 		c.document(ch.text)
 		problems = append(problems, c.problems...)
+		entities += c.entities
+	}
+	if entities == 0 && len(problems) == 0 {
+		problems = append(problems, Problem{Line: 1, Message: MsgNoEntity})
 	}
 	sortProblems(problems)
 	return problems
 }
+
+// MsgNoEntity is the problem of a file without a single entity.
+const MsgNoEntity = "the file holds no entity, only empty documents or comments: the catalog registers nothing from it"
 
 // document parses and checks one document. It mirrors parseEntityYaml
 // (plugins/catalog-node/src/processing/util.ts): YAML errors reject the
@@ -53,6 +74,7 @@ func (c *checker) document(text []byte) {
 	case jsNull:
 		return
 	case jsObject:
+		c.entities++
 		c.entity(field{node: doc})
 	default:
 		c.add(doc, "", "the document must be an object (an entity), not %s %s", article(t), t)

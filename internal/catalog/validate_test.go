@@ -1,6 +1,9 @@
 package catalog
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestValidateDocuments(t *testing.T) {
 	tests := []struct {
@@ -8,9 +11,10 @@ func TestValidateDocuments(t *testing.T) {
 		src   string
 		wants []want
 	}{
-		{name: "empty file", src: ""},
-		{name: "comments only", src: "# nothing here\n"},
-		{name: "empty documents are skipped", src: "---\n---\n# c\n---\n~\n"},
+		{name: "empty file", src: "", wants: []want{{0, 1, 0, "", MsgNoEntity}}},
+		{name: "comments only", src: "# nothing here\n", wants: []want{{0, 1, 0, "", MsgNoEntity}}},
+		{name: "only empty documents", src: "---\n---\n# c\n---\n~\n", wants: []want{{0, 1, 0, "", MsgNoEntity}}},
+		{name: "empty documents are skipped", src: "---\n---\n# c\n---\n~\n---\n" + component("")},
 		{name: "valid component", src: component("")},
 		{name: "valid with trailing marker", src: component("") + "---\n"},
 		{
@@ -175,5 +179,40 @@ func TestValidateEnvelope(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { expectProblems(t, tt.src, tt.wants...) })
+	}
+}
+
+// The catalog rejects an entity no processor recognizes: a kind that is
+// neither built in nor one of the installation's own (Options.Kinds).
+func TestValidateUnknownKinds(t *testing.T) {
+	meta := "metadata:\n  name: x\n"
+	known := "API, Component, Domain, Group, Location, Resource, System, Template, User"
+	for _, tc := range []struct {
+		name, src, want string
+		kinds           []string
+	}{
+		{"unknown", "apiVersion: v1\nkind: Service\n" + meta, `kind "Service" is unknown: no processor of the catalog accepts it (the catalog knows ` + known + ")", nil},
+		{"typo", "apiVersion: backstage.io/v1alpha1\nkind: Componnet\n" + meta, `kind "Componnet" is unknown; did you mean "Component"? (the catalog knows ` + known + ")", nil},
+		{"two slips", "apiVersion: v1\nkind: Gruop\n" + meta, `kind "Gruop" is unknown; did you mean "Group"?`, nil},
+		{"not a typo", "apiVersion: v1\nkind: AiResource\n" + meta, `kind "AiResource" is unknown: no processor`, nil},
+		{"case", "apiVersion: v1\nkind: component\n" + meta, `kind "component" is not recognized; kinds are case-sensitive, did you mean "Component"?`, nil},
+		{"the installation's own", "apiVersion: example.com/v1\nkind: Workflow\n" + meta + "spec: {steps: 3}\n", "", []string{"Workflow"}},
+		{"another installation's", "apiVersion: example.com/v1\nkind: Workflow\n" + meta, `kind "Workflow" is unknown: no processor`, []string{"Pipeline"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Options{Kinds: tc.kinds}.Validate([]byte(tc.src))
+			if tc.want == "" {
+				if len(got) > 0 {
+					t.Fatalf("problems: %v", got)
+				}
+				return
+			}
+			if len(got) != 1 || got[0].Field != "kind" || got[0].Line != 2 || !strings.HasPrefix(got[0].Message, tc.want) {
+				t.Fatalf("problems: %v\nwant %s", got, tc.want)
+			}
+		})
+	}
+	if got := Validate([]byte("apiVersion: v1\nkind: Workflow\n" + meta)); len(got) != 1 {
+		t.Fatalf("Validate accepts only the built-in kinds: %v", got)
 	}
 }

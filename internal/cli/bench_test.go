@@ -76,7 +76,7 @@ func BenchmarkParseFleet(b *testing.B) {
 	dir := fleet(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		res, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}, Rules: []lint.Rule{parseOnly{}}})
+		res, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}, Rules: []lint.Rule{parseOnly}})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -87,11 +87,8 @@ func BenchmarkParseFleet(b *testing.B) {
 }
 
 // parseOnly parses every YAML file and reports nothing.
-type parseOnly struct{}
-
-func (parseOnly) Meta() lint.Meta                                    { return lint.Meta{ID: "bench/parse", Severity: lint.SeverityInfo} }
-func (parseOnly) Applies(f *lint.File) bool                          { return f.IsYAML() }
-func (parseOnly) Check(_ *lint.Repo, f *lint.File, _ *lint.Reporter) { f.YAML() }
+var parseOnly = lint.NewFileRule(lint.Meta{ID: "bench/parse", Severity: lint.SeverityInfo},
+	(*lint.File).IsYAML, func(_ *lint.Repo, f *lint.File, _ *lint.Reporter) { f.YAML() })
 
 // TestWriteFleet writes the benchmark fleet to $PLATFORM_FLEET_DIR, to measure
 // the binary on it (docs/performance.md); it is skipped when the variable is unset.

@@ -19,7 +19,7 @@ import (
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/lint"
-	catalogrules "github.com/platform-team/platform/internal/lint/catalog"
+	"github.com/platform-team/platform/internal/lint/catalogrules"
 	"github.com/platform-team/platform/internal/lint/report"
 	"github.com/platform-team/platform/internal/wizard"
 )
@@ -65,6 +65,7 @@ func catalogLintSetup(annotationPrefix string, cfg *config.Config, project strin
 	if len(svc.Lint.Lifecycles) > 0 {
 		settings.Lifecycles = svc.Lint.Lifecycles
 	}
+	settings.CatalogKinds = svc.Catalog.Kinds
 	severities := map[string]lint.Severity{}
 	for id, s := range svc.Lint.Rules {
 		sev, err := lint.ParseSeverity(s)

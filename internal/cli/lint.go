@@ -163,6 +163,7 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 		AnnotationPrefix: opts.AnnotationPrefix,
 		ReadmeSections:   orDefault(svc.Lint.ReadmeSections, lint.DefaultReadmeSections),
 		Lifecycles:       orDefault(svc.Lint.Lifecycles, lint.DefaultLifecycles),
+		CatalogKinds:     svc.Catalog.Kinds,
 		GitLabProject:    opts.GitLabProject,
 		WaiverFile:       svcFile,
 		Now:              opts.Now(),

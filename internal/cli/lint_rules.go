@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/platform-team/platform/internal/lint"
-	catalogrules "github.com/platform-team/platform/internal/lint/catalog"
+	"github.com/platform-team/platform/internal/lint/catalogrules"
 	"github.com/platform-team/platform/internal/lint/docs"
 	"github.com/platform-team/platform/internal/lint/gitlabci"
 	"github.com/platform-team/platform/internal/lint/k8s"
@@ -18,9 +18,7 @@ import (
 
 // lintRules is every registered rule, sorted by ID.
 func lintRules() []lint.Rule {
-	rules := slices.Concat(lint.EngineRules(), catalogrules.Rules(), docs.Rules(), gitlabci.Rules(), k8s.Rules(), secrets.Rules())
-	slices.SortFunc(rules, func(a, b lint.Rule) int { return strings.Compare(a.Meta().ID, b.Meta().ID) })
-	return rules
+	return lint.Sorted(slices.Concat(lint.EngineRules(), catalogrules.Rules(), docs.Rules(), gitlabci.Rules(), k8s.Rules(), secrets.Rules())...)
 }
 
 type ruleJSON struct {

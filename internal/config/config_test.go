@@ -133,12 +133,15 @@ lint:
   rules: {k8s/probes: error}
   waivers:
     - {rule: k8s/resources, path: deploy/base/job.yaml, reason: "batch", expires: 2027-03-01}
+catalog:
+  kinds: [Workflow]
 `
 	svc, err := ParseService([]byte(good))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(svc.Environments) != 3 || svc.Environments[2].Gates.Approvals != 2 || svc.Lint.Waivers[0].Expires != "2027-03-01" {
+	if len(svc.Environments) != 3 || svc.Environments[2].Gates.Approvals != 2 || svc.Lint.Waivers[0].Expires != "2027-03-01" ||
+		len(svc.Catalog.Kinds) != 1 || svc.Catalog.Kinds[0] != "Workflow" {
 		t.Fatalf("parsed: %+v", svc)
 	}
 	bad := map[string]string{
@@ -149,6 +152,9 @@ lint:
 		"strategy":      "promotion: {strategy: yolo}",
 		"failOn":        "lint: {failOn: sometimes}",
 		"nameless":      "environments: [{from: x}]",
+		"catalog field": "catalog: {kind: [Workflow]}",
+		"empty kind":    "catalog: {kinds: ['']}",
+		"kinds type":    "catalog: {kinds: Workflow}",
 	}
 	for name, doc := range bad {
 		if _, err := ParseService([]byte(doc)); err == nil || !strings.Contains(err.Error(), "invalid platform.yaml") {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -19,6 +20,15 @@ type Service struct {
 	Environments []Environment `yaml:"environments"`
 	Promotion    Promotion     `yaml:"promotion"`
 	Lint         Lint          `yaml:"lint"`
+	Catalog      Catalog       `yaml:"catalog"`
+}
+
+// Catalog describes the organisation's Backstage catalog where it differs
+// from the default one.
+type Catalog struct {
+	// Kinds are entity kinds the catalog accepts beyond the built-in ones,
+	// through processors of its own (e.g. [Workflow]).
+	Kinds []string `yaml:"kinds"`
 }
 
 // ServiceGitLab names the repository's GitLab project when it cannot be derived from the remote.
@@ -143,6 +153,11 @@ func (s *Service) check() error {
 	case "", "gitops", "pipeline":
 	default:
 		return fmt.Errorf("promotion.strategy %q: want gitops or pipeline", s.Promotion.Strategy)
+	}
+	for i, kind := range s.Catalog.Kinds {
+		if strings.TrimSpace(kind) == "" {
+			return fmt.Errorf("catalog.kinds[%d]: a kind is required", i)
+		}
 	}
 	switch s.Lint.FailOn {
 	case "", "error", "warning", "info", "none":

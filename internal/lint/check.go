@@ -16,15 +16,13 @@ func Check(ctx context.Context, repo *Repo, rules []Rule, jobs int) []Finding {
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
-	var fileRules []FileRule
-	var repoRules []RepoRule
+	var fileRules, repoRules []Rule
 	for _, r := range rules {
-		// Type checks look behind a severity override; calls go through it.
-		if _, ok := unwrap(r).(FileRule); ok {
-			fileRules = append(fileRules, r.(FileRule))
-		}
-		if _, ok := unwrap(r).(RepoRule); ok {
-			repoRules = append(repoRules, r.(RepoRule))
+		switch {
+		case r.check != nil:
+			fileRules = append(fileRules, r)
+		case r.checkRepo != nil:
+			repoRules = append(repoRules, r)
 		}
 	}
 
@@ -42,7 +40,7 @@ func Check(ctx context.Context, repo *Repo, rules []Rule, jobs int) []Finding {
 			for i := range work {
 				var found []Finding
 				for _, rule := range fileRules {
-					if p := checkFile(rule, repo, files[i], &Reporter{meta: rule.Meta(), mu: mu, findings: &found}); p != nil {
+					if p := checkFile(rule, repo, files[i], &Reporter{meta: rule.meta, mu: mu, findings: &found}); p != nil {
 						firstPanic.Do(func() { panicked = p })
 					}
 				}
@@ -76,8 +74,8 @@ func Check(ctx context.Context, repo *Repo, rules []Rule, jobs int) []Finding {
 		}
 		// Rules about the repository as a whole need all of it; rules about
 		// the walk itself (lint/skipped) report on whatever was walked.
-		if _, walkRule := unwrap(rule).(alwaysRule); repo.Whole || walkRule {
-			rule.CheckRepo(repo, &Reporter{meta: rule.Meta(), mu: mu, findings: &out})
+		if repo.Whole || rule.always {
+			rule.checkRepo(repo, &Reporter{meta: rule.meta, mu: mu, findings: &out})
 		}
 	}
 	slices.SortFunc(out, Compare)
@@ -98,14 +96,14 @@ func (p *RulePanic) String() string {
 
 // checkFile runs one file rule on one file, returning a panic instead of
 // letting it take the process down from a worker goroutine.
-func checkFile(rule FileRule, repo *Repo, f *File, r *Reporter) (p *RulePanic) {
+func checkFile(rule Rule, repo *Repo, f *File, r *Reporter) (p *RulePanic) {
 	defer func() {
 		if v := recover(); v != nil {
-			p = &RulePanic{Rule: rule.Meta().ID, Path: f.Path, Value: v}
+			p = &RulePanic{Rule: rule.meta.ID, Path: f.Path, Value: v}
 		}
 	}()
-	if rule.Applies(f) {
-		rule.Check(repo, f, r)
+	if rule.applies(f) {
+		rule.check(repo, f, r)
 	}
 	return nil
 }

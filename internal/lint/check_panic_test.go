@@ -6,11 +6,8 @@ import (
 	"testing"
 )
 
-type panickyRule struct{}
-
-func (panickyRule) Meta() Meta                    { return Meta{ID: "test/panicky", Severity: SeverityError} }
-func (panickyRule) Applies(*File) bool            { return true }
-func (panickyRule) Check(*Repo, *File, *Reporter) { panic(errors.New("index out of range")) }
+var panickyRule = NewFileRule(Meta{ID: "test/panicky", Severity: SeverityError}, nil,
+	func(*Repo, *File, *Reporter) { panic(errors.New("index out of range")) })
 
 // A rule that panics on a worker goroutine would crash the process with
 // every goroutine's stack; Check re-raises it on the caller's goroutine, where
@@ -29,6 +26,6 @@ func TestCheckReRaisesARulePanicOnTheCaller(t *testing.T) {
 			t.Fatalf("String() = %q, want %q", got, want)
 		}
 	}()
-	Check(context.Background(), repo, []Rule{panickyRule{}}, 4)
+	Check(context.Background(), repo, []Rule{panickyRule}, 4)
 	t.Fatal("Check returned normally")
 }

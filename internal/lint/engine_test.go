@@ -14,32 +14,24 @@ import (
 )
 
 // todoRule flags every line containing TODO in .txt and .yaml files.
-type todoRule struct{}
-
-func (todoRule) Meta() Meta {
-	return Meta{ID: "test/todo", Severity: SeverityWarning, Summary: "no TODO", Doc: "x",
-		Bad: map[string]string{"a.txt": "TODO"}, Good: map[string]string{"a.txt": "done"}}
-}
-func (todoRule) Applies(f *File) bool { return f.Ext() == ".txt" || f.IsYAML() }
-func (todoRule) Check(_ *Repo, f *File, r *Reporter) {
-	for i, line := range strings.Split(string(f.Data), "\n") {
-		if c := strings.Index(line, "TODO"); c >= 0 {
-			r.Report(f.Path, i+1, c+1, "TODO left", "do it")
+var todoRule = NewFileRule(Meta{ID: "test/todo", Severity: SeverityWarning, Summary: "no TODO", Doc: "x",
+	Bad: map[string]string{"a.txt": "TODO"}, Good: map[string]string{"a.txt": "done"}},
+	func(f *File) bool { return f.Ext() == ".txt" || f.IsYAML() },
+	func(_ *Repo, f *File, r *Reporter) {
+		for i, line := range strings.Split(string(f.Data), "\n") {
+			if c := strings.Index(line, "TODO"); c >= 0 {
+				r.Report(f.Path, i+1, c+1, "TODO left", "do it")
+			}
 		}
-	}
-}
+	})
 
 // readmeRule is a repository rule.
-type readmeRule struct{}
-
-func (readmeRule) Meta() Meta {
-	return Meta{ID: "test/readme", Severity: SeverityError, Summary: "README", Doc: "x"}
-}
-func (readmeRule) CheckRepo(repo *Repo, r *Reporter) {
-	if !repo.Exists("README.md") {
-		r.Report("README.md", 0, 0, "no README", "")
-	}
-}
+var readmeRule = NewRepoRule(Meta{ID: "test/readme", Severity: SeverityError, Summary: "README", Doc: "x"},
+	func(repo *Repo, r *Reporter) {
+		if !repo.Exists("README.md") {
+			r.Report("README.md", 0, 0, "no README", "")
+		}
+	})
 
 func writeTree(t *testing.T, files map[string]string) string {
 	t.Helper()
@@ -79,7 +71,7 @@ func TestRunWalksOnceHonouringIgnoresAndExcludes(t *testing.T) {
 		"testdata/fixture.txt": "TODO",
 		"binary.txt":           "TODO\x00",
 	})
-	res, err := Run(context.Background(), Options{Paths: []string{root}, Rules: []Rule{todoRule{}, readmeRule{}}, Exclude: []string{"testdata/**"}})
+	res, err := Run(context.Background(), Options{Paths: []string{root}, Rules: []Rule{todoRule, readmeRule}, Exclude: []string{"testdata/**"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,23 +91,23 @@ func TestRunWalksOnceHonouringIgnoresAndExcludes(t *testing.T) {
 func TestRunPathsBelowTheRootSkipRepositoryRules(t *testing.T) {
 	root := writeTree(t, map[string]string{"deploy/a.txt": "TODO", "docs/b.txt": "TODO", "c.txt": "TODO"})
 	t.Chdir(root)
-	res, err := Run(context.Background(), Options{Paths: []string{"deploy", "docs/b.txt"}, Rules: []Rule{todoRule{}, readmeRule{}}})
+	res, err := Run(context.Background(), Options{Paths: []string{"deploy", "docs/b.txt"}, Rules: []Rule{todoRule, readmeRule}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := paths(res.Findings); !reflect.DeepEqual(got, []string{"deploy/a.txt", "docs/b.txt"}) {
 		t.Fatalf("paths = %v", got)
 	}
-	if _, err := Run(context.Background(), Options{Paths: []string{"nope"}, Rules: []Rule{todoRule{}}}); err == nil {
+	if _, err := Run(context.Background(), Options{Paths: []string{"nope"}, Rules: []Rule{todoRule}}); err == nil {
 		t.Fatal("a missing path must be an error")
 	}
-	if _, err := Run(context.Background(), Options{Paths: []string{"..", "c.txt"}, Rules: []Rule{todoRule{}}}); err == nil || !strings.Contains(err.Error(), "outside the current directory") {
+	if _, err := Run(context.Background(), Options{Paths: []string{"..", "c.txt"}, Rules: []Rule{todoRule}}); err == nil || !strings.Contains(err.Error(), "outside the current directory") {
 		t.Fatalf("a path outside the root: %v", err)
 	}
 }
 
 func TestSelectAndSeverities(t *testing.T) {
-	rules := []Rule{todoRule{}, readmeRule{}}
+	rules := []Rule{todoRule, readmeRule}
 	got, err := SelectRules(rules, []string{"test/t*"}, nil)
 	if err != nil || len(got) != 1 || got[0].Meta().ID != "test/todo" {
 		t.Fatalf("select: %v %v", got, err)
@@ -178,7 +170,7 @@ data: TODO
 			{Rule: "test/todo", Path: "c.txt", Expires: "2027-01-01", Line: 5},
 		},
 	}
-	rules := append([]Rule{todoRule{}}, EngineRules()...)
+	rules := append([]Rule{todoRule}, EngineRules()...)
 	res, err := Run(context.Background(), Options{Paths: []string{root}, Rules: rules, Settings: settings})
 	if err != nil {
 		t.Fatal(err)
@@ -249,5 +241,44 @@ func TestEngineRuleExamples(t *testing.T) {
 		if got := run(m.Good); len(got) > 0 {
 			t.Errorf("%s: Good example has findings %v", m.ID, got)
 		}
+	}
+}
+
+// A severity override lives in the rule value: repository rules keep running,
+// walk rules keep running on a partial walk, and the registered rule is unchanged.
+func TestOverrideKeepsTheRuleShape(t *testing.T) {
+	rules, err := SelectRules(append([]Rule{readmeRule}, EngineRules()...), nil,
+		map[string]Severity{"test/readme": SeverityWarning, "lint/skipped": SeverityError})
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := NewRepo("", Settings{}, nil)
+	repo.skips = []skip{{path: "big.bin", reason: "binary"}}
+	got := Check(context.Background(), repo, rules, 1)
+	if len(got) != 2 || got[0].Rule != "test/readme" || got[0].Severity != SeverityWarning ||
+		got[1].Rule != "lint/skipped" || got[1].Severity != SeverityError {
+		t.Fatalf("whole repo: %+v", got)
+	}
+	repo.Whole = false
+	got = Check(context.Background(), repo, rules, 1)
+	if len(got) != 1 || got[0].Rule != "lint/skipped" || got[0].Severity != SeverityError {
+		t.Fatalf("partial walk: only the walk rule runs: %+v", got)
+	}
+	if readmeRule.Meta().Severity != SeverityError || skippedRule.Meta().Severity != SeverityInfo {
+		t.Fatal("an override changed the registered rule")
+	}
+}
+
+func TestSortedByID(t *testing.T) {
+	got := Sorted(waiverRule, todoRule, ignoreRule)
+	var ids []string
+	for _, r := range got {
+		ids = append(ids, r.Meta().ID)
+	}
+	if want := []string{"lint/ignore", "lint/waiver", "test/todo"}; !reflect.DeepEqual(ids, want) {
+		t.Fatalf("Sorted = %v, want %v", ids, want)
+	}
+	if !todoRule.IsFileRule() || readmeRule.IsFileRule() || readmeRule.Applies(NewFile("a.txt", nil)) {
+		t.Fatal("IsFileRule/Applies")
 	}
 }

@@ -125,24 +125,86 @@ func (f *File) Cached(key string, parse func() any) any {
 	return v
 }
 
-// Lookup follows a path of mapping keys from a YAML node, through aliases, and
-// returns the value node, or nil when any key is missing or a node is not a mapping.
+// Lookup follows a path of mapping keys from a YAML node, through aliases and
+// merge keys, and returns the value node (dereferenced), or nil when any key
+// is missing or a node is not a mapping. Every lint family reads YAML with it,
+// so a value written once under an anchor and merged (<<: *defaults) is seen
+// wherever it lands, as Kubernetes, GitLab and MkDocs read it.
 func Lookup(n *yaml.Node, keys ...string) *yaml.Node {
 	n = Deref(n)
 	for _, k := range keys {
-		if n == nil || n.Kind != yaml.MappingNode {
+		n = Deref(Field(n, k))
+		if n == nil {
 			return nil
 		}
-		var next *yaml.Node
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == k {
-				next = n.Content[i+1]
-				break
-			}
-		}
-		n = Deref(next)
 	}
 	return n
+}
+
+// Field returns the value node of key in mapping m, as written (an alias is
+// not followed), or nil. Merge keys (<<: *a, <<: [*a, *b]) are honoured as
+// YAML 1.1 defines them: a key of the mapping itself wins over a merged one,
+// and an earlier merged mapping over a later one.
+func Field(m *yaml.Node, key string) *yaml.Node {
+	v, merges := ownField(m, key)
+	if v != nil || !merges {
+		return v
+	}
+	// Each mapping is visited once, so merges of merges stay linear in the
+	// size of the file however the anchors are nested.
+	return mergedField(m, key, map[*yaml.Node]bool{})
+}
+
+// maxMerged bounds the mappings one lookup visits through merge keys.
+const maxMerged = 4096
+
+// ownField returns the value of key among m's own keys, and whether m has merge keys.
+func ownField(m *yaml.Node, key string) (*yaml.Node, bool) {
+	m = Deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil, false
+	}
+	merges := false
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		switch {
+		case k.Tag == mergeTag:
+			merges = true
+		case k.Kind == yaml.ScalarNode && k.Value == key:
+			return m.Content[i+1], merges
+		}
+	}
+	return nil, merges
+}
+
+const mergeTag = "!!merge"
+
+func mergedField(m *yaml.Node, key string, seen map[*yaml.Node]bool) *yaml.Node {
+	m = Deref(m)
+	if m == nil || m.Kind != yaml.MappingNode || seen[m] || len(seen) >= maxMerged {
+		return nil
+	}
+	seen[m] = true
+	v, merges := ownField(m, key)
+	if v != nil || !merges {
+		return v
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Tag != mergeTag {
+			continue
+		}
+		from := Deref(m.Content[i+1])
+		sources := []*yaml.Node{from}
+		if from != nil && from.Kind == yaml.SequenceNode {
+			sources = from.Content
+		}
+		for _, src := range sources {
+			if v := mergedField(src, key, seen); v != nil {
+				return v
+			}
+		}
+	}
+	return nil
 }
 
 // Deref follows an alias to the node it names. Chains are bounded (yaml.v3
@@ -166,14 +228,16 @@ func Scalar(n *yaml.Node) (string, bool) {
 	return n.Value, true
 }
 
-// KeyNode returns the key node of key in mapping n (for the line of a field), or nil.
+// KeyNode returns the key node of key among mapping n's own keys (through an
+// alias), for the line of a field, or nil.
 func KeyNode(n *yaml.Node, key string) *yaml.Node {
+	n = Deref(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i]
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key && k.Tag != mergeTag {
+			return k
 		}
 	}
 	return nil

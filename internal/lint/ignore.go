@@ -58,14 +58,11 @@ func (e ignoreEntry) covers(f Finding) bool {
 }
 
 // ignoreRule reports lint-ignore annotations without a reason.
-type ignoreRule struct{}
-
-func (ignoreRule) Meta() Meta {
-	return Meta{
-		ID:       "lint/ignore",
-		Severity: SeverityError,
-		Summary:  "lint-ignore annotations on Kubernetes objects need a rule and a reason",
-		Doc: `An object can opt out of a rule with an annotation under the organisation's prefix
+var ignoreRule = NewFileRule(Meta{
+	ID:       "lint/ignore",
+	Severity: SeverityError,
+	Summary:  "lint-ignore annotations on Kubernetes objects need a rule and a reason",
+	Doc: `An object can opt out of a rule with an annotation under the organisation's prefix
 (platform.example.com by default):
 
 ` + "```yaml\nmetadata:\n  annotations:\n    platform.example.com/lint-ignore: \"k8s/probes: a one-shot migration pod has no endpoint\"\n```" + `
@@ -73,14 +70,11 @@ func (ignoreRule) Meta() Meta {
 Several entries go on separate lines (or are separated by ';'). The ignore applies to
 that object (its YAML document) only. An entry without a reason is refused and ignores
 nothing: an escape hatch must say why it is taken.`,
-		Bad:  map[string]string{"deploy/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  annotations:\n    platform.example.com/lint-ignore: k8s/probes\n"},
-		Good: map[string]string{"deploy/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  annotations:\n    platform.example.com/lint-ignore: \"k8s/probes: one-shot pod\"\n"},
-	}
-}
+	Bad:  map[string]string{"deploy/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  annotations:\n    platform.example.com/lint-ignore: k8s/probes\n"},
+	Good: map[string]string{"deploy/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  annotations:\n    platform.example.com/lint-ignore: \"k8s/probes: one-shot pod\"\n"},
+}, (*File).IsYAML, checkIgnores)
 
-func (ignoreRule) Applies(f *File) bool { return f.IsYAML() }
-
-func (ignoreRule) Check(repo *Repo, f *File, r *Reporter) {
+func checkIgnores(repo *Repo, f *File, r *Reporter) {
 	for _, e := range ignores(f, repo.Settings.AnnotationPrefix) {
 		if e.rule == "" || e.reason == "" {
 			r.Report(f.Path, e.line, 0, fmt.Sprintf("lint-ignore entry %q needs a rule and a reason", e.rule+ifReason(e.reason)),
@@ -98,5 +92,5 @@ func ifReason(reason string) string {
 
 // EngineRules are the rules of the engine itself (family lint).
 func EngineRules() []Rule {
-	return []Rule{ignoreRule{}, skippedRule{}, unreadableRule{}, waiverRule{}}
+	return Sorted(ignoreRule, skippedRule, unreadableRule, waiverRule)
 }

@@ -173,14 +173,11 @@ func cause(err error) error {
 
 // skippedRule reports files that were not linted: over the size limit,
 // binary, or special (FIFOs, devices, sockets).
-type skippedRule struct{}
-
-func (skippedRule) Meta() Meta {
-	return Meta{
-		ID:       "lint/skipped",
-		Severity: SeverityInfo,
-		Summary:  "files the lint did not read: over the size limit, binary, or not regular files",
-		Doc: `The lint reads regular text files up to 4 MiB (PLATFORM_LINT_MAX_FILE_SIZE changes the
+var skippedRule = walkRule(Meta{
+	ID:       "lint/skipped",
+	Severity: SeverityInfo,
+	Summary:  "files the lint did not read: over the size limit, binary, or not regular files",
+	Doc: `The lint reads regular text files up to 4 MiB (PLATFORM_LINT_MAX_FILE_SIZE changes the
 limit). A larger file is reported and not read, so that a generated dump cannot slow the
 lint down, and a padded manifest cannot pass unnoticed. A file with a NUL byte in its
 first 8000 bytes is binary and reported too. Files whose extension says they are binary
@@ -189,49 +186,37 @@ Named pipes, sockets and devices are never opened.
 
 A file named on the command line is always reported when it is not linted. Exclude
 generated files with ` + "`lint.exclude`" + ` in platform.yaml, or waive this rule on them.`,
-		Bad:  map[string]string{"README.md": "# svc\n", "deploy/app.yaml": "apiVersion: v1\nkind: ConfigMap\x00\n"},
-		Good: map[string]string{"README.md": "# svc\n", "deploy/app.yaml": "apiVersion: v1\nkind: ConfigMap\n"},
-	}
-}
-
-func (skippedRule) CheckRepo(repo *Repo, r *Reporter) {
+	Bad:  map[string]string{"README.md": "# svc\n", "deploy/app.yaml": "apiVersion: v1\nkind: ConfigMap\x00\n"},
+	Good: map[string]string{"README.md": "# svc\n", "deploy/app.yaml": "apiVersion: v1\nkind: ConfigMap\n"},
+}, func(repo *Repo, r *Reporter) {
 	for _, s := range repo.skips {
 		if s.err == nil {
 			r.Report(s.path, 0, 0, "not linted: "+s.reason, s.hint)
 		}
 	}
-}
-
-func (skippedRule) always() {}
+})
 
 // unreadableRule reports files and directories that could not be read.
-type unreadableRule struct{}
-
-func (unreadableRule) Meta() Meta {
-	return Meta{
-		ID:       "lint/unreadable",
-		Severity: SeverityError,
-		Summary:  "files and directories the lint could not read",
-		Doc: `A file or directory that cannot be read (permissions, an I/O error, a symbolic link
+var unreadableRule = walkRule(Meta{
+	ID:       "lint/unreadable",
+	Severity: SeverityError,
+	Summary:  "files and directories the lint could not read",
+	Doc: `A file or directory that cannot be read (permissions, an I/O error, a symbolic link
 named on the command line that points nowhere) is a finding naming it and the error; the
 rest of the tree is still linted. It is an error, since what could not be read was not
 checked.`,
-	}
-}
-
-func (unreadableRule) CheckRepo(repo *Repo, r *Reporter) {
+}, func(repo *Repo, r *Reporter) {
 	for _, s := range repo.skips {
 		if s.err != nil {
 			r.Report(s.path, 0, 0, "cannot read it: "+s.err.Error(), "check that it exists and is readable, or exclude it with lint.exclude")
 		}
 	}
-}
+})
 
-func (unreadableRule) always() {}
-
-// alwaysRule is a repository rule about the walk itself: it runs even when
+// walkRule is a repository rule about the walk itself: it runs even when
 // only some paths are linted.
-type alwaysRule interface {
-	RepoRule
-	always()
+func walkRule(meta Meta, check func(repo *Repo, r *Reporter)) Rule {
+	rule := NewRepoRule(meta, check)
+	rule.always = true
+	return rule
 }

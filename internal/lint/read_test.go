@@ -32,7 +32,7 @@ func TestSkippedFilesAreReported(t *testing.T) {
 		"docs/ok.txt":      "fine",
 		"excluded/big.txt": strings.Repeat("x", 500),
 	})
-	res, err := Run(context.Background(), Options{Paths: []string{root}, Rules: append([]Rule{todoRule{}}, EngineRules()...),
+	res, err := Run(context.Background(), Options{Paths: []string{root}, Rules: append([]Rule{todoRule}, EngineRules()...),
 		Exclude: []string{"excluded/**"}, MaxFileSize: 64})
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +48,7 @@ func TestSkippedFilesAreReported(t *testing.T) {
 
 	// Named on the command line, even an image is reported, and only what was named is linted.
 	t.Chdir(root)
-	res, err = Run(context.Background(), Options{Paths: []string{"docs/logo.png", "deploy/big.yaml", "a.txt"}, Rules: append([]Rule{todoRule{}}, EngineRules()...), MaxFileSize: 64})
+	res, err = Run(context.Background(), Options{Paths: []string{"docs/logo.png", "deploy/big.yaml", "a.txt"}, Rules: append([]Rule{todoRule}, EngineRules()...), MaxFileSize: 64})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestUnreadableFileIsAFinding(t *testing.T) {
 		}
 		return os.Open(name)
 	}
-	res, err := Run(context.Background(), Options{Paths: []string{root}, Rules: append([]Rule{todoRule{}}, EngineRules()...), open: open})
+	res, err := Run(context.Background(), Options{Paths: []string{root}, Rules: append([]Rule{todoRule}, EngineRules()...), open: open})
 	if err != nil {
 		t.Fatalf("one unreadable file must not fail the run: %v", err)
 	}
@@ -130,7 +130,7 @@ func TestDanglingSymlinkNamedIsUnreadable(t *testing.T) {
 		t.Skip(err)
 	}
 	t.Chdir(root)
-	res, err := Run(context.Background(), Options{Paths: []string{"link.yaml", "a.txt"}, Rules: append([]Rule{todoRule{}}, EngineRules()...)})
+	res, err := Run(context.Background(), Options{Paths: []string{"link.yaml", "a.txt"}, Rules: append([]Rule{todoRule}, EngineRules()...)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestCancelStopsTheWalk(t *testing.T) {
 	if err := w.walk(".", nil); !errors.Is(err, context.Canceled) || len(w.files) > 0 {
 		t.Fatalf("walk after cancel: %v, files %v", err, w.files)
 	}
-	if _, err := Run(ctx, Options{Paths: []string{root}, Rules: []Rule{todoRule{}}}); !errors.Is(err, context.Canceled) {
+	if _, err := Run(ctx, Options{Paths: []string{root}, Rules: []Rule{todoRule}}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run after cancel: %v", err)
 	}
 }

@@ -31,7 +31,7 @@ func TestFIFOIsSkippedNotOpened(t *testing.T) {
 		t.Helper()
 		done := make(chan outcome, 1)
 		go func() {
-			res, err := Run(context.Background(), Options{Paths: paths, Rules: append([]Rule{todoRule{}}, EngineRules()...)})
+			res, err := Run(context.Background(), Options{Paths: paths, Rules: append([]Rule{todoRule}, EngineRules()...)})
 			done <- outcome{res, err}
 		}()
 		select {

@@ -17,6 +17,9 @@ type Settings struct {
 	ReadmeSections []string
 	// Lifecycles are the allowed catalog lifecycles.
 	Lifecycles []string
+	// CatalogKinds are the kinds the organisation's catalog accepts beyond the
+	// built-in ones, through its own processors (platform.yaml catalog.kinds).
+	CatalogKinds []string
 	// GitLabProject is the repository's GitLab project path from its git remote
 	// (e.g. payments/payments-api), "" when unknown.
 	GitLabProject string

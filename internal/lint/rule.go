@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"slices"
 	"strings"
 	"sync"
 )
@@ -26,24 +27,65 @@ func (m Meta) Family() string {
 	return family
 }
 
-// Rule is anything with Meta; it must also be a FileRule or a RepoRule.
-type Rule interface {
-	Meta() Meta
+// Rule is one rule: its Meta and its check, either on single files (NewFileRule)
+// or on the tree as a whole (NewRepoRule). Every family declares its rules with
+// these two constructors; the engine carries a severity override in the value.
+type Rule struct {
+	meta Meta
+	// applies and check make a file rule; checkRepo a repository rule.
+	applies   func(f *File) bool
+	check     func(repo *Repo, f *File, r *Reporter)
+	checkRepo func(repo *Repo, r *Reporter)
+	// always marks a repository rule about the walk itself (lint/skipped,
+	// lint/unreadable): it runs even when only some paths are linted.
+	always bool
 }
 
-// FileRule checks single files. Applies is called for every file; Check only
-// for those it accepts. Check runs concurrently with other files' checks.
-type FileRule interface {
-	Rule
-	Applies(f *File) bool
-	Check(repo *Repo, f *File, r *Reporter)
+// NewFileRule returns a rule that checks single files. Applies is called for
+// every file (nil: every file applies); check only for those it accepts.
+// Checks of different files run concurrently.
+func NewFileRule(meta Meta, applies func(f *File) bool, check func(repo *Repo, f *File, r *Reporter)) Rule {
+	if applies == nil {
+		applies = func(*File) bool { return true }
+	}
+	return Rule{meta: meta, applies: applies, check: check}
 }
 
-// RepoRule checks the tree as a whole (a README exists, a nav entry resolves).
-// It runs after every file has been read.
-type RepoRule interface {
-	Rule
-	CheckRepo(repo *Repo, r *Reporter)
+// NewRepoRule returns a rule about the tree as a whole (a README exists, a nav
+// entry resolves). It runs after every file has been read, and only when the
+// whole repository is linted.
+func NewRepoRule(meta Meta, check func(repo *Repo, r *Reporter)) Rule {
+	return Rule{meta: meta, checkRepo: check}
+}
+
+// Meta describes the rule, with its effective severity.
+func (r Rule) Meta() Meta { return r.meta }
+
+// WithSeverity returns the rule with another severity (platform.yaml's lint.rules).
+func (r Rule) WithSeverity(s Severity) Rule {
+	r.meta.Severity = s
+	return r
+}
+
+// IsFileRule reports whether the rule checks single files (NewFileRule).
+func (r Rule) IsFileRule() bool { return r.check != nil }
+
+// Applies reports whether a file rule checks f; a repository rule checks no file.
+func (r Rule) Applies(f *File) bool { return r.check != nil && r.applies(f) }
+
+// CheckFile runs a file rule on f, whether or not it applies (tests use it).
+func (r Rule) CheckFile(repo *Repo, f *File, rep *Reporter) {
+	if r.check != nil {
+		r.check(repo, f, rep)
+	}
+}
+
+// Sorted returns rules sorted by ID: the order of every list of rules, from a
+// family's Rules() to 'platform lint rules' and docs/rules.
+func Sorted(rules ...Rule) []Rule {
+	out := slices.Clone(rules)
+	slices.SortStableFunc(out, func(a, b Rule) int { return strings.Compare(a.meta.ID, b.meta.ID) })
+	return out
 }
 
 // Reporter collects the findings of one rule on one unit of work.

@@ -112,44 +112,9 @@ func SelectRules(rules []Rule, selected []string, severities map[string]Severity
 		if sev == SeverityOff {
 			continue
 		}
-		out = append(out, withSeverity{Rule: r, severity: sev})
+		out = append(out, r.WithSeverity(sev))
 	}
 	return out, nil
-}
-
-// withSeverity is a rule whose severity was overridden by configuration.
-type withSeverity struct {
-	Rule
-	severity Severity
-}
-
-func (w withSeverity) Meta() Meta {
-	m := w.Rule.Meta()
-	m.Severity = w.severity
-	return m
-}
-
-func (w withSeverity) Applies(f *File) bool {
-	fr, ok := w.Rule.(FileRule)
-	return ok && fr.Applies(f)
-}
-
-func (w withSeverity) Check(repo *Repo, f *File, r *Reporter) {
-	w.Rule.(FileRule).Check(repo, f, r)
-}
-
-func (w withSeverity) CheckRepo(repo *Repo, r *Reporter) {
-	if rr, ok := w.Rule.(RepoRule); ok {
-		rr.CheckRepo(repo, r)
-	}
-}
-
-// unwrap returns the rule behind a severity override, for type checks.
-func unwrap(r Rule) Rule {
-	if w, ok := r.(withSeverity); ok {
-		return w.Rule
-	}
-	return r
 }
 
 // Run walks the paths once, reads each file once, runs the selected rules

@@ -46,28 +46,24 @@ func globMatch(pattern, s string) bool {
 }
 
 // waiverRule reports waivers that are incomplete, malformed or expired.
-type waiverRule struct{}
-
-func (waiverRule) Meta() Meta {
-	return Meta{
-		ID:       "lint/waiver",
-		Severity: SeverityError,
-		Summary:  "waivers in platform.yaml need a rule, a path, a reason and an expiry that has not passed",
-		Doc: `A waiver silences one rule on some paths: an escape hatch that leaves an audit
+var waiverRule = NewRepoRule(Meta{
+	ID:       "lint/waiver",
+	Severity: SeverityError,
+	Summary:  "waivers in platform.yaml need a rule, a path, a reason and an expiry that has not passed",
+	Doc: `A waiver silences one rule on some paths: an escape hatch that leaves an audit
 trail. It needs a reason and an expiry date (YYYY-MM-DD, valid through that day), so that
 every exception is explained and revisited. An expired waiver no longer silences anything
 and is itself a finding, pointing at its line in platform.yaml: renew it with a new
 reason, or fix what it waived.
 
 ` + "```yaml\nlint:\n  waivers:\n    - {rule: k8s/resources, path: deploy/base/job.yaml, reason: \"batch job sized by the operator\", expires: 2027-03-01}\n```",
-		Bad:  map[string]string{"platform.yaml": "lint:\n  waivers:\n    - {rule: k8s/resources, path: deploy/base/job.yaml}\n"},
-		Good: map[string]string{"platform.yaml": "lint:\n  waivers:\n    - {rule: k8s/resources, path: deploy/base/job.yaml, reason: sized by the operator, expires: 2999-01-01}\n"},
-	}
-}
+	Bad:  map[string]string{"platform.yaml": "lint:\n  waivers:\n    - {rule: k8s/resources, path: deploy/base/job.yaml}\n"},
+	Good: map[string]string{"platform.yaml": "lint:\n  waivers:\n    - {rule: k8s/resources, path: deploy/base/job.yaml, reason: sized by the operator, expires: 2999-01-01}\n"},
+}, checkWaivers)
 
-// CheckRepo reads the waivers from Settings, or from a platform.yaml at the root
-// when the settings carry none (the examples and tests).
-func (waiverRule) CheckRepo(repo *Repo, r *Reporter) {
+// checkWaivers reads the waivers from Settings, or from a platform.yaml at the
+// root when the settings carry none (the examples and tests).
+func checkWaivers(repo *Repo, r *Reporter) {
 	file := repo.Settings.WaiverFile
 	waivers := repo.Settings.Waivers
 	if file == "" {

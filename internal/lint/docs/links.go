@@ -12,7 +12,7 @@ import (
 // lineAnchor is GitHub's line fragment (#L10, #L10-L20), not a heading.
 var lineAnchor = regexp.MustCompile(`^L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?$`)
 
-var ruleLinks = &fileRule{meta: lint.Meta{
+var ruleLinks = lint.NewFileRule(lint.Meta{
 	ID:       "docs/links",
 	Severity: lint.SeverityError,
 	Summary:  "relative links and images in Markdown resolve to files and headings",
@@ -57,7 +57,7 @@ heading's current text), or restore the target.`,
 		"docs/index.md":   "# Overview\n\n## Endpoints\n\nBack to the [top](#overview) or the [README](/README.md).\n",
 		"docs/runbook.md": "# Runbook\n\nRoll back\n---------\n",
 	},
-}, applies: func(f *lint.File) bool { return f.IsMarkdown() }, check: checkLinks}
+}, func(f *lint.File) bool { return f.IsMarkdown() }, checkLinks)
 
 func checkLinks(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
 	md := markdownOf(f)

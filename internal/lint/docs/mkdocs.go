@@ -103,7 +103,7 @@ func walkNav(n *yaml.Node, budget *int, visit func(*yaml.Node)) {
 	}
 }
 
-var ruleMkdocsSyntax = &fileRule{meta: lint.Meta{
+var ruleMkdocsSyntax = lint.NewFileRule(lint.Meta{
 	ID:       "docs/mkdocs-syntax",
 	Severity: lint.SeverityError,
 	Summary:  "mkdocs.yml is well-formed YAML: a mapping of settings",
@@ -116,7 +116,7 @@ The finding is at the line of the syntax error. MkDocs' own tags
 The other docs/mkdocs rules stay silent on a file this rule reports.`,
 	Bad:  map[string]string{"mkdocs.yml": "site_name: payments-api\nnav:\n  - Overview: index.md\n   - Runbook: runbook.md\n"},
 	Good: map[string]string{"mkdocs.yml": "site_name: payments-api\nnav:\n  - Overview: index.md\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n", "docs/index.md": "# payments-api\n"},
-}, applies: isMkdocs, check: func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
+}, isMkdocs, func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
 	c := mkdocsOf(f)
 	if c.err != nil {
 		r.Report(f.Path, c.err.Line, c.err.Column, "invalid YAML: "+c.err.Msg, "fix the syntax: MkDocs cannot build the site")
@@ -125,9 +125,9 @@ The other docs/mkdocs rules stay silent on a file this rule reports.`,
 	if c.root == nil {
 		r.Report(f.Path, 1, 1, f.Name()+" is not a mapping of MkDocs settings", "start from: site_name: NAME, nav: [...], plugins: [techdocs-core]")
 	}
-}}
+})
 
-var ruleMkdocsNav = &fileRule{meta: lint.Meta{
+var ruleMkdocsNav = lint.NewFileRule(lint.Meta{
 	ID:       "docs/mkdocs-nav",
 	Severity: lint.SeverityError,
 	Summary:  "every page in the mkdocs.yml nav exists under docs_dir",
@@ -152,7 +152,7 @@ check.`,
 		"docs/index.md":   "# payments-api\n",
 		"docs/runbook.md": "# Runbook\n",
 	},
-}, applies: isMkdocs, check: func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
+}, isMkdocs, func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
 	c := mkdocsOf(f)
 	if c.err != nil || c.root == nil {
 		return
@@ -171,9 +171,9 @@ check.`,
 				"fix the path: !include paths are relative to "+f.Path)
 		}
 	}
-}}
+})
 
-var ruleIndex = &fileRule{meta: lint.Meta{
+var ruleIndex = lint.NewFileRule(lint.Meta{
 	ID:       "docs/index",
 	Severity: lint.SeverityError,
 	Summary:  "an MkDocs site has a home page: index.md under docs_dir",
@@ -193,7 +193,7 @@ or at line 1 when docs_dir is not set.`,
 		"site-src/index.md":  "# payments-api\n",
 		"docs/unrelated.txt": "not the docs_dir\n",
 	},
-}, applies: isMkdocs, check: func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
+}, isMkdocs, func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
 	c := mkdocsOf(f)
 	if c.err != nil || c.root == nil {
 		return
@@ -209,9 +209,9 @@ or at line 1 when docs_dir is not set.`,
 	r.Report(f.Path, line, col,
 		fmt.Sprintf("the site has no home page: %s does not exist", index),
 		fmt.Sprintf("add %s: MkDocs and TechDocs open it first", index))
-}}
+})
 
-var ruleTechDocs = &fileRule{meta: lint.Meta{
+var ruleTechDocs = lint.NewFileRule(lint.Meta{
 	ID:       "docs/techdocs",
 	Severity: lint.SeverityWarning,
 	Summary:  "every MkDocs site of a catalogued repository is published to TechDocs",
@@ -263,7 +263,7 @@ spec:
 		"services/refunds/mkdocs.yml":    "site_name: refunds\n",
 		"services/refunds/docs/index.md": "# refunds\n",
 	},
-}, applies: isMkdocs, check: checkTechDocs}
+}, isMkdocs, checkTechDocs)
 
 const techDocsCatalog = `apiVersion: backstage.io/v1alpha1
 kind: Component

@@ -33,7 +33,7 @@ func isRootReadme(f *lint.File) bool {
 	return false
 }
 
-var ruleReadme = &repoRule{meta: lint.Meta{
+var ruleReadme = lint.NewRepoRule(lint.Meta{
 	ID:       "docs/readme",
 	Severity: lint.SeverityError,
 	Summary:  "the repository has a README.md at its root",
@@ -50,7 +50,7 @@ The rule runs only when the whole repository is linted.`,
 	Good: map[string]string{
 		"README.md": goodReadme,
 	},
-}, check: func(repo *lint.Repo, r *lint.Reporter) {
+}, func(repo *lint.Repo, r *lint.Reporter) {
 	if rootReadme(repo) != "" {
 		return
 	}
@@ -61,7 +61,7 @@ The rule runs only when the whole repository is linted.`,
 	}
 	r.Report("README.md", 0, 0, "the repository has no README.md",
 		"add README.md at the root: what the service is, how to run, test and deploy it, and who owns it")
-}}
+})
 
 // sectionKey normalizes a heading for comparison: case-insensitive, spaces
 // collapsed, trailing punctuation ignored.
@@ -70,7 +70,7 @@ func sectionKey(s string) string {
 	return strings.TrimRight(s, ".:!?;,… ")
 }
 
-var ruleReadmeSections = &fileRule{meta: lint.Meta{
+var ruleReadmeSections = lint.NewFileRule(lint.Meta{
 	ID:       "docs/readme-sections",
 	Severity: lint.SeverityWarning,
 	Summary:  "the README has the organisation's level-2 sections",
@@ -91,7 +91,7 @@ is an organisation setting, not a per-repository one.`,
 	Good: map[string]string{
 		"README.md": goodReadme,
 	},
-}, applies: isRootReadme, check: func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
+}, isRootReadme, func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
 	want := repo.Settings.ReadmeSections
 	if len(want) == 0 || rootReadme(repo) != f.Path {
 		return
@@ -132,7 +132,7 @@ is an organisation setting, not a per-repository one.`,
 	r.Report(f.Path, 1, 1,
 		fmt.Sprintf("%s lacks %d required %s: %s", path.Base(f.Path), len(missing), what, strings.Join(missing, ", ")),
 		hint)
-}}
+})
 
 const goodReadme = `# payments-api
 

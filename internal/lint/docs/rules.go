@@ -7,7 +7,6 @@
 package docs
 
 import (
-	"cmp"
 	"path"
 	"slices"
 	"strings"
@@ -19,32 +18,8 @@ import (
 
 // Rules returns every rule of the family, sorted by ID.
 func Rules() []lint.Rule {
-	rules := []lint.Rule{
-		ruleReadme, ruleReadmeSections, ruleLinks, ruleMkdocsSyntax, ruleMkdocsNav, ruleIndex, ruleTechDocs,
-	}
-	slices.SortFunc(rules, func(a, b lint.Rule) int { return cmp.Compare(a.Meta().ID, b.Meta().ID) })
-	return rules
+	return lint.Sorted(ruleReadme, ruleReadmeSections, ruleLinks, ruleMkdocsSyntax, ruleMkdocsNav, ruleIndex, ruleTechDocs)
 }
-
-// fileRule is a file rule of this family: meta, the files it reads, a check.
-type fileRule struct {
-	meta    lint.Meta
-	applies func(f *lint.File) bool
-	check   func(repo *lint.Repo, f *lint.File, r *lint.Reporter)
-}
-
-func (x *fileRule) Meta() lint.Meta                                       { return x.meta }
-func (x *fileRule) Applies(f *lint.File) bool                             { return x.applies(f) }
-func (x *fileRule) Check(repo *lint.Repo, f *lint.File, r *lint.Reporter) { x.check(repo, f, r) }
-
-// repoRule is a rule about the tree as a whole.
-type repoRule struct {
-	meta  lint.Meta
-	check func(repo *lint.Repo, r *lint.Reporter)
-}
-
-func (x *repoRule) Meta() lint.Meta                             { return x.meta }
-func (x *repoRule) CheckRepo(repo *lint.Repo, r *lint.Reporter) { x.check(repo, r) }
 
 // MkDocs and catalog file names.
 var (

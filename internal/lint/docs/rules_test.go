@@ -185,6 +185,8 @@ nav:
 		}},
 		{"docs_dir", map[string]string{"site/mkdocs.yml": "site_name: x\ndocs_dir: src\nnav:\n  - Home: index.md\n  - Other: other.md\n", "site/src/index.md": "# x\n"},
 			[]string{"site/mkdocs.yml:5:12: site/src/other.md does not exist | relative to docs_dir (site/src)"}},
+		{"docs_dir through a merge key", map[string]string{"site/mkdocs.yml": "site_name: x\ndefaults: &defaults\n  docs_dir: src\n<<: *defaults\nnav:\n  - Home: index.md\n  - Other: other.md\n", "site/src/index.md": "# x\n"},
+			[]string{"site/mkdocs.yml:7:12: site/src/other.md does not exist | relative to docs_dir (site/src)"}},
 		{"no nav", map[string]string{"mkdocs.yml": "site_name: x\n"}, nil},
 		{"syntax error is not reported twice", map[string]string{"mkdocs.yml": "nav: [\n"}, nil},
 		{"alias bomb", map[string]string{"mkdocs.yml": `x0: &n0 [index.md]

@@ -179,63 +179,6 @@ func onlyKey(doc *yaml.Node, key string) bool {
 	return doc != nil && doc.Kind == yaml.MappingNode && len(doc.Content) == 2 && doc.Content[0].Value == key
 }
 
-// get returns the value of key in mapping m, following aliases and merge
-// keys (<<: *anchor).
-func get(m *yaml.Node, key string) *yaml.Node {
-	m = lint.Deref(m)
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	merges := false
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		switch m.Content[i].Value {
-		case key:
-			return m.Content[i+1]
-		case "<<":
-			merges = true
-		}
-	}
-	if !merges {
-		return nil
-	}
-	return getDepth(m, key, map[*yaml.Node]bool{})
-}
-
-func getDepth(m *yaml.Node, key string, seen map[*yaml.Node]bool) *yaml.Node {
-	m = lint.Deref(m)
-	if m == nil || m.Kind != yaml.MappingNode || seen[m] || len(seen) > 256 {
-		return nil
-	}
-	seen[m] = true
-	var merges []*yaml.Node
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		switch m.Content[i].Value {
-		case key:
-			return m.Content[i+1]
-		case "<<":
-			merges = append(merges, m.Content[i+1])
-		}
-	}
-	for _, mg := range merges {
-		mg = lint.Deref(mg)
-		if mg == nil {
-			continue
-		}
-		if mg.Kind == yaml.SequenceNode {
-			for _, item := range mg.Content {
-				if v := getDepth(item, key, seen); v != nil {
-					return v
-				}
-			}
-			continue
-		}
-		if v := getDepth(mg, key, seen); v != nil {
-			return v
-		}
-	}
-	return nil
-}
-
 // stringsOf returns the string values of a scalar or a (nested) sequence.
 func stringsOf(n *yaml.Node) []string {
 	var out []string
@@ -318,7 +261,7 @@ func buildScope(repo *lint.Repo, f *lint.File, c *config) *scope {
 			for _, j := range lc.jobs {
 				s.defs[j.name] = append(s.defs[j.name], def{value: j.value, file: lf.Path})
 			}
-			if st := get(lc.root, "stages"); st != nil {
+			if st := lint.Field(lc.root, "stages"); st != nil {
 				s.stages, s.stagesFile = st, lf.Path
 			}
 		}
@@ -326,7 +269,7 @@ func buildScope(repo *lint.Repo, f *lint.File, c *config) *scope {
 	for _, j := range c.jobs {
 		s.defs[j.name] = append(s.defs[j.name], def{value: j.value, file: f.Path})
 	}
-	if st := get(c.root, "stages"); st != nil {
+	if st := lint.Field(c.root, "stages"); st != nil {
 		s.stages, s.stagesFile = st, f.Path
 	}
 	return s
@@ -342,7 +285,7 @@ type include struct {
 
 // includesOf reads the include keyword: a string, a mapping, or a list of them.
 func includesOf(root *yaml.Node) []include {
-	n := lint.Deref(get(root, "include"))
+	n := lint.Deref(lint.Field(root, "include"))
 	if n == nil {
 		return nil
 	}
@@ -367,10 +310,10 @@ func includesOf(root *yaml.Node) []include {
 		case yaml.MappingNode:
 			var texts []string
 			for _, k := range []string{"local", "project", "file", "remote", "template", "component"} {
-				texts = append(texts, stringsOf(get(item, k))...)
+				texts = append(texts, stringsOf(lint.Field(item, k))...)
 			}
 			inc := include{text: strings.Join(texts, " ")}
-			if l := stringsOf(get(item, "local")); len(l) == 1 {
+			if l := stringsOf(lint.Field(item, "local")); len(l) == 1 {
 				inc.local = strings.TrimSpace(l[0])
 			}
 			out = append(out, inc)
@@ -402,7 +345,7 @@ func localFiles(repo *lint.Repo, p string) []*lint.File {
 
 // extendsOf returns the names a definition extends.
 func extendsOf(m *yaml.Node) []string {
-	return stringsOf(get(m, "extends"))
+	return stringsOf(lint.Field(m, "extends"))
 }
 
 // provides reports whether the job (or a template it extends) has one of
@@ -418,7 +361,7 @@ func (s *scope) provides(name string, keys []string, seen map[string]bool) (foun
 	}
 	for _, d := range defs {
 		for _, k := range keys {
-			if get(d.value, k) != nil {
+			if lint.Field(d.value, k) != nil {
 				return true, false
 			}
 		}
@@ -448,7 +391,7 @@ func (s *scope) stageOf(name string, seen map[string]bool) (node *yaml.Node, fil
 	}
 	seen[name] = true
 	for i := len(defs) - 1; i >= 0; i-- {
-		if st := get(defs[i].value, "stage"); st != nil {
+		if st := lint.Field(defs[i].value, "stage"); st != nil {
 			return st, defs[i].file, false
 		}
 	}
@@ -477,7 +420,7 @@ func (s *scope) scripts(name string, seen map[string]bool) []string {
 	var out []string
 	for _, d := range s.defs[name] {
 		for _, k := range []string{"script", "before_script"} {
-			out = append(out, s.lines(get(d.value, k), 0, map[*yaml.Node]bool{})...)
+			out = append(out, s.lines(lint.Field(d.value, k), 0, map[*yaml.Node]bool{})...)
 		}
 		for _, e := range extendsOf(d.value) {
 			out = append(out, s.scripts(e, seen)...)
@@ -502,7 +445,7 @@ func (s *scope) lines(n *yaml.Node, depth int, seen map[*yaml.Node]bool) []strin
 		for _, d := range s.defs[path[0]] {
 			v := d.value
 			for _, k := range path[1:] {
-				v = get(v, k)
+				v = lint.Field(v, k)
 			}
 			out = append(out, s.lines(v, depth+1, seen)...)
 		}

@@ -17,7 +17,7 @@ func TestInterpolationRetry(t *testing.T) {
 	if c.err != nil || len(c.jobs) != 1 || c.jobs[0].name != "a" {
 		t.Fatalf("config %+v, error %v", c, c.err)
 	}
-	if n := get(c.jobs[0].value, "needs"); n == nil || len(n.Content) != 2 || n.Content[0].Value[0] != '$' {
+	if n := lint.Field(c.jobs[0].value, "needs"); n == nil || len(n.Content) != 2 || n.Content[0].Value[0] != '$' {
 		t.Fatalf("needs should hold two $-placeholders: %+v", n)
 	}
 }

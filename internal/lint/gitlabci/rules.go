@@ -11,10 +11,8 @@
 package gitlabci
 
 import (
-	"cmp"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -24,26 +22,12 @@ import (
 
 // Rules returns every rule of the family, sorted by ID.
 func Rules() []lint.Rule {
-	rules := []lint.Rule{ruleYAML, ruleJobScript, ruleStages, rulePlatformLint}
-	slices.SortFunc(rules, func(a, b lint.Rule) int { return cmp.Compare(a.Meta().ID, b.Meta().ID) })
-	return rules
+	return lint.Sorted(ruleYAML, ruleJobScript, ruleStages, rulePlatformLint)
 }
 
-type rule struct {
-	meta    lint.Meta
-	applies func(f *lint.File) bool
-	check   func(repo *lint.Repo, f *lint.File, c *config, r *lint.Reporter)
-}
-
-func (x *rule) Meta() lint.Meta { return x.meta }
-func (x *rule) Applies(f *lint.File) bool {
-	if x.applies != nil {
-		return x.applies(f)
-	}
-	return isCIFile(f)
-}
-func (x *rule) Check(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
-	x.check(repo, f, configOf(f), r)
+// withConfig hands a check the file's parsed configuration, shared by the rules.
+func withConfig(check func(repo *lint.Repo, f *lint.File, c *config, r *lint.Reporter)) func(*lint.Repo, *lint.File, *lint.Reporter) {
+	return func(repo *lint.Repo, f *lint.File, r *lint.Reporter) { check(repo, f, configOf(f), r) }
 }
 
 const goodPipeline = `stages: [test, build]
@@ -73,7 +57,7 @@ platform-lint:
       codequality: gl-code-quality-report.json
 `
 
-var ruleYAML = &rule{meta: lint.Meta{
+var ruleYAML = lint.NewFileRule(lint.Meta{
 	ID:       "gitlab-ci/yaml",
 	Severity: lint.SeverityError,
 	Summary:  "the GitLab CI configuration is well-formed YAML: a mapping of keywords and jobs",
@@ -90,7 +74,7 @@ Fix the syntax; GitLab's pipeline editor (CI/CD > Editor) validates the whole
 configuration, includes included.`,
 	Bad:  map[string]string{".gitlab-ci.yml": "test:\n  script:\n    - go test ./...\n   - go vet ./...\n"},
 	Good: map[string]string{".gitlab-ci.yml": goodPipeline, "templates/go.gitlab-ci.yml": "spec:\n  inputs:\n    stage:\n      default: test\n---\ngo-test:\n  stage: $[[ inputs.stage ]]\n  needs: [$[[ inputs.needs ]]]\n  script: [go test ./...]\n"},
-}, check: func(_ *lint.Repo, f *lint.File, c *config, r *lint.Reporter) {
+}, isCIFile, withConfig(func(_ *lint.Repo, f *lint.File, c *config, r *lint.Reporter) {
 	if c.err != nil {
 		r.Report(f.Path, c.err.Line, c.err.Column, "invalid YAML: "+c.err.Msg, "fix the syntax: GitLab creates no pipeline from this file")
 		return
@@ -100,9 +84,9 @@ configuration, includes included.`,
 			"the CI configuration is not a mapping of keywords and jobs",
 			"write jobs as top-level keys: job-name: {stage: test, script: [...]}")
 	}
-}}
+}))
 
-var ruleJobScript = &rule{meta: lint.Meta{
+var ruleJobScript = lint.NewFileRule(lint.Meta{
 	ID:       "gitlab-ci/job-script",
 	Severity: lint.SeverityError,
 	Summary:  "every job has script, trigger or run, itself or through extends",
@@ -125,7 +109,7 @@ Fix: add script (or extends a template that has one); for a job meant as a
 template, start its name with a dot.`,
 	Bad:  map[string]string{".gitlab-ci.yml": "stages: [test]\n\nlint:\n  stage: test\n  image: golangci/golangci-lint:v2\n"},
 	Good: map[string]string{".gitlab-ci.yml": goodPipeline},
-}, check: func(repo *lint.Repo, f *lint.File, c *config, r *lint.Reporter) {
+}, isCIFile, withConfig(func(repo *lint.Repo, f *lint.File, c *config, r *lint.Reporter) {
 	if c.root == nil {
 		return
 	}
@@ -155,9 +139,9 @@ template, start its name with a dot.`,
 		r.Report(f.Path, j.key.Line, j.key.Column, msg,
 			"add script: with the job's commands, or rename it to ."+j.name+" if it is a template for other jobs")
 	}
-}}
+}))
 
-var ruleStages = &rule{meta: lint.Meta{
+var ruleStages = lint.NewFileRule(lint.Meta{
 	ID:       "gitlab-ci/stages",
 	Severity: lint.SeverityError,
 	Summary:  "every job's stage is declared in stages",
@@ -179,12 +163,12 @@ template or component include, or a stage is a variable or an input
 Fix: add the stage to stages (in pipeline order), or correct the job's stage.`,
 	Bad:  map[string]string{".gitlab-ci.yml": "stages: [test, build]\n\ndeploy:\n  stage: deploy\n  script: [./deploy.sh]\n"},
 	Good: map[string]string{".gitlab-ci.yml": goodPipeline},
-}, check: func(repo *lint.Repo, f *lint.File, c *config, r *lint.Reporter) {
+}, isCIFile, withConfig(func(repo *lint.Repo, f *lint.File, c *config, r *lint.Reporter) {
 	if c.root == nil {
 		return
 	}
 	s := scopeOf(repo, f, c)
-	if f.Name() != ".gitlab-ci.yml" && get(c.root, "stages") == nil {
+	if f.Name() != ".gitlab-ci.yml" && lint.Field(c.root, "stages") == nil {
 		return
 	}
 	declared := map[string]bool{".pre": true, ".post": true}
@@ -234,7 +218,7 @@ Fix: add the stage to stages (in pipeline order), or correct the job's stage.`,
 				continue
 			}
 			stage, how = v, ""
-			if file == f.Path && get(j.value, "stage") == node {
+			if file == f.Path && lint.Field(j.value, "stage") == node {
 				line, col = node.Line, node.Column
 			} else {
 				how = " (inherited through extends)"
@@ -247,12 +231,12 @@ Fix: add the stage to stages (in pipeline order), or correct the job's stage.`,
 			fmt.Sprintf("job %s runs in stage %q%s, which is not in %s: %s", j.name, stage, how, where, strings.Join(list, ", ")),
 			fmt.Sprintf("add %s to stages, in pipeline order, or use one of the declared stages", stage))
 	}
-}}
+}))
 
 // platformLintCommand is an invocation of platform lint in a script line.
 var platformLintCommand = regexp.MustCompile(`(?:^|[\s;&|(/"'])platform(?:\.exe)?\s+lint\b`)
 
-var rulePlatformLint = &rule{meta: lint.Meta{
+var rulePlatformLint = lint.NewFileRule(lint.Meta{
 	ID:       "gitlab-ci/platform-lint",
 	Severity: lint.SeverityWarning,
 	Summary:  "the root .gitlab-ci.yml runs platform lint",
@@ -277,30 +261,29 @@ Fix: include the platform's CI component, or add a job:
           codequality: gl-code-quality-report.json`,
 	Bad:  map[string]string{".gitlab-ci.yml": "test:\n  script:\n    - go test ./...\n"},
 	Good: map[string]string{".gitlab-ci.yml": "include:\n  - component: $CI_SERVER_FQDN/platform/ci/platform@1\n\ntest:\n  script:\n    - go test ./...\n"},
-}, applies: func(f *lint.File) bool { return f.Path == ".gitlab-ci.yml" },
-	check: func(repo *lint.Repo, f *lint.File, c *config, r *lint.Reporter) {
-		if c.root == nil {
+}, func(f *lint.File) bool { return f.Path == ".gitlab-ci.yml" }, withConfig(func(repo *lint.Repo, f *lint.File, c *config, r *lint.Reporter) {
+	if c.root == nil {
+		return
+	}
+	s := scopeOf(repo, f, c)
+	for _, t := range s.includeText {
+		if strings.Contains(strings.ToLower(t), "platform") {
 			return
 		}
-		s := scopeOf(repo, f, c)
-		for _, t := range s.includeText {
-			if strings.Contains(strings.ToLower(t), "platform") {
+	}
+	for _, j := range c.jobs {
+		if j.hidden() {
+			continue
+		}
+		for _, line := range s.scripts(j.name, map[string]bool{}) {
+			if platformLintCommand.MatchString(line) {
 				return
 			}
 		}
-		for _, j := range c.jobs {
-			if j.hidden() {
-				continue
-			}
-			for _, line := range s.scripts(j.name, map[string]bool{}) {
-				if platformLintCommand.MatchString(line) {
-					return
-				}
-			}
-		}
-		r.Report(f.Path, 1, 1, "no job of the pipeline runs platform lint",
-			"add a job with script: platform lint --format codequality --output gl-code-quality-report.json, or include the platform's CI component")
-	}}
+	}
+	r.Report(f.Path, 1, 1, "no job of the pipeline runs platform lint",
+		"add a job with script: platform lint --format codequality --output gl-code-quality-report.json, or include the platform's CI component")
+}))
 
 // hasReference reports whether a stages list uses !reference, which the rule
 // does not resolve.

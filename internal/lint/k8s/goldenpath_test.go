@@ -52,7 +52,7 @@ func TestEmbeddedTemplatesAreClean(t *testing.T) {
 					// Every rendered manifest is one the family checks.
 					manifests++
 					for _, r := range k8s.Rules() {
-						if !r.(lint.FileRule).Applies(lint.NewFile(f.Path, f.Data)) {
+						if !r.Applies(lint.NewFile(f.Path, f.Data)) {
 							t.Errorf("%s does not apply to %s", r.Meta().ID, f.Path)
 						}
 					}

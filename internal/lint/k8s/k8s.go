@@ -16,50 +16,50 @@ import (
 
 // Rules returns the family's rules, sorted by ID.
 func Rules() []lint.Rule {
-	return []lint.Rule{
-		deprecatedAPIRule(),
-		hostNamespacesRule(),
-		hostPathRule(),
-		imageTagRule(),
-		kustomizationResourcesRule(),
-		privilegedRule(),
-		probesRule(),
-		readOnlyRootFilesystemRule(),
-		recommendedLabelsRule(),
-		resourcesRule(),
-		runAsNonRootRule(),
-		schemaRule(),
-		workloadSelectorRule(),
-		yamlSyntaxRule(),
-	}
+	return lint.Sorted(
+		ruleDeprecatedAPI,
+		ruleHostNamespaces,
+		ruleHostPath,
+		ruleImageTag,
+		ruleKustomizationResources,
+		rulePrivileged,
+		ruleProbes,
+		ruleReadOnlyRootFilesystem,
+		ruleRecommendedLabels,
+		ruleResources,
+		ruleRunAsNonRoot,
+		ruleSchema,
+		ruleWorkloadSelector,
+		ruleYamlSyntax,
+	)
 }
 
-// rule is one rule of the family: its documentation and its check.
-type rule struct {
-	meta lint.Meta
-	// policy rules judge whole objects; they skip kustomize patch files,
-	// which hold only the fields they change.
-	policy bool
-	check  func(c *checkCtx)
+// isManifest reports whether the file is a Kubernetes manifest or a kustomization.
+func isManifest(f *lint.File) bool { return parseManifest(f) != nil }
+
+// manifestCheck runs check on one manifest, outside Helm charts.
+func manifestCheck(check func(c *checkCtx)) func(*lint.Repo, *lint.File, *lint.Reporter) {
+	return objectCheck(false, check)
 }
 
-// Meta describes the rule.
-func (r *rule) Meta() lint.Meta { return r.meta }
+// policyCheck is manifestCheck for the policy rules: they judge whole objects,
+// so they skip kustomize patch files, which hold only the fields they change.
+func policyCheck(check func(c *checkCtx)) func(*lint.Repo, *lint.File, *lint.Reporter) {
+	return objectCheck(true, check)
+}
 
-// Applies reports whether the file is a Kubernetes manifest or a kustomization.
-func (r *rule) Applies(f *lint.File) bool { return parseManifest(f) != nil }
-
-// Check runs the rule on one manifest.
-func (r *rule) Check(repo *lint.Repo, f *lint.File, rep *lint.Reporter) {
-	m := parseManifest(f)
-	if m == nil {
-		return
+func objectCheck(policy bool, check func(c *checkCtx)) func(*lint.Repo, *lint.File, *lint.Reporter) {
+	return func(repo *lint.Repo, f *lint.File, rep *lint.Reporter) {
+		m := parseManifest(f)
+		if m == nil {
+			return
+		}
+		info := infoOf(repo)
+		if info.inChart(f.Path) || policy && info.patches[f.Path] {
+			return
+		}
+		check(&checkCtx{repo: repo, f: f, m: m, info: info, r: rep})
 	}
-	info := infoOf(repo)
-	if info.inChart(f.Path) || r.policy && info.patches[f.Path] {
-		return
-	}
-	r.check(&checkCtx{repo: repo, f: f, m: m, info: info, r: rep})
 }
 
 // checkCtx is what a check sees: the file, its manifest, the repository.

@@ -71,15 +71,15 @@ func readKustomization(p string, n *yaml.Node) *kustomization {
 		k.refs = append(k.refs, ref)
 	}
 	for _, field := range []string{"resources", "bases"} {
-		for _, v := range seq(get(n, field)) {
+		for _, v := range seq(lint.Lookup(n, field)) {
 			add(field, v, kustRef{dir: true, resource: true})
 		}
 	}
-	for _, v := range seq(get(n, "components")) {
+	for _, v := range seq(lint.Lookup(n, "components")) {
 		add("components", v, kustRef{dir: true})
 	}
 	for _, field := range []string{"generators", "transformers", "validators"} {
-		for _, v := range seq(get(n, field)) {
+		for _, v := range seq(lint.Lookup(n, field)) {
 			// An entry with a newline is an inline plugin configuration.
 			if v = lint.Deref(v); v != nil && !strings.Contains(v.Value, "\n") {
 				add(field, v, kustRef{dir: true})
@@ -87,28 +87,28 @@ func readKustomization(p string, n *yaml.Node) *kustomization {
 		}
 	}
 	for _, field := range []string{"crds", "configurations"} {
-		for _, v := range seq(get(n, field)) {
+		for _, v := range seq(lint.Lookup(n, field)) {
 			add(field, v, kustRef{})
 		}
 	}
 	for _, field := range []string{"patches", "patchesJson6902"} {
-		for _, v := range seq(get(n, field)) {
-			add(field+"[].path", get(v, "path"), kustRef{patch: true})
+		for _, v := range seq(lint.Lookup(n, field)) {
+			add(field+"[].path", lint.Lookup(v, "path"), kustRef{patch: true})
 		}
 	}
-	for _, v := range seq(get(n, "patchesStrategicMerge")) {
+	for _, v := range seq(lint.Lookup(n, "patchesStrategicMerge")) {
 		// An entry with a newline is an inline patch.
 		if v = lint.Deref(v); v != nil && !strings.Contains(v.Value, "\n") {
 			add("patchesStrategicMerge", v, kustRef{patch: true})
 		}
 	}
-	for _, v := range seq(get(n, "replacements")) {
-		add("replacements[].path", get(v, "path"), kustRef{})
+	for _, v := range seq(lint.Lookup(n, "replacements")) {
+		add("replacements[].path", lint.Lookup(v, "path"), kustRef{})
 	}
-	add("openapi.path", get(n, "openapi", "path"), kustRef{})
+	add("openapi.path", lint.Lookup(n, "openapi", "path"), kustRef{})
 	for _, gen := range []string{"configMapGenerator", "secretGenerator"} {
-		for _, g := range seq(get(n, gen)) {
-			for _, v := range seq(get(g, "files")) {
+		for _, g := range seq(lint.Lookup(n, gen)) {
+			for _, v := range seq(lint.Lookup(g, "files")) {
 				// files entries are "path" or "key=path".
 				if v = lint.Deref(v); v != nil && v.Kind == yaml.ScalarNode {
 					if _, file, ok := strings.Cut(v.Value, "="); ok {
@@ -118,19 +118,19 @@ func readKustomization(p string, n *yaml.Node) *kustomization {
 				}
 				add(gen+"[].files", v, kustRef{})
 			}
-			for _, v := range seq(get(g, "envs")) {
+			for _, v := range seq(lint.Lookup(g, "envs")) {
 				add(gen+"[].envs", v, kustRef{})
 			}
-			add(gen+"[].env", get(g, "env"), kustRef{})
+			add(gen+"[].env", lint.Lookup(g, "env"), kustRef{})
 		}
 	}
 	for _, field := range []string{"images", "imageTags"} {
-		for _, v := range seq(get(n, field)) {
+		for _, v := range seq(lint.Lookup(n, field)) {
 			name, _ := str(v, "name")
 			tag, tagNode := str(v, "newTag")
 			if tagNode == nil {
 				// newTag: 1.2 is a number to YAML; kustomize takes it as the tag.
-				if t := get(v, "newTag"); t != nil && t.Kind == yaml.ScalarNode && !isNull(t) {
+				if t := lint.Lookup(v, "newTag"); t != nil && t.Kind == yaml.ScalarNode && !isNull(t) {
 					tag, tagNode = t.Value, t
 				}
 			}
@@ -140,15 +140,15 @@ func readKustomization(p string, n *yaml.Node) *kustomization {
 			}
 		}
 	}
-	for key := range stringMap(get(n, "commonLabels")) {
+	for key := range stringMap(lint.Lookup(n, "commonLabels")) {
 		k.labels = append(k.labels, key)
 		k.templateLabels = append(k.templateLabels, key)
 		k.selectorLabels = append(k.selectorLabels, key)
 	}
-	for _, l := range seq(get(n, "labels")) {
+	for _, l := range seq(lint.Lookup(n, "labels")) {
 		sel, _, _ := boolean(l, "includeSelectors")
 		tmpl, _, _ := boolean(l, "includeTemplates")
-		for key := range stringMap(get(l, "pairs")) {
+		for key := range stringMap(lint.Lookup(l, "pairs")) {
 			k.labels = append(k.labels, key)
 			if sel || tmpl {
 				k.templateLabels = append(k.templateLabels, key)

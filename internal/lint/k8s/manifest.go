@@ -100,7 +100,7 @@ func readManifest(f *lint.File, kust bool) *manifest {
 		default:
 			m.objects = append(m.objects, o)
 			if o.apiVersion == "v1" && o.kind == "List" {
-				for _, item := range seq(get(doc, "items")) {
+				for _, item := range seq(lint.Lookup(doc, "items")) {
 					if io := objectOf(item); io != nil {
 						m.objects = append(m.objects, io)
 					}
@@ -178,71 +178,14 @@ func newObject(n *yaml.Node, av, kind string, avNode, kindNode *yaml.Node) *obje
 	if o.version == "" {
 		o.group, o.version = "", av
 	}
-	o.name, _ = str(get(n, "metadata"), "name")
+	o.name, _ = str(lint.Lookup(n, "metadata"), "name")
 	return o
-}
-
-// get follows a path of mapping keys, through aliases and merge keys, and
-// returns the value node or nil.
-func get(n *yaml.Node, keys ...string) *yaml.Node {
-	for _, k := range keys {
-		n = field(lint.Deref(n), k, 0)
-		if n == nil {
-			return nil
-		}
-	}
-	return lint.Deref(n)
-}
-
-func field(n *yaml.Node, key string, depth int) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode || depth > 8 {
-		return nil
-	}
-	var merged []*yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		if k.Kind == yaml.ScalarNode && k.Value == key && k.Tag != "!!merge" {
-			return n.Content[i+1]
-		}
-		if k.Tag == "!!merge" {
-			merged = append(merged, n.Content[i+1])
-		}
-	}
-	for _, m := range merged {
-		m = lint.Deref(m)
-		if m != nil && m.Kind == yaml.SequenceNode {
-			for _, item := range m.Content {
-				if v := field(lint.Deref(item), key, depth+1); v != nil {
-					return v
-				}
-			}
-			continue
-		}
-		if v := field(m, key, depth+1); v != nil {
-			return v
-		}
-	}
-	return nil
-}
-
-// keyOf returns the key node of key in mapping n, for the line of a field.
-func keyOf(n *yaml.Node, key string) *yaml.Node {
-	n = lint.Deref(n)
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
-			return k
-		}
-	}
-	return nil
 }
 
 // str returns the string value at a path of keys from n, and its node; ""
 // and nil when a key is missing or the value is not a string.
 func str(n *yaml.Node, keys ...string) (string, *yaml.Node) {
-	v := get(n, keys...)
+	v := lint.Lookup(n, keys...)
 	if v == nil || v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
 		return "", nil
 	}
@@ -252,7 +195,7 @@ func str(n *yaml.Node, keys ...string) (string, *yaml.Node) {
 // boolean returns the value of a boolean field and its node; set is false when
 // the field is missing, null or not a boolean.
 func boolean(n *yaml.Node, keys ...string) (value, set bool, node *yaml.Node) {
-	v := get(n, keys...)
+	v := lint.Lookup(n, keys...)
 	if v == nil || v.Kind != yaml.ScalarNode || v.ShortTag() != "!!bool" {
 		return false, false, nil
 	}
@@ -309,7 +252,7 @@ func podOf(o *object) *pod {
 	var tmplPath []string
 	switch {
 	case o.group == "" && o.kind == "Pod":
-		spec := get(o.node, "spec")
+		spec := lint.Lookup(o.node, "spec")
 		if spec == nil || spec.Kind != yaml.MappingNode {
 			return nil
 		}
@@ -326,13 +269,13 @@ func podOf(o *object) *pod {
 	default:
 		return nil
 	}
-	tmpl := get(o.node, tmplPath...)
-	spec := get(tmpl, "spec")
+	tmpl := lint.Lookup(o.node, tmplPath...)
+	spec := lint.Lookup(tmpl, "spec")
 	if spec == nil || spec.Kind != yaml.MappingNode {
 		return nil
 	}
 	p := strings.Join(tmplPath, ".")
-	key := keyOf(get(o.node, tmplPath[:len(tmplPath)-1]...), tmplPath[len(tmplPath)-1])
+	key := lint.KeyNode(lint.Lookup(o.node, tmplPath[:len(tmplPath)-1]...), tmplPath[len(tmplPath)-1])
 	return &pod{obj: o, spec: spec, specPath: p + ".spec", template: tmpl, templatePath: p, templateKey: key}
 }
 
@@ -376,7 +319,7 @@ const (
 func (p *pod) containers(lists ...string) []container {
 	var out []container
 	for _, list := range lists {
-		for i, n := range seq(get(p.spec, list)) {
+		for i, n := range seq(lint.Lookup(p.spec, list)) {
 			n = lint.Deref(n)
 			if n == nil || n.Kind != yaml.MappingNode {
 				continue

@@ -8,13 +8,11 @@ import (
 	"github.com/platform-team/platform/internal/lint"
 )
 
-func kustomizationResourcesRule() *rule {
-	return &rule{
-		meta: lint.Meta{
-			ID:       "k8s/kustomization-resources",
-			Severity: lint.SeverityError,
-			Summary:  "Every file and directory a kustomization names exists",
-			Doc: `` + "`kustomize build`" + ` (and Argo CD, and ` + "`kubectl apply -k`" + `) fails on the first path of a
+var ruleKustomizationResources = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/kustomization-resources",
+	Severity: lint.SeverityError,
+	Summary:  "Every file and directory a kustomization names exists",
+	Doc: `` + "`kustomize build`" + ` (and Argo CD, and ` + "`kubectl apply -k`" + `) fails on the first path of a
 kustomization that does not exist, typically after a file was renamed or an overlay was
 copied from another service.
 
@@ -27,19 +25,16 @@ Kustomization). Remote resources (URLs, ` + "`github.com/...`" + `) and inline p
 checked. In a template skeleton, a file rendered from ` + "`<name>.tmpl`" + ` counts as ` + "`<name>`" + `.
 
 **Fix:** correct the path or remove the entry.`,
-			Bad: map[string]string{
-				"deploy/base/deployment.yaml":    goodDeployment,
-				"deploy/base/kustomization.yaml": goodKustomization,
-			},
-			Good: map[string]string{
-				"deploy/base/deployment.yaml":    goodDeployment,
-				"deploy/base/service.yaml":       goodService,
-				"deploy/base/kustomization.yaml": goodKustomization,
-			},
-		},
-		check: checkKustomizationResources,
-	}
-}
+	Bad: map[string]string{
+		"deploy/base/deployment.yaml":    goodDeployment,
+		"deploy/base/kustomization.yaml": goodKustomization,
+	},
+	Good: map[string]string{
+		"deploy/base/deployment.yaml":    goodDeployment,
+		"deploy/base/service.yaml":       goodService,
+		"deploy/base/kustomization.yaml": goodKustomization,
+	},
+}, isManifest, manifestCheck(checkKustomizationResources))
 
 func checkKustomizationResources(c *checkCtx) {
 	k := kustomizationOf(c.f)

@@ -11,13 +11,11 @@ import (
 	"github.com/platform-team/platform/internal/lint"
 )
 
-func yamlSyntaxRule() *rule {
-	return &rule{
-		meta: lint.Meta{
-			ID:       "k8s/yaml-syntax",
-			Severity: lint.SeverityError,
-			Summary:  "Kubernetes manifests and kustomizations are well-formed YAML without duplicate keys",
-			Doc: `A manifest that does not parse cannot be applied: kubectl, kustomize and Argo CD
+var ruleYamlSyntax = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/yaml-syntax",
+	Severity: lint.SeverityError,
+	Summary:  "Kubernetes manifests and kustomizations are well-formed YAML without duplicate keys",
+	Doc: `A manifest that does not parse cannot be applied: kubectl, kustomize and Argo CD
 stop at the first syntax error, often far from the change that caused it. A duplicate
 key parses with some tools (the last value wins, silently) and is rejected by others
 (kubectl), so it is an error too.
@@ -30,7 +28,7 @@ cannot be read). The platform's own files (catalog-info.yaml, platform.yaml, mkd
 
 **Fix:** correct the syntax at the reported line (indentation, a missing colon, an
 unclosed quote or bracket), or remove one of the duplicate keys.`,
-			Bad: one("deploy/base/service.yaml", `apiVersion: v1
+	Bad: one("deploy/base/service.yaml", `apiVersion: v1
 kind: Service
 metadata:
   name: web
@@ -44,11 +42,8 @@ spec:
       port: 80
      targetPort: http
 `),
-			Good: one("deploy/base/service.yaml", goodService),
-		},
-		check: checkSyntax,
-	}
-}
+	Good: one("deploy/base/service.yaml", goodService),
+}, isManifest, manifestCheck(checkSyntax))
 
 func checkSyntax(c *checkCtx) {
 	if e := c.m.syntax; e != nil {
@@ -159,13 +154,11 @@ func duplicateKeys(c *checkCtx, n *yaml.Node, depth int) {
 	}
 }
 
-func schemaRule() *rule {
-	return &rule{
-		meta: lint.Meta{
-			ID:       "k8s/schema",
-			Severity: lint.SeverityError,
-			Summary:  "Kubernetes objects and kustomizations match the API schema: known apiVersion and kind, no unknown or mistyped fields",
-			Doc: `The API server rejects an object with an unknown field (with strict validation, the
+var ruleSchema = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/schema",
+	Severity: lint.SeverityError,
+	Summary:  "Kubernetes objects and kustomizations match the API schema: known apiVersion and kind, no unknown or mistyped fields",
+	Doc: `The API server rejects an object with an unknown field (with strict validation, the
 default of ` + "`kubectl apply`" + `) or a value of the wrong type, and kustomize rejects an unknown
 field in a kustomization. Some tools only warn, or drop the field: a misspelt
 ` + "`imagePulPolicy`" + ` or ` + "`livenessprobe`" + ` silently does nothing. This rule finds these before a
@@ -189,12 +182,9 @@ allowed. Required fields and enumerations are left to the API server.
 
 **Fix:** correct the field name or the value as the message and hint say;
 ` + "`kubectl explain <kind>.<path>`" + ` lists the fields of an object.`,
-			Bad:  one("deploy/base/deployment.yaml", edit("  replicas: 2", `  replicas: "2"`, "          ports:", "          imagePulPolicy: IfNotPresent\n          ports:")),
-			Good: one("deploy/base/deployment.yaml", goodDeployment),
-		},
-		check: checkSchema,
-	}
-}
+	Bad:  one("deploy/base/deployment.yaml", edit("  replicas: 2", `  replicas: "2"`, "          ports:", "          imagePulPolicy: IfNotPresent\n          ports:")),
+	Good: one("deploy/base/deployment.yaml", goodDeployment),
+}, isManifest, manifestCheck(checkSchema))
 
 func checkSchema(c *checkCtx) {
 	s := loadSchema()
@@ -287,13 +277,11 @@ func unknownKind(c *checkCtx, s *schema, o *object) {
 	c.report(o.where(), fmt.Sprintf("unknown kind %q in %s", o.kind, o.apiVersion), hint)
 }
 
-func deprecatedAPIRule() *rule {
-	return &rule{
-		meta: lint.Meta{
-			ID:       "k8s/deprecated-api",
-			Severity: lint.SeverityWarning,
-			Summary:  "Objects do not use an apiVersion that Kubernetes has deprecated",
-			Doc: `A deprecated API version still works, but a later Kubernetes release removes it, and
+var ruleDeprecatedAPI = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/deprecated-api",
+	Severity: lint.SeverityWarning,
+	Summary:  "Objects do not use an apiVersion that Kubernetes has deprecated",
+	Doc: `A deprecated API version still works, but a later Kubernetes release removes it, and
 the upgrade of the cluster then breaks the deployment. Move to the replacement while
 both are served. (An apiVersion that is already removed is a ` + "`k8s/schema`" + ` error.)
 
@@ -302,7 +290,7 @@ generated from.
 
 **Fix:** change the apiVersion to the one the hint names and check the fields that
 changed between the versions.`,
-			Bad: one("deploy/base/policy.yaml", `apiVersion: admissionregistration.k8s.io/v1beta1
+	Bad: one("deploy/base/policy.yaml", `apiVersion: admissionregistration.k8s.io/v1beta1
 kind: MutatingAdmissionPolicy
 metadata:
   name: default-labels
@@ -314,7 +302,7 @@ spec:
         operations: ["CREATE"]
         resources: ["deployments"]
 `),
-			Good: one("deploy/base/policy.yaml", `apiVersion: admissionregistration.k8s.io/v1
+	Good: one("deploy/base/policy.yaml", `apiVersion: admissionregistration.k8s.io/v1
 kind: MutatingAdmissionPolicy
 metadata:
   name: default-labels
@@ -326,10 +314,7 @@ spec:
         operations: ["CREATE"]
         resources: ["deployments"]
 `),
-		},
-		check: checkDeprecated,
-	}
-}
+}, isManifest, manifestCheck(checkDeprecated))
 
 func checkDeprecated(c *checkCtx) {
 	s := loadSchema()

@@ -11,14 +11,11 @@ import (
 // The workloads the pod rules look at, for their docs.
 const workloadsDoc = "Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs, CronJobs, PodTemplates and Argo Rollouts"
 
-func runAsNonRootRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/run-as-non-root",
-			Severity: lint.SeverityError,
-			Summary:  "Containers run as a non-root user (securityContext.runAsNonRoot: true)",
-			Doc: `A process that runs as root in a container is root on the node as soon as it escapes
+var ruleRunAsNonRoot = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/run-as-non-root",
+	Severity: lint.SeverityError,
+	Summary:  "Containers run as a non-root user (securityContext.runAsNonRoot: true)",
+	Doc: `A process that runs as root in a container is root on the node as soon as it escapes
 the container (a kernel or runtime bug, a mounted socket). With
 ` + "`runAsNonRoot: true`" + ` the kubelet refuses to start a container whose image would run as
 root, so a base image that changes its user cannot silently give root back.
@@ -32,12 +29,9 @@ Applies to the containers and init containers of ` + workloadsDoc + `.
 
 **Fix:** build the image with a numeric non-root ` + "`USER`" + ` (distroless images have 65532) and
 set ` + "`securityContext: {runAsNonRoot: true, runAsUser: 65532}`" + ` in the pod spec.`,
-			Bad:  one("deploy/base/deployment.yaml", edit("        runAsNonRoot: true\n        runAsUser: 65532\n", "        runAsUser: 0\n")),
-			Good: one("deploy/base/deployment.yaml", goodDeployment),
-		},
-		check: checkRunAsNonRoot,
-	}
-}
+	Bad:  one("deploy/base/deployment.yaml", edit("        runAsNonRoot: true\n        runAsUser: 65532\n", "        runAsUser: 0\n")),
+	Good: one("deploy/base/deployment.yaml", goodDeployment),
+}, isManifest, policyCheck(checkRunAsNonRoot))
 
 func checkRunAsNonRoot(c *checkCtx) {
 	for _, p := range c.pods() {
@@ -45,7 +39,7 @@ func checkRunAsNonRoot(c *checkCtx) {
 			continue
 		}
 		podNonRoot, _, _ := boolean(p.spec, "securityContext", "runAsNonRoot")
-		podUser := get(p.spec, "securityContext", "runAsUser")
+		podUser := lint.Lookup(p.spec, "securityContext", "runAsUser")
 		for _, ctr := range p.containers(initContainers, appContainers) {
 			v, set, node := boolean(ctr.node, "securityContext", "runAsNonRoot")
 			switch {
@@ -58,7 +52,7 @@ func checkRunAsNonRoot(c *checkCtx) {
 					"set securityContext.runAsNonRoot: true in the pod spec (or in the container), with a non-root runAsUser")
 				continue
 			}
-			user := get(ctr.node, "securityContext", "runAsUser")
+			user := lint.Lookup(ctr.node, "securityContext", "runAsUser")
 			if user == nil || isNull(user) {
 				user = podUser
 			}
@@ -79,14 +73,11 @@ func isZero(s string) bool {
 	return s != ""
 }
 
-func privilegedRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/privileged",
-			Severity: lint.SeverityError,
-			Summary:  "Containers are not privileged and do not allow privilege escalation",
-			Doc: `A privileged container has every capability and all the host's devices: it is the
+var rulePrivileged = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/privileged",
+	Severity: lint.SeverityError,
+	Summary:  "Containers are not privileged and do not allow privilege escalation",
+	Doc: `A privileged container has every capability and all the host's devices: it is the
 node. ` + "`allowPrivilegeEscalation: true`" + ` lets a process gain more privileges than its parent
 (setuid binaries, file capabilities), which is how many container escapes start.
 Application workloads need neither; the restricted Pod Security Standard forbids both.
@@ -97,12 +88,9 @@ on any container, init container or ephemeral container of ` + workloadsDoc + `.
 **Fix:** remove them, and set ` + "`allowPrivilegeEscalation: false`" + ` with
 ` + "`capabilities: {drop: [ALL]}`" + `. A node agent that truly needs privileges belongs to the
 platform team's cluster add-ons, not to a service repository; waive it there with a reason.`,
-			Bad:  one("deploy/base/deployment.yaml", edit("            allowPrivilegeEscalation: false\n", "            privileged: true\n            allowPrivilegeEscalation: true\n")),
-			Good: one("deploy/base/deployment.yaml", goodDeployment),
-		},
-		check: checkPrivileged,
-	}
-}
+	Bad:  one("deploy/base/deployment.yaml", edit("            allowPrivilegeEscalation: false\n", "            privileged: true\n            allowPrivilegeEscalation: true\n")),
+	Good: one("deploy/base/deployment.yaml", goodDeployment),
+}, isManifest, policyCheck(checkPrivileged))
 
 func checkPrivileged(c *checkCtx) {
 	for _, p := range c.pods() {
@@ -119,14 +107,11 @@ func checkPrivileged(c *checkCtx) {
 	}
 }
 
-func hostNamespacesRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/host-namespaces",
-			Severity: lint.SeverityError,
-			Summary:  "Pods do not share the node's network, process or IPC namespace",
-			Doc: `With ` + "`hostNetwork: true`" + ` a pod sees and binds the node's interfaces (and bypasses
+var ruleHostNamespaces = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/host-namespaces",
+	Severity: lint.SeverityError,
+	Summary:  "Pods do not share the node's network, process or IPC namespace",
+	Doc: `With ` + "`hostNetwork: true`" + ` a pod sees and binds the node's interfaces (and bypasses
 network policies); with ` + "`hostPID: true`" + ` it sees and can signal every process of the node;
 with ` + "`hostIPC: true`" + ` it shares the node's shared memory. Each breaks the isolation that
 lets services share nodes.
@@ -135,12 +120,9 @@ Applies to the pod specs of ` + workloadsDoc + `.
 
 **Fix:** remove the field (false is the default). Expose a port with a Service
 instead of the host network.`,
-			Bad:  one("deploy/base/deployment.yaml", edit("      securityContext:\n        runAsNonRoot", "      hostNetwork: true\n      securityContext:\n        runAsNonRoot")),
-			Good: one("deploy/base/deployment.yaml", goodDeployment),
-		},
-		check: checkHostNamespaces,
-	}
-}
+	Bad:  one("deploy/base/deployment.yaml", edit("      securityContext:\n        runAsNonRoot", "      hostNetwork: true\n      securityContext:\n        runAsNonRoot")),
+	Good: one("deploy/base/deployment.yaml", goodDeployment),
+}, isManifest, policyCheck(checkHostNamespaces))
 
 func checkHostNamespaces(c *checkCtx) {
 	for _, p := range c.pods() {
@@ -153,14 +135,11 @@ func checkHostNamespaces(c *checkCtx) {
 	}
 }
 
-func hostPathRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/host-path",
-			Severity: lint.SeverityError,
-			Summary:  "Pods do not mount directories of the node (hostPath volumes)",
-			Doc: `A ` + "`hostPath`" + ` volume mounts a file or directory of the node into the pod. The data
+var ruleHostPath = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/host-path",
+	Severity: lint.SeverityError,
+	Summary:  "Pods do not mount directories of the node (hostPath volumes)",
+	Doc: `A ` + "`hostPath`" + ` volume mounts a file or directory of the node into the pod. The data
 stays on one node (a rescheduled pod loses it), and a writable mount of the wrong
 path (` + "`/`" + `, ` + "`/var/run/docker.sock`" + `, ` + "`/etc`" + `) hands the node over.
 
@@ -168,24 +147,21 @@ Applies to the volumes of ` + workloadsDoc + `.
 
 **Fix:** use an ` + "`emptyDir`" + ` for scratch space, a PersistentVolumeClaim for data, a
 ConfigMap or Secret for configuration.`,
-			Bad: one("deploy/base/deployment.yaml", edit("              drop: [ALL]\n",
-				"              drop: [ALL]\n      volumes:\n        - name: logs\n          hostPath:\n            path: /var/log\n")),
-			Good: one("deploy/base/deployment.yaml", edit("              drop: [ALL]\n",
-				"              drop: [ALL]\n      volumes:\n        - name: tmp\n          emptyDir:\n            sizeLimit: 64Mi\n")),
-		},
-		check: checkHostPath,
-	}
-}
+	Bad: one("deploy/base/deployment.yaml", edit("              drop: [ALL]\n",
+		"              drop: [ALL]\n      volumes:\n        - name: logs\n          hostPath:\n            path: /var/log\n")),
+	Good: one("deploy/base/deployment.yaml", edit("              drop: [ALL]\n",
+		"              drop: [ALL]\n      volumes:\n        - name: tmp\n          emptyDir:\n            sizeLimit: 64Mi\n")),
+}, isManifest, policyCheck(checkHostPath))
 
 func checkHostPath(c *checkCtx) {
 	for _, p := range c.pods() {
-		for _, vol := range seq(get(p.spec, "volumes")) {
-			if isNull(get(vol, "hostPath")) {
+		for _, vol := range seq(lint.Lookup(p.spec, "volumes")) {
+			if isNull(lint.Lookup(vol, "hostPath")) {
 				continue
 			}
 			name, _ := str(vol, "name")
 			hostPath, _ := str(vol, "hostPath", "path")
-			c.report(keyOf(vol, "hostPath"), fmt.Sprintf("volume %q of %s mounts the node's directory %s", name, p.obj.describe(), quoteOr(hostPath, "(hostPath)")),
+			c.report(lint.KeyNode(vol, "hostPath"), fmt.Sprintf("volume %q of %s mounts the node's directory %s", name, p.obj.describe(), quoteOr(hostPath, "(hostPath)")),
 				"use an emptyDir for scratch space, a PersistentVolumeClaim for data, a ConfigMap or Secret for configuration")
 		}
 	}
@@ -198,14 +174,11 @@ func quoteOr(s, fallback string) string {
 	return fmt.Sprintf("%q", s)
 }
 
-func readOnlyRootFilesystemRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/read-only-root-filesystem",
-			Severity: lint.SeverityInfo,
-			Summary:  "Containers have a read-only root filesystem",
-			Doc: `With ` + "`readOnlyRootFilesystem: true`" + ` an attacker who gets code execution in a container
+var ruleReadOnlyRootFilesystem = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/read-only-root-filesystem",
+	Severity: lint.SeverityInfo,
+	Summary:  "Containers have a read-only root filesystem",
+	Doc: `With ` + "`readOnlyRootFilesystem: true`" + ` an attacker who gets code execution in a container
 cannot drop tools or change binaries there, and the service cannot grow state in a
 place that is lost at the next restart.
 
@@ -213,12 +186,9 @@ Applies to the containers and init containers of ` + workloadsDoc + `.
 
 **Fix:** set ` + "`securityContext.readOnlyRootFilesystem: true`" + ` on the container and mount an
 ` + "`emptyDir`" + ` where the service needs to write (` + "`/tmp`" + `, a cache directory).`,
-			Bad:  one("deploy/base/deployment.yaml", edit("            readOnlyRootFilesystem: true\n", "")),
-			Good: one("deploy/base/deployment.yaml", goodDeployment),
-		},
-		check: checkReadOnlyRoot,
-	}
-}
+	Bad:  one("deploy/base/deployment.yaml", edit("            readOnlyRootFilesystem: true\n", "")),
+	Good: one("deploy/base/deployment.yaml", goodDeployment),
+}, isManifest, policyCheck(checkReadOnlyRoot))
 
 func checkReadOnlyRoot(c *checkCtx) {
 	for _, p := range c.pods() {

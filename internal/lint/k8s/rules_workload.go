@@ -9,14 +9,11 @@ import (
 	"github.com/platform-team/platform/internal/lint"
 )
 
-func imageTagRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/image-tag",
-			Severity: lint.SeverityError,
-			Summary:  "Container images are pinned to a version tag or a digest, never latest",
-			Doc: `An image without a tag is ` + "`:latest`" + `, and ` + "`:latest`" + ` is whatever was pushed last: two
+var ruleImageTag = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/image-tag",
+	Severity: lint.SeverityError,
+	Summary:  "Container images are pinned to a version tag or a digest, never latest",
+	Doc: `An image without a tag is ` + "`:latest`" + `, and ` + "`:latest`" + ` is whatever was pushed last: two
 pods of one Deployment can run different code, a rollback redeploys the same
 (new) image, and a node that has the tag cached never pulls the new one. Pin a
 version (` + "`registry.example.com/web:1.4.2`" + `) or a digest (` + "`@sha256:...`" + `).
@@ -38,17 +35,14 @@ variables (` + "`$(IMAGE)`" + `, ` + "`${TAG}`" + `) are not judged.
 Applies to containers, init containers and ephemeral containers of ` + workloadsDoc + `.
 
 **Fix:** write the version into the image, or pin it in the overlays' ` + "`images:`" + `.`,
-			Bad: one("deploy/base/deployment.yaml", edit("image: registry.example.com/web:1.4.2", "image: registry.example.com/web:latest")),
-			Good: map[string]string{
-				"deploy/base/deployment.yaml":                   edit("image: registry.example.com/web:1.4.2", "image: registry.example.com/web"),
-				"deploy/base/service.yaml":                      goodService,
-				"deploy/base/kustomization.yaml":                goodKustomization,
-				"deploy/overlays/production/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\nimages:\n  - name: registry.example.com/web\n    newTag: 1.4.2\n",
-			},
-		},
-		check: checkImageTag,
-	}
-}
+	Bad: one("deploy/base/deployment.yaml", edit("image: registry.example.com/web:1.4.2", "image: registry.example.com/web:latest")),
+	Good: map[string]string{
+		"deploy/base/deployment.yaml":                   edit("image: registry.example.com/web:1.4.2", "image: registry.example.com/web"),
+		"deploy/base/service.yaml":                      goodService,
+		"deploy/base/kustomization.yaml":                goodKustomization,
+		"deploy/overlays/production/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\nimages:\n  - name: registry.example.com/web\n    newTag: 1.4.2\n",
+	},
+}, isManifest, policyCheck(checkImageTag))
 
 func checkImageTag(c *checkCtx) {
 	if k := kustomizationOf(c.f); k != nil {
@@ -63,7 +57,7 @@ func checkImageTag(c *checkCtx) {
 		for _, ctr := range p.containers(initContainers, appContainers, ephemeralContainers) {
 			img, node := str(ctr.node, "image")
 			if node == nil {
-				if get(ctr.node, "image") == nil {
+				if lint.Lookup(ctr.node, "image") == nil {
 					c.report(ctr.node, ctr.describe()+" has no image", "set image to a pinned reference, e.g. registry.example.com/web:1.4.2")
 				}
 				continue
@@ -98,14 +92,11 @@ func splitImage(img string) (name, tag, digest string) {
 	return img, tag, digest
 }
 
-func resourcesRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/resources",
-			Severity: lint.SeverityWarning,
-			Summary:  "Containers set CPU and memory requests and limits",
-			Doc: `Requests are what the scheduler reserves for a container: without them it packs pods
+var ruleResources = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/resources",
+	Severity: lint.SeverityWarning,
+	Summary:  "Containers set CPU and memory requests and limits",
+	Doc: `Requests are what the scheduler reserves for a container: without them it packs pods
 onto nodes that cannot run them, and the pod is the first to be evicted under pressure.
 Limits cap what one container may take from its neighbours: without a memory limit a
 leak takes the node down instead of the container.
@@ -117,21 +108,18 @@ what is missing.
 **Fix:** measure the service under load and set requests near its usual use and limits
 near its peak. A team that deliberately runs without CPU limits can turn the rule
 down in platform.yaml (` + "`lint.rules`" + `) or waive one workload with a reason.`,
-			Bad:  one("deploy/base/deployment.yaml", edit("            limits:\n              cpu: 500m\n              memory: 256Mi\n", "")),
-			Good: one("deploy/base/deployment.yaml", goodDeployment),
-		},
-		check: checkResources,
-	}
-}
+	Bad:  one("deploy/base/deployment.yaml", edit("            limits:\n              cpu: 500m\n              memory: 256Mi\n", "")),
+	Good: one("deploy/base/deployment.yaml", goodDeployment),
+}, isManifest, policyCheck(checkResources))
 
 func checkResources(c *checkCtx) {
 	for _, p := range c.pods() {
 		for _, ctr := range p.containers(initContainers, appContainers) {
-			res := get(ctr.node, "resources")
+			res := lint.Lookup(ctr.node, "resources")
 			var missing []string
 			for _, kind := range []string{"requests", "limits"} {
 				for _, name := range []string{"cpu", "memory"} {
-					if isNull(get(res, kind, name)) {
+					if isNull(lint.Lookup(res, kind, name)) {
 						missing = append(missing, kind+"."+name)
 					}
 				}
@@ -139,7 +127,7 @@ func checkResources(c *checkCtx) {
 			if len(missing) == 0 {
 				continue
 			}
-			at := keyOf(ctr.node, "resources")
+			at := lint.KeyNode(ctr.node, "resources")
 			if at == nil {
 				at = ctr.node
 			}
@@ -149,14 +137,11 @@ func checkResources(c *checkCtx) {
 	}
 }
 
-func probesRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/probes",
-			Severity: lint.SeverityWarning,
-			Summary:  "Long-running containers have liveness and readiness probes",
-			Doc: `Without a readiness probe a pod receives traffic as soon as its process starts, before
+var ruleProbes = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/probes",
+	Severity: lint.SeverityWarning,
+	Summary:  "Long-running containers have liveness and readiness probes",
+	Doc: `Without a readiness probe a pod receives traffic as soon as its process starts, before
 it can answer, and keeps receiving it while it is overloaded or shutting down; a rolling
 update then drops requests. Without a liveness probe a deadlocked process is never
 restarted.
@@ -168,12 +153,9 @@ CronJobs run to completion and need neither.
 
 **Fix:** serve a cheap health endpoint (` + "`/healthz`" + `: the process is alive) and a readiness
 endpoint (` + "`/readyz`" + `: it can serve now, its dependencies answer) and probe them.`,
-			Bad:  one("deploy/base/deployment.yaml", edit("          readinessProbe:\n            httpGet:\n              path: /readyz\n              port: http\n", "")),
-			Good: one("deploy/base/deployment.yaml", goodDeployment),
-		},
-		check: checkProbes,
-	}
-}
+	Bad:  one("deploy/base/deployment.yaml", edit("          readinessProbe:\n            httpGet:\n              path: /readyz\n              port: http\n", "")),
+	Good: one("deploy/base/deployment.yaml", goodDeployment),
+}, isManifest, policyCheck(checkProbes))
 
 func checkProbes(c *checkCtx) {
 	for _, p := range c.pods() {
@@ -183,7 +165,7 @@ func checkProbes(c *checkCtx) {
 		for _, ctr := range p.containers(appContainers) {
 			var missing []string
 			for _, probe := range []string{"livenessProbe", "readinessProbe"} {
-				if isNull(get(ctr.node, probe)) {
+				if isNull(lint.Lookup(ctr.node, probe)) {
 					missing = append(missing, probe)
 				}
 			}
@@ -198,14 +180,11 @@ func checkProbes(c *checkCtx) {
 // requiredLabels are the recommended labels every workload and Service carries.
 var requiredLabels = [...]string{"app.kubernetes.io/name"}
 
-func recommendedLabelsRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/recommended-labels",
-			Severity: lint.SeverityWarning,
-			Summary:  "Workloads, their pod templates and Services carry the app.kubernetes.io/name label",
-			Doc: `The ` + "`app.kubernetes.io/name`" + ` label is how dashboards, log queries, cost reports, network
+var ruleRecommendedLabels = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/recommended-labels",
+	Severity: lint.SeverityWarning,
+	Summary:  "Workloads, their pod templates and Services carry the app.kubernetes.io/name label",
+	Doc: `The ` + "`app.kubernetes.io/name`" + ` label is how dashboards, log queries, cost reports, network
 policies and Backstage's Kubernetes plugin find the objects of a service. On the pod
 template it reaches the pods themselves (and their metrics and logs).
 
@@ -216,17 +195,14 @@ Labels that a kustomization including the file adds (` + "`commonLabels`" + `, o
 and where.
 
 **Fix:** add ` + "`app.kubernetes.io/name: <service>`" + ` to both places (and use it in the selector).`,
-			Bad:  one("deploy/base/deployment.yaml", edit("metadata:\n  name: web\n  labels:\n    app.kubernetes.io/name: web\n", "metadata:\n  name: web\n")),
-			Good: one("deploy/base/deployment.yaml", goodDeployment),
-		},
-		check: checkRecommendedLabels,
-	}
-}
+	Bad:  one("deploy/base/deployment.yaml", edit("metadata:\n  name: web\n  labels:\n    app.kubernetes.io/name: web\n", "metadata:\n  name: web\n")),
+	Good: one("deploy/base/deployment.yaml", goodDeployment),
+}, isManifest, policyCheck(checkRecommendedLabels))
 
 func checkRecommendedLabels(c *checkCtx) {
 	added, addedTmpl := c.info.labels[c.f.Path], c.info.templateLabels[c.f.Path]
 	missing := func(meta *yaml.Node, added map[string]bool) []string {
-		labels := stringMap(get(meta, "labels"))
+		labels := stringMap(lint.Lookup(meta, "labels"))
 		var out []string
 		for _, l := range requiredLabels {
 			if _, ok := labels[l]; !ok && !added[l] {
@@ -241,18 +217,18 @@ func checkRecommendedLabels(c *checkCtx) {
 		if !isService && (p == nil || o.kind == "PodTemplate") {
 			continue
 		}
-		meta := get(o.node, "metadata")
+		meta := lint.Lookup(o.node, "metadata")
 		if m := missing(meta, added); len(m) > 0 {
-			c.report(nodeOr(keyOf(o.node, "metadata"), o.where()),
+			c.report(nodeOr(lint.KeyNode(o.node, "metadata"), o.where()),
 				fmt.Sprintf("%s has no label %s", o.describe(), strings.Join(m, ", ")),
 				fmt.Sprintf("add %s: <service name> to metadata.labels", m[0]))
 		}
 		if p == nil || p.template == o.node {
 			continue
 		}
-		tmeta := get(p.template, "metadata")
+		tmeta := lint.Lookup(p.template, "metadata")
 		if m := missing(tmeta, addedTmpl); len(m) > 0 {
-			at := keyOf(p.template, "metadata")
+			at := lint.KeyNode(p.template, "metadata")
 			if at == nil {
 				at = nodeOr(p.templateKey, p.template)
 			}
@@ -262,14 +238,11 @@ func checkRecommendedLabels(c *checkCtx) {
 	}
 }
 
-func workloadSelectorRule() *rule {
-	return &rule{
-		policy: true,
-		meta: lint.Meta{
-			ID:       "k8s/workload-selector",
-			Severity: lint.SeverityError,
-			Summary:  "A workload's selector selects its own pod template",
-			Doc: `A Deployment, StatefulSet, DaemonSet or ReplicaSet manages the pods its
+var ruleWorkloadSelector = lint.NewFileRule(lint.Meta{
+	ID:       "k8s/workload-selector",
+	Severity: lint.SeverityError,
+	Summary:  "A workload's selector selects its own pod template",
+	Doc: `A Deployment, StatefulSet, DaemonSet or ReplicaSet manages the pods its
 ` + "`spec.selector`" + ` selects. The API server rejects one whose selector does not match the
 labels of its own pod template ("selector does not match template labels"), and
 ` + "`apps/v1`" + ` requires a selector. The mistake typically comes from renaming a label in one
@@ -282,19 +255,16 @@ adds to selectors and templates together (` + "`commonLabels`" + `, ` + "`labels
 ` + "`includeSelectors`" + `) count as matching.
 
 **Fix:** make the pod template carry every label of the selector, with the same value.`,
-			Bad:  one("deploy/base/deployment.yaml", edit("      labels:\n        app.kubernetes.io/name: web\n", "      labels:\n        app.kubernetes.io/name: website\n")),
-			Good: one("deploy/base/deployment.yaml", goodDeployment),
-		},
-		check: checkWorkloadSelector,
-	}
-}
+	Bad:  one("deploy/base/deployment.yaml", edit("      labels:\n        app.kubernetes.io/name: web\n", "      labels:\n        app.kubernetes.io/name: website\n")),
+	Good: one("deploy/base/deployment.yaml", goodDeployment),
+}, isManifest, policyCheck(checkWorkloadSelector))
 
 func checkWorkloadSelector(c *checkCtx) {
 	added := c.info.templateLabels[c.f.Path]
 	for _, p := range c.pods() {
 		o := p.obj
-		sel := get(o.node, "spec", "selector")
-		selKey := nodeOr(keyOf(get(o.node, "spec"), "selector"), sel)
+		sel := lint.Lookup(o.node, "spec", "selector")
+		selKey := nodeOr(lint.KeyNode(lint.Lookup(o.node, "spec"), "selector"), sel)
 		required := o.group == "apps" || o.group == "argoproj.io"
 		switch {
 		case o.kind == "Pod" || o.kind == "PodTemplate" || o.kind == "CronJob" || o.group == "extensions":
@@ -304,13 +274,13 @@ func checkWorkloadSelector(c *checkCtx) {
 				// kustomize's commonLabels creates the selector.
 				continue
 			}
-			c.report(nodeOr(keyOf(o.node, "spec"), o.where()), fmt.Sprintf("%s has no spec.selector", o.describe()),
+			c.report(nodeOr(lint.KeyNode(o.node, "spec"), o.where()), fmt.Sprintf("%s has no spec.selector", o.describe()),
 				"add spec.selector.matchLabels with the pod template's app.kubernetes.io/name label")
 			continue
 		case isNull(sel) || sel.Kind != yaml.MappingNode:
 			continue
 		}
-		labels := stringMap(get(p.template, "metadata", "labels"))
+		labels := stringMap(lint.Lookup(p.template, "metadata", "labels"))
 		var bad []string
 		if o.kind == "ReplicationController" {
 			selector := stringMap(sel)
@@ -320,8 +290,8 @@ func checkWorkloadSelector(c *checkCtx) {
 				}
 			}
 		} else {
-			matchLabels := stringMap(get(sel, "matchLabels"))
-			exprs := seq(get(sel, "matchExpressions"))
+			matchLabels := stringMap(lint.Lookup(sel, "matchLabels"))
+			exprs := seq(lint.Lookup(sel, "matchExpressions"))
 			if len(matchLabels) == 0 && len(exprs) == 0 && required {
 				if len(c.info.selectorLabels[c.f.Path]) == 0 {
 					c.report(selKey, fmt.Sprintf("%s has an empty selector", o.describe()),
@@ -356,7 +326,7 @@ func unmatchedExpression(e *yaml.Node, labels map[string]string, added map[strin
 		return ""
 	}
 	var values []string
-	for _, v := range seq(get(e, "values")) {
+	for _, v := range seq(lint.Lookup(e, "values")) {
 		if v.Kind == yaml.ScalarNode {
 			values = append(values, v.Value)
 		}

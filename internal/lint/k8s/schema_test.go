@@ -346,7 +346,7 @@ secretGenerator:
 func TestManifestDetection(t *testing.T) {
 	rules := k8s.Rules()
 	applies := func(path, content string) bool {
-		return rules[0].(lint.FileRule).Applies(lint.NewFile(path, []byte(content)))
+		return rules[0].Applies(lint.NewFile(path, []byte(content)))
 	}
 	for _, tc := range []struct {
 		path, content string

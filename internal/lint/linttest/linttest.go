@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/platform-team/platform/internal/lint"
 )
@@ -80,5 +81,29 @@ func CheckExamples(t *testing.T, rules []lint.Rule) {
 	}
 	if !slices.IsSorted(ids) {
 		t.Errorf("register rules sorted by ID, so 'platform lint rules' lists them in order: %v", ids)
+	}
+}
+
+// HangLimit is how long Finishes waits: far beyond what linear work on the
+// stress inputs takes on a loaded machine, far below what quadratic work would.
+const HangLimit = 2 * time.Minute
+
+// Finishes fails the test when run has not returned within HangLimit. It is a
+// guard against pathological input that never ends, not a measurement: how
+// fast the work scales is for the benchmarks (MB/s that falls as the input
+// grows means superlinear work).
+func Finishes(t testing.TB, what string, run func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		run()
+	}()
+	timer := time.NewTimer(HangLimit)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+		t.Fatalf("%s did not finish within %v: superlinear work? (run the package's benchmarks)", what, HangLimit)
 	}
 }

@@ -3,6 +3,8 @@ package catalogrules
 import (
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/platform-team/platform/internal/catalog"
 	"github.com/platform-team/platform/internal/lint"
 )
@@ -68,10 +70,10 @@ func under(field, prefix string) bool {
 }
 
 // problems returns the file's problems grouped by rule ID, computed once per file.
-func problems(f *lint.File) map[string][]catalog.Problem {
+func problems(repo *lint.Repo, f *lint.File) map[string][]catalog.Problem {
 	return f.Cached("catalogrules.problems", func() any {
 		byRule := map[string][]catalog.Problem{}
-		for _, p := range catalog.Validate(f.Data) {
+		for _, p := range (catalog.Options{Kinds: repo.Settings.CatalogKinds}).Validate(f.Data) {
 			id := Classify(p)
 			byRule[id] = append(byRule[id], p)
 		}
@@ -80,17 +82,40 @@ func problems(f *lint.File) map[string][]catalog.Problem {
 }
 
 // problemRule reports the problems Classify assigns to its ID.
-func problemRule(meta lint.Meta, hint func(catalog.Problem) string) *rule {
-	return &rule{meta: meta, check: func(_ *lint.Repo, f *lint.File, r *lint.Reporter) {
-		for _, p := range problems(f)[meta.ID] {
+func problemRule(meta lint.Meta, hint func(catalog.Problem) string) lint.Rule {
+	return lint.NewFileRule(meta, isCatalogFile, func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
+		for _, p := range problems(repo, f)[meta.ID] {
 			msg := p.Message
 			// Say which field, unless the message starts by naming it.
 			if p.Field != "" && !strings.HasPrefix(msg, p.Field+" ") && !strings.HasPrefix(msg, msgRootField) {
 				msg = p.Field + ": " + msg
 			}
-			r.Report(f.Path, p.Line, p.Column, msg, hint(p))
+			h := hint(p)
+			if merged(f, p) {
+				h = "the catalog does not apply YAML merge keys (<<): write " + p.Field + " in the mapping itself"
+			}
+			r.Report(f.Path, p.Line, p.Column, msg, h)
 		}
-	}}
+	})
+}
+
+// merged reports whether a required field the catalog misses is there through
+// a merge key: the catalog reads YAML 1.2, where << is a plain key, while the
+// policy rules (and Kubernetes, GitLab, MkDocs) read merge keys.
+func merged(f *lint.File, p catalog.Problem) bool {
+	if p.Message != "is required" || p.Field == "" || strings.ContainsAny(p.Field, "[]") {
+		return false
+	}
+	var doc *yaml.Node
+	for _, e := range entities(f) {
+		if e.doc.Line <= p.Line {
+			doc = e.doc
+		}
+	}
+	keys := strings.Split(p.Field, ".")
+	parent := lint.Lookup(doc, keys[:len(keys)-1]...)
+	last := keys[len(keys)-1]
+	return parent != nil && lint.KeyNode(parent, last) == nil && lint.Lookup(parent, last) != nil
 }
 
 func constHint(s string) func(catalog.Problem) string {
@@ -148,7 +173,18 @@ kind, metadata and spec. apiVersion and kind must be plain strings in the
 Kubernetes formats, and the built-in kinds need the apiVersion they are defined
 for (backstage.io/v1alpha1, or scaffolder.backstage.io/v1beta3 for Template) and
 a spec. Kinds are case-sensitive: "component" is not a Component. The catalog
-rejects an entity that breaks any of this.`,
+rejects an entity that breaks any of this.
+
+The catalog also rejects an entity of a kind no processor recognizes: the
+built-in kinds are API, Component, Domain, Group, Location, Resource, System,
+Template and User. When your Backstage has processors for kinds of its own,
+list them in platform.yaml, and only their apiVersion, kind and metadata are
+checked:
+
+` + "```yaml\ncatalog:\n  kinds: [Workflow]\n```" + `
+
+A catalog-info.yaml without a single entity (empty, or only comments and ---)
+registers nothing, and is an error too.`,
 	Bad: map[string]string{"catalog-info.yaml": `apiVersion: backstage.io/v1alpha1
 kind: component
 metadata:
@@ -159,7 +195,15 @@ spec:
   owner: group:payments
 `},
 	Good: good,
-}, constHint("an entity is apiVersion: backstage.io/v1alpha1, a kind such as Component, metadata with a name, and spec"))
+}, func(p catalog.Problem) string {
+	switch {
+	case p.Field == "kind" && strings.Contains(p.Message, catalog.MsgUnknownKind):
+		return "use a kind the catalog knows; if your Backstage has its own processor for this kind, list it in platform.yaml under catalog.kinds"
+	case p.Message == catalog.MsgNoEntity:
+		return "describe the repository's entity (apiVersion, kind, metadata, spec), or delete the file"
+	}
+	return "an entity is apiVersion: backstage.io/v1alpha1, a kind such as Component, metadata with a name, and spec"
+})
 
 var ruleMetadata = problemRule(lint.Meta{
 	ID:       idMetadata,

@@ -15,7 +15,7 @@ import (
 // an owner without a kind as a Group for all of them.
 var ownerKinds = map[string]bool{"Component": true, "API": true, "Resource": true, "System": true, "Domain": true, "Template": true}
 
-var ruleOwnerGroup = &rule{meta: lint.Meta{
+var ruleOwnerGroup = lint.NewFileRule(lint.Meta{
 	ID:       "catalog/owner-group",
 	Severity: lint.SeverityWarning,
 	Summary:  "entities are owned by a group, not a user",
@@ -37,7 +37,7 @@ spec:
   type: database
   owner: payments
 `},
-}, check: func(_ *lint.Repo, f *lint.File, r *lint.Reporter) {
+}, isCatalogFile, func(_ *lint.Repo, f *lint.File, r *lint.Reporter) {
 	for _, e := range entities(f) {
 		if !ownerKinds[e.kind] {
 			continue
@@ -62,12 +62,12 @@ spec:
 			fmt.Sprintf("%s %s is owned by a %s (%s): owners are groups", e.kind, entityName(e), kind, owner),
 			"make a team the owner, e.g. group:payments")
 	}
-}}
+})
 
 // lifecycleKinds are the built-in kinds with a spec.lifecycle.
 var lifecycleKinds = map[string]bool{"Component": true, "API": true}
 
-var ruleLifecycle = &rule{meta: lint.Meta{
+var ruleLifecycle = lint.NewFileRule(lint.Meta{
 	ID:       "catalog/lifecycle",
 	Severity: lint.SeverityWarning,
 	Summary:  "spec.lifecycle is one of the organisation's lifecycles",
@@ -81,7 +81,7 @@ The list comes from the lint settings (Settings.Lifecycles); when it is empty,
 the default list applies.`,
 	Bad:  map[string]string{"catalog-info.yaml": strings.Replace(goodComponent, "lifecycle: production", "lifecycle: beta", 1)},
 	Good: good,
-}, check: func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
+}, isCatalogFile, func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
 	allowed := repo.Settings.Lifecycles
 	if len(allowed) == 0 {
 		allowed = lint.DefaultLifecycles
@@ -106,9 +106,9 @@ the default list applies.`,
 			fmt.Sprintf("lifecycle %q of %s %s is not one of the organisation's lifecycles (%s)", lc, e.kind, entityName(e), strings.Join(allowed, ", ")),
 			hint)
 	}
-}}
+})
 
-var ruleTechDocsRef = &rule{meta: lint.Meta{
+var ruleTechDocsRef = lint.NewFileRule(lint.Meta{
 	ID:       "catalog/techdocs-ref",
 	Severity: lint.SeverityWarning,
 	Summary:  "documentation next to catalog-info.yaml is published with backstage.io/techdocs-ref",
@@ -135,7 +135,7 @@ any other form is reported.`,
 		"mkdocs.yml":        "site_name: payments-api\n",
 		"docs/index.md":     "# payments-api\n",
 	},
-}, check: func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
+}, isCatalogFile, func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
 	dir := path.Dir(f.Path)
 	hasMkdocs := func(d string) bool {
 		return repo.Exists(path.Join(d, "mkdocs.yml")) || repo.Exists(path.Join(d, "mkdocs.yaml"))
@@ -201,9 +201,9 @@ any other form is reported.`,
 	r.Report(f.Path, line, col,
 		fmt.Sprintf("%s next to this file, but Component %s has no %s annotation: TechDocs will not publish the documentation", found, entityName(e), catalog.AnnotationTechDocsRef),
 		hint)
-}}
+})
 
-var ruleProjectSlug = &rule{meta: lint.Meta{
+var ruleProjectSlug = lint.NewFileRule(lint.Meta{
 	ID:       "catalog/project-slug",
 	Severity: lint.SeverityWarning,
 	Summary:  "gitlab.com/project-slug is a GitLab project path, the repository's own",
@@ -224,7 +224,7 @@ source location, new services do not know their project yet, and
 		"  annotations:\n    gitlab.com/project-slug: https://gitlab.example.com/payments/payments-api.git\n", 1)},
 	Good: map[string]string{"catalog-info.yaml": strings.Replace(goodComponent, "  annotations:\n",
 		"  annotations:\n    gitlab.com/project-slug: payments/payments-api\n", 1)},
-}, check: func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
+}, isCatalogFile, func(repo *lint.Repo, f *lint.File, r *lint.Reporter) {
 	project := repo.Settings.GitLabProject
 	for _, e := range entities(f) {
 		n, slug, ok := e.annotation(catalog.AnnotationProjectSlug)
@@ -247,7 +247,7 @@ source location, new services do not know their project yet, and
 				fmt.Sprintf("set it to %s, unless %s %s really lives in another project", project, e.kind, entityName(e)))
 		}
 	}
-}}
+})
 
 // isProjectPath reports whether s is a GitLab project path: two or more
 // non-empty segments, without a scheme, spaces or a .git suffix.
@@ -267,7 +267,7 @@ func isProjectPath(s string) bool {
 	return true
 }
 
-var ruleSourceTemplate = &rule{meta: lint.Meta{
+var ruleSourceTemplate = lint.NewFileRule(lint.Meta{
 	ID:       "catalog/source-template",
 	Severity: lint.SeverityWarning,
 	Summary:  "backstage.io/source-template is a reference to a Template entity",
@@ -280,7 +280,7 @@ nowhere.`,
 	Bad: map[string]string{"catalog-info.yaml": strings.Replace(goodComponent,
 		"backstage.io/source-template: template:default/go-service", "backstage.io/source-template: go-service", 1)},
 	Good: good,
-}, check: func(_ *lint.Repo, f *lint.File, r *lint.Reporter) {
+}, isCatalogFile, func(_ *lint.Repo, f *lint.File, r *lint.Reporter) {
 	for _, e := range entities(f) {
 		n, ref, ok := e.annotation(catalog.AnnotationSourceTemplate)
 		if !ok {
@@ -300,7 +300,7 @@ nowhere.`,
 		r.Report(f.Path, line, col,
 			fmt.Sprintf("%s %q is not a reference to a Template: want template:[namespace/]name", catalog.AnnotationSourceTemplate, ref), hint)
 	}
-}}
+})
 
 // entityName names an entity in messages: its metadata.name, or "(unnamed)".
 func entityName(e entity) string {

@@ -25,7 +25,7 @@ func TestRulesAreTheCatalogFamily(t *testing.T) {
 		if m.Family() != "catalog" {
 			t.Errorf("rule %s is not in the catalog family", m.ID)
 		}
-		if _, ok := r.(lint.FileRule); !ok {
+		if !r.IsFileRule() {
 			t.Errorf("rule %s is not a file rule", m.ID)
 		}
 		if errors[m.ID] != (m.Severity == lint.SeverityError) {
@@ -292,8 +292,7 @@ func TestParsesOnce(t *testing.T) {
 	repo := lint.NewRepo("", linttest.Settings, []*lint.File{f})
 	var findings []lint.Finding
 	for _, r := range Rules() {
-		fr := r.(lint.FileRule)
-		fr.Check(repo, f, lint.NewReporter(r.Meta(), &findings))
+		r.CheckFile(repo, f, lint.NewReporter(r.Meta(), &findings))
 	}
 	for _, key := range []string{"catalogrules.problems", "catalogrules.entities"} {
 		f.Cached(key, func() any {

@@ -150,7 +150,7 @@ func TestTechDocsRefOnDisk(t *testing.T) {
 	f := lint.NewFile("catalog-info.yaml", []byte(withTechDocs("dir:site")))
 	repo := lint.NewRepo(dir, linttest.Settings, []*lint.File{f})
 	var got []lint.Finding
-	ruleTechDocsRef.Check(repo, f, lint.NewReporter(ruleTechDocsRef.Meta(), &got))
+	ruleTechDocsRef.CheckFile(repo, f, lint.NewReporter(ruleTechDocsRef.Meta(), &got))
 	if len(got) != 0 {
 		t.Errorf("mkdocs.yml on disk (not walked) should count: %v", got)
 	}
@@ -274,5 +274,32 @@ func writeFile(t *testing.T, dir, name, content string) {
 	}
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The policy rules read values that come through a merge key, like every lint
+// family; the catalog itself reads YAML 1.2, where << is a plain key, so the
+// rules mirroring it report the missing fields and say why.
+func TestMergeKeys(t *testing.T) {
+	src := `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: payments-api
+  description: Takes payments.
+  labels: &defaults
+    lifecycle: beta
+spec:
+  <<: *defaults
+  type: service
+  owner: group:payments
+`
+	got := run(catalogFile(src))
+	lifecycle := linttest.Of(got, "catalog/lifecycle")
+	if len(lifecycle) != 1 || !strings.Contains(lifecycle[0].Message, `"beta"`) || lifecycle[0].Line != 7 {
+		t.Errorf("catalog/lifecycle should see the merged lifecycle: %+v", lifecycle)
+	}
+	spec := linttest.Of(got, "catalog/spec")
+	if len(spec) != 1 || spec[0].Message != "spec.lifecycle: is required" || !strings.Contains(spec[0].Hint, "merge keys (<<)") {
+		t.Errorf("catalog/spec should explain the merge key: %+v", spec)
 	}
 }

@@ -11,7 +11,6 @@
 package catalogrules
 
 import (
-	"cmp"
 	"path"
 	"slices"
 
@@ -26,28 +25,16 @@ var FileNames = []string{"catalog-info.yaml", "catalog-info.yml"}
 
 // Rules returns every rule of the family, sorted by ID.
 func Rules() []lint.Rule {
-	rules := []lint.Rule{
+	return lint.Sorted(
 		ruleYAML, ruleEnvelope, ruleMetadata, ruleLabelsAnnotations, ruleTagsLinks, ruleSpec, ruleEntityRef,
 		ruleOwnerGroup, ruleLifecycle, ruleTechDocsRef, ruleProjectSlug, ruleSourceTemplate,
-	}
-	slices.SortFunc(rules, func(a, b lint.Rule) int { return cmp.Compare(a.Meta().ID, b.Meta().ID) })
-	return rules
+	)
 }
 
 // isCatalogFile reports whether f is a catalog descriptor by its name.
 func isCatalogFile(f *lint.File) bool {
 	return slices.Contains(FileNames, path.Base(f.Path))
 }
-
-// rule is a file rule of this family: meta plus a check function.
-type rule struct {
-	meta  lint.Meta
-	check func(repo *lint.Repo, f *lint.File, r *lint.Reporter)
-}
-
-func (x *rule) Meta() lint.Meta                                       { return x.meta }
-func (x *rule) Applies(f *lint.File) bool                             { return isCatalogFile(f) }
-func (x *rule) Check(repo *lint.Repo, f *lint.File, r *lint.Reporter) { x.check(repo, f, r) }
 
 // entity is one document of a catalog file, as the policy rules see it.
 type entity struct {
