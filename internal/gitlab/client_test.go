@@ -147,9 +147,9 @@ func TestPersistentBadGatewayGivesUp(t *testing.T) {
 			writeJSON(w, 502, `{"message":"upstream down"}`)
 		},
 	}), nil)
-	start := time.Now()
+	// Giving up is counted in requests (below), not timed: a timed check
+	// fails on a loaded machine while nothing is wrong.
 	_, _, err := c.EnsureMergeRequest(context.Background(), "payments/api", mrOpts)
-	elapsed := time.Since(start)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("err = %#v, want *APIError", err)
@@ -161,9 +161,6 @@ func TestPersistentBadGatewayGivesUp(t *testing.T) {
 	want := "GitLab POST /projects/payments%2Fapi/merge_requests: 502 Bad Gateway: upstream down"
 	if err.Error() != want {
 		t.Errorf("err = %q\nwant  %q", err, want)
-	}
-	if elapsed > 2*time.Second {
-		t.Errorf("gave up after %v", elapsed)
 	}
 	posts := 0
 	for _, h := range rec.all() {
@@ -213,16 +210,9 @@ func TestRateLimitedIsRetried(t *testing.T) {
 
 func TestTimeout(t *testing.T) {
 	c, _, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
+		<-r.Context().Done() // only the client's budget ends the call
 	}, func(cfg *Config) { cfg.Timeout = 100 * time.Millisecond })
-	start := time.Now()
 	_, err := c.CurrentUser(context.Background())
-	if time.Since(start) > 2*time.Second {
-		t.Errorf("took %v", time.Since(start))
-	}
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Status != 0 {
 		t.Fatalf("err = %#v, want APIError without status", err)
