@@ -18,7 +18,7 @@ test:
 	$(GO) vet ./...
 	$(GO) test ./...
 
-## generate: shell completions into completions/, the CLI reference into docs/cli/, the lint rules into docs/rules/
+## generate: the k8s lint schema (schema.json), shell completions into completions/, the CLI reference into docs/cli/, the lint rules into docs/rules/
 generate:
 	rm -rf completions docs/cli docs/rules
 	$(GO) generate ./internal/lint/k8s/

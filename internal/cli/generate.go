@@ -18,7 +18,7 @@ func newGenerateCmd(f *Factory) *cobra.Command {
 	var completionsDir, docsDir, rulesDir, manDir string
 	cmd := &cobra.Command{
 		Use:    "generate",
-		Short:  "Write shell completions and the Markdown CLI reference",
+		Short:  "Write shell completions, man pages, the Markdown CLI reference and the lint rule pages",
 		Hidden: true,
 		Args:   exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// TestGeneratedFilesAreFresh fails when completions/ or docs/cli/ differ from
+// TestGeneratedFilesAreFresh fails when completions/, docs/cli/ or docs/rules/ differ from
 // what the commands generate: run 'make generate' and commit the result.
 func TestGeneratedFilesAreFresh(t *testing.T) {
 	f, _, _ := testFactory(t)
