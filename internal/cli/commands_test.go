@@ -24,3 +24,19 @@ func TestVersionCmdOptions(t *testing.T) {
 		t.Errorf("runF ran the command: %q", out)
 	}
 }
+
+func TestLintRulesCmdOptions(t *testing.T) {
+	f, out, _ := testFactory(t)
+	var got *LintRulesOptions
+	cmd := newLintRulesCmd(f, func(_ context.Context, o *LintRulesOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--json"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !got.JSON || got.IO != f.IOStreams || len(got.Rules) != len(lintRules()) {
+		t.Errorf("options %+v", got)
+	}
+	if out.Len() != 0 {
+		t.Errorf("runF ran the command: %q", out)
+	}
+}

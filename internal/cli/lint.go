@@ -117,7 +117,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("rules", completeRuleIDs)
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "warning", "info", "none"}, cobra.ShellCompDirectiveNoFileComp))
-	cmd.AddCommand(newLintRulesCmd(f))
+	cmd.AddCommand(newLintRulesCmd(f, nil))
 	return cmd
 }
 
