@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"testing"
+
+	"github.com/spf13/cobra"
 )
 
 // These tests check each command's first layer, as gh's TestNewCmdX do: the
@@ -35,6 +37,40 @@ func TestLintRulesCmdOptions(t *testing.T) {
 	}
 	if !got.JSON || got.IO != f.IOStreams || len(got.Rules) != len(lintRules()) {
 		t.Errorf("options %+v", got)
+	}
+	if out.Len() != 0 {
+		t.Errorf("runF ran the command: %q", out)
+	}
+}
+
+func TestLintCmdOptions(t *testing.T) {
+	f, out, _ := testFactory(t)
+	env := f.Getenv
+	f.Getenv = func(k string) string {
+		switch k {
+		case "GITLAB_CI":
+			return "true"
+		case "PLATFORM_LINT_MAX_FILE_SIZE":
+			return "16MiB"
+		}
+		return env(k)
+	}
+	dir := t.TempDir()
+	var got *LintOptions
+	// Under a parent, as in the tree: a root command with subcommands
+	// (lint rules) would take PATH for an unknown subcommand.
+	cmd := &cobra.Command{Use: "platform"}
+	cmd.AddCommand(newLintCmd(f, func(_ context.Context, o *LintOptions) error { got = o; return nil }))
+	cmd.SetArgs([]string{"lint", "--format", "json", "-o", "report.json", "-o", "junit=lint.xml", "--fail-on", "warning", "--rules", "k8s/*,docs/*", dir})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Paths) != 1 || got.Paths[0] != dir || got.Format != "json" || len(got.Output) != 2 || got.Output[1] != "junit=lint.xml" ||
+		got.FailOn != "warning" || len(got.Rules) != 2 || got.Rules[0] != "k8s/*" {
+		t.Errorf("options %+v", got)
+	}
+	if got.IO != f.IOStreams || got.Now == nil || got.Config == nil || got.Version == "" || got.MaxFileSize != "16MiB" || !got.CI || !got.GitLabCI {
+		t.Errorf("dependencies not set: %+v", got)
 	}
 	if out.Len() != 0 {
 		t.Errorf("runF ran the command: %q", out)
