@@ -76,3 +76,29 @@ func TestLintCmdOptions(t *testing.T) {
 		t.Errorf("runF ran the command: %q", out)
 	}
 }
+
+func TestTemplatesListAndShowCmdOptions(t *testing.T) {
+	f, out, _ := testFactory(t)
+	var list *TemplatesListOptions
+	cmd := newTemplatesListCmd(f, func(_ context.Context, o *TemplatesListOptions) error { list = o; return nil })
+	cmd.SetArgs([]string{"--json"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !list.JSON || list.IO != f.IOStreams || list.Resolver == nil || list.Resolver.Embedded == nil || list.Resolver.CacheDir == "" {
+		t.Errorf("list options %+v", list)
+	}
+
+	var show *TemplatesShowOptions
+	cmd = newTemplatesShowCmd(f, func(_ context.Context, o *TemplatesShowOptions) error { show = o; return nil })
+	cmd.SetArgs([]string{"./my-template"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if show.Template != "./my-template" || show.IO != f.IOStreams || show.Resolver == nil || show.Resolver.Clone == nil {
+		t.Errorf("show options %+v", show)
+	}
+	if out.Len() != 0 {
+		t.Errorf("runF ran the command: %q", out)
+	}
+}
