@@ -102,3 +102,23 @@ func TestTemplatesListAndShowCmdOptions(t *testing.T) {
 		t.Errorf("runF ran the command: %q", out)
 	}
 }
+
+func TestTemplatesLintCmdOptions(t *testing.T) {
+	f, out, _ := testFactory(t)
+	f.Config.AnnotationPrefix = "acme.example.com"
+	var got *TemplatesLintOptions
+	cmd := newTemplatesLintCmd(f, func(_ context.Context, o *TemplatesLintOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"./my-template", "--set", "name=orders", "--set", "team=payments"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Dir != "./my-template" || len(got.Sets) != 2 || got.Sets[1] != "team=payments" {
+		t.Errorf("options %+v", got)
+	}
+	if got.IO != f.IOStreams || got.Getenv == nil || got.Version != "v0.0.0-test" || got.AnnotationPrefix != "acme.example.com" {
+		t.Errorf("dependencies not set: %+v", got)
+	}
+	if out.Len() != 0 {
+		t.Errorf("runF ran the command: %q", out)
+	}
+}

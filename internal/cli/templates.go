@@ -20,7 +20,7 @@ func newTemplatesCmd(f *Factory) *cobra.Command {
 		Short:   "List, inspect and check service templates",
 		Args:    exactArgs(0, "a subcommand: list, show or lint"),
 	}
-	cmd.AddCommand(newTemplatesListCmd(f, nil), newTemplatesShowCmd(f, nil), newTemplatesLintCmd(f))
+	cmd.AddCommand(newTemplatesListCmd(f, nil), newTemplatesShowCmd(f, nil), newTemplatesLintCmd(f, nil))
 	return cmd
 }
 
