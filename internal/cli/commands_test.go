@@ -2,9 +2,14 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/platform-team/platform/internal/config"
+	"github.com/platform-team/platform/internal/iostreams"
 )
 
 // These tests check each command's first layer, as gh's TestNewCmdX do: the
@@ -120,5 +125,53 @@ func TestTemplatesLintCmdOptions(t *testing.T) {
 	}
 	if out.Len() != 0 {
 		t.Errorf("runF ran the command: %q", out)
+	}
+}
+
+func TestDoctorCmdOptions(t *testing.T) {
+	f, out, _ := testFactory(t)
+	env := f.Getenv
+	f.Getenv = func(k string) string {
+		if k == "CI_JOB_TOKEN" {
+			return "job-token"
+		}
+		return env(k)
+	}
+	var got *DoctorOptions
+	cmd := newDoctorCmd(f, func(_ context.Context, o *DoctorOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"-p", "g/p", "--gitlab-url", "https://gitlab.example.com"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.GitLab.Project != "g/p" || got.Target.URL() != "https://gitlab.example.com" || got.Target.ProjectOrNone(".") != "g/p" {
+		t.Errorf("options %+v", got)
+	}
+	if got.IO != f.IOStreams || got.Config == nil || got.TokenSource != "CI_JOB_TOKEN" || got.Connect == nil {
+		t.Errorf("dependencies not set: %+v", got)
+	}
+	if out.Len() != 0 {
+		t.Errorf("runF ran the command: %q", out)
+	}
+}
+
+// TestRunDoctorWithHandBuiltOptions: runDoctor needs nothing but its
+// options; a GitLab it cannot reach fails the gitlab and project checks.
+func TestRunDoctorWithHandBuiltOptions(t *testing.T) {
+	ios, _, out, _ := iostreams.Test()
+	opts := &DoctorOptions{
+		IO:          ios,
+		Config:      &config.Config{AnnotationPrefix: "acme.example.com"},
+		TokenSource: "GITLAB_TOKEN",
+		Target:      config.GitLabTarget{URLFlag: "https://gitlab.example.com", ProjectFlag: "g/p"},
+		Connect:     func(string) (*GitLab, error) { return nil, errors.New("PLATFORM_GITLAB_TIMEOUT: not a duration") },
+	}
+	var silent *SilentError
+	if err := runDoctor(context.Background(), opts); !errors.As(err, &silent) || silent.Code != ExitCheckFailed {
+		t.Fatalf("got %v, want a failed check", err)
+	}
+	for _, want := range []string{"annotation prefix acme.example.com", "GITLAB_TOKEN", "gitlab    PLATFORM_GITLAB_TIMEOUT: not a duration", "not checked: the GitLab settings are invalid"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }

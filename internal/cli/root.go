@@ -198,7 +198,7 @@ failed, 4 authentication missing or refused, 70 internal error, 130 interrupted.
 		c.GroupID = "paths"
 		root.AddCommand(c)
 	}
-	root.AddCommand(newVersionCmd(f, nil), newDoctorCmd(f), newGenerateCmd(f))
+	root.AddCommand(newVersionCmd(f, nil), newDoctorCmd(f, nil), newGenerateCmd(f))
 	root.SetHelpCommandGroupID("more")
 	root.SetCompletionCommandGroupID("more")
 	for _, c := range root.Commands() {
