@@ -175,3 +175,48 @@ func TestRunDoctorWithHandBuiltOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestNewServiceCmdOptions: new service's runF gets every input, including
+// the GitLab target and connector --publish uses, with nothing connected,
+// asked or written.
+func TestNewServiceCmdOptions(t *testing.T) {
+	f, out, errOut := testFactory(t)
+	env := f.Getenv
+	f.Getenv = func(k string) string {
+		if k == "PLATFORM_RENDER_TIMEOUT" {
+			return "45s"
+		}
+		return env(k)
+	}
+	f.Config.AnnotationPrefix = "acme.example.com"
+	var got *NewServiceOptions
+	cmd := newNewServiceCmd(f, func(_ context.Context, o *NewServiceOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"payments", "-t", "cronjob", "--owner", "group:payments", "--system", "billing", "--set", "database=postgres", "-f", "values.yaml",
+		"-o", "out", "--yes", "--accept-tradeoffs", "--publish", "--group", "payments", "--gitlab-url", "https://gitlab.example.com"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	in := got.Inputs
+	if in.Name != "payments" || in.Owner != "group:payments" || in.System != "billing" || len(in.Sets) != 1 || len(in.ValuesFiles) != 1 ||
+		got.Template != "cronjob" || !got.TemplateGiven || got.Output != "out" || !got.Yes || !got.AcceptTradeoffs || !got.Publish || got.Group != "payments" {
+		t.Errorf("options %+v", got)
+	}
+	if got.IO != f.IOStreams || got.Resolver == nil || got.Getenv == nil || got.Now == nil || got.Version != "v0.0.0-test" ||
+		got.AnnotationPrefix != "acme.example.com" || got.Budget.Timeout.String() != "45s" || in.ReadFile == nil {
+		t.Errorf("dependencies not set: %+v", got)
+	}
+	if got.Target.URL() != "https://gitlab.example.com" || got.Connect == nil || got.Wizard != nil || got.publisher != nil {
+		t.Errorf("GitLab and prompting: %+v", got)
+	}
+	if out.Len() != 0 || errOut.Len() != 0 {
+		t.Errorf("runF ran the command: %q %q", out, errOut)
+	}
+
+	cmd = newNewServiceCmd(f, func(context.Context, *NewServiceOptions) error { t.Fatal("ran with --json alone"); return nil })
+	cmd.SetArgs([]string{"payments", "--json"})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	var flagErr *FlagError
+	if err := cmd.Execute(); !errors.As(err, &flagErr) {
+		t.Errorf("--json without --dry-run: %v, want a flag error", err)
+	}
+}
