@@ -46,9 +46,9 @@ type NewServiceOptions struct {
 	NoGit           bool
 
 	// Publish creates the GitLab project in Group and pushes the first commit.
-	Publish   bool
-	Group  string
-	GitLab GitLabOptions
+	Publish bool
+	Group   string
+	GitLab  GitLabOptions
 	// Target resolves the GitLab URL for --publish; Connect reaches that GitLab.
 	Target    config.GitLabTarget
 	Connect   gitLabConnector
