@@ -46,15 +46,15 @@ type NewServiceOptions struct {
 	NoGit           bool
 
 	// Publish creates the GitLab project in Group and pushes the first commit.
-	Publish bool
-	Group   string
-	GitLab  GitLabOptions
-	// Target resolves the GitLab URL for --publish; Connect reaches that GitLab.
-	Target    config.GitLabTarget
-	Connect   gitLabConnector
+	Publish   bool
+	Group     string
+	GitLab    GitLabOptions
 	publisher *publisher
 	// Budget bounds rendering the template (PLATFORM_RENDER_TIMEOUT, PLATFORM_RENDER_MAX_BYTES).
 	Budget scaffold.Budget
+	// Target resolves the GitLab URL for --publish; Connect reaches that GitLab.
+	Target  config.GitLabTarget
+	Connect gitLabConnector
 }
 
 func newNewServiceCmd(f *Factory, runF func(context.Context, *NewServiceOptions) error) *cobra.Command {
