@@ -10,6 +10,7 @@ import (
 
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/gitlab"
+	"github.com/platform-team/platform/internal/iostreams"
 )
 
 type doctorCheck struct {
@@ -18,8 +19,23 @@ type doctorCheck struct {
 	detail string
 }
 
-func newDoctorCmd(f *Factory) *cobra.Command {
-	var gl GitLabOptions
+// DoctorOptions are the inputs of `platform doctor`.
+type DoctorOptions struct {
+	IO *iostreams.IOStreams
+	// Config holds the settings, with ./platform.yaml; its errors are a check.
+	Config *config.Config
+	// TokenSource names the variable the GitLab token comes from, "" when none.
+	TokenSource string
+	// Target resolves the project and the GitLab URL; Connect reaches that
+	// GitLab, with the token or without one.
+	Target  config.GitLabTarget
+	Connect gitLabConnector
+
+	GitLab GitLabOptions
+}
+
+func newDoctorCmd(f *Factory, runF func(context.Context, *DoctorOptions) error) *cobra.Command {
+	opts := &DoctorOptions{}
 	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: "Check that platform can work here: git, configuration, token, GitLab, project",
@@ -32,31 +48,44 @@ Exits 1 when a check fails; every check is printed either way.`,
   platform doctor --project payments/payments-api --gitlab-url https://gitlab.example.com`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			checks := runDoctor(cmd.Context(), f, f.GitLabTarget(gl))
-			if errors.Is(cmd.Context().Err(), context.Canceled) {
-				return context.Canceled
+			opts.IO, opts.Config, opts.TokenSource = f.IOStreams, f.Config, f.gitLabTokenSource()
+			opts.Target = f.GitLabTarget(opts.GitLab)
+			opts.Connect = func(url string) (*GitLab, error) { return f.connectGitLab(url, true) }
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			st := f.IOStreams.Styles()
-			failed := false
-			for _, c := range checks {
-				icon := st.SuccessIcon()
-				if !c.ok {
-					icon, failed = st.FailureIcon(), true
-				}
-				fmt.Fprintf(f.IOStreams.Out, "%s %-9s %s\n", icon, c.name, c.detail)
-			}
-			if failed {
-				return &SilentError{Code: ExitCheckFailed}
-			}
-			return nil
+			return runDoctor(cmd.Context(), opts)
 		},
 	}
-	addGitLabFlags(cmd, &gl)
+	addGitLabFlags(cmd, &opts.GitLab)
 	inService(f, cmd, inCurrentService)
 	return cmd
 }
 
-func runDoctor(ctx context.Context, f *Factory, target config.GitLabTarget) []doctorCheck {
+func runDoctor(ctx context.Context, opts *DoctorOptions) error {
+	checks := doctorChecks(ctx, opts)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return context.Canceled
+	}
+	st := opts.IO.Styles()
+	failed := false
+	for _, c := range checks {
+		icon := st.SuccessIcon()
+		if !c.ok {
+			icon, failed = st.FailureIcon(), true
+		}
+		fmt.Fprintf(opts.IO.Out, "%s %-9s %s\n", icon, c.name, c.detail)
+	}
+	if failed {
+		return &SilentError{Code: ExitCheckFailed}
+	}
+	return nil
+}
+
+// doctorChecks runs every check in order; a check that cannot run for an
+// earlier failure is a failed check that says so.
+func doctorChecks(ctx context.Context, opts *DoctorOptions) []doctorCheck {
+	target := opts.Target
 	var checks []doctorCheck
 	add := func(name string, ok bool, format string, args ...any) {
 		checks = append(checks, doctorCheck{name: name, ok: ok, detail: fmt.Sprintf(format, args...)})
@@ -67,14 +96,14 @@ func runDoctor(ctx context.Context, f *Factory, target config.GitLabTarget) []do
 		add("git", true, "built in (go-git); no git command on PATH, which platform does not need")
 	}
 
-	cfgDetail := "user config " + orNone(f.Config.UserFile)
-	if err := f.Config.ServiceErr; err != nil {
+	cfgDetail := "user config " + orNone(opts.Config.UserFile)
+	if err := opts.Config.ServiceErr; err != nil {
 		add("config", false, "%v", err)
 	} else {
-		add("config", true, "%s; annotation prefix %s", cfgDetail, f.Config.AnnotationPrefix)
+		add("config", true, "%s; annotation prefix %s", cfgDetail, opts.Config.AnnotationPrefix)
 	}
 
-	tokenSource := f.gitLabTokenSource()
+	tokenSource := opts.TokenSource
 	switch tokenSource {
 	case "":
 		add("token", false, "no GITLAB_TOKEN (or CI_JOB_TOKEN) in the environment")
@@ -84,7 +113,7 @@ func runDoctor(ctx context.Context, f *Factory, target config.GitLabTarget) []do
 		add("token", true, "GITLAB_TOKEN")
 	}
 	url := target.URL()
-	client, err := f.connectGitLab(url, true)
+	client, err := opts.Connect(url)
 	switch {
 	case err != nil:
 		// A bad URL or PLATFORM_GITLAB_TIMEOUT, said as such.

@@ -55,7 +55,7 @@ type LintOptions struct {
 	ConfigFile string
 }
 
-func newLintCmd(f *Factory) *cobra.Command {
+func newLintCmd(f *Factory, runF func(context.Context, *LintOptions) error) *cobra.Command {
 	opts := &LintOptions{}
 	cmd := &cobra.Command{
 		Use:   "lint [PATH...]",
@@ -103,6 +103,9 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 			opts.MaxFileSize = f.Getenv("PLATFORM_LINT_MAX_FILE_SIZE")
 			opts.Config = f.Config
 			opts.GitLabProject = f.GitLabTarget(GitLabOptions{}).ProjectOrNone(lintRoot(args))
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
 			return runLint(cmd.Context(), opts)
 		},
 	}
@@ -117,7 +120,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("rules", completeRuleIDs)
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "warning", "info", "none"}, cobra.ShellCompDirectiveNoFileComp))
-	cmd.AddCommand(newLintRulesCmd(f))
+	cmd.AddCommand(newLintRulesCmd(f, nil))
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/lint"
 	"github.com/platform-team/platform/internal/lint/catalogrules"
 	"github.com/platform-team/platform/internal/lint/docs"
@@ -28,8 +30,17 @@ type ruleJSON struct {
 	Summary  string `json:"summary"`
 }
 
-func newLintRulesCmd(f *Factory) *cobra.Command {
-	var asJSON bool
+// LintRulesOptions are the inputs of `platform lint rules`.
+type LintRulesOptions struct {
+	IO *iostreams.IOStreams
+	// Rules are the rules to list, sorted by ID (lintRules).
+	Rules []lint.Rule
+
+	JSON bool
+}
+
+func newLintRulesCmd(f *Factory, runF func(context.Context, *LintRulesOptions) error) *cobra.Command {
+	opts := &LintRulesOptions{}
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List every lint rule: ID, default severity, family and what it checks",
@@ -37,26 +48,33 @@ func newLintRulesCmd(f *Factory) *cobra.Command {
   platform lint rules --json | jq -r '.[] | select(.severity == "error") | .id'`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rules := lintRules()
-			if asJSON {
-				out := make([]ruleJSON, 0, len(rules))
-				for _, r := range rules {
-					m := r.Meta()
-					out = append(out, ruleJSON{ID: m.ID, Family: m.Family(), Severity: m.Severity.String(), Summary: m.Summary})
-				}
-				return writeJSON(f.IOStreams.Out, out)
+			opts.IO, opts.Rules = f.IOStreams, lintRules()
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			tw := tabwriter.NewWriter(f.IOStreams.Out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSEVERITY\tFAMILY\tCHECKS")
-			for _, r := range rules {
-				m := r.Meta()
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.ID, m.Severity, m.Family(), m.Summary)
-			}
-			return tw.Flush()
+			return runLintRules(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the rules as JSON: [{id, family, severity, summary}]")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the rules as JSON: [{id, family, severity, summary}]")
 	return cmd
+}
+
+func runLintRules(_ context.Context, opts *LintRulesOptions) error {
+	if opts.JSON {
+		out := make([]ruleJSON, 0, len(opts.Rules))
+		for _, r := range opts.Rules {
+			m := r.Meta()
+			out = append(out, ruleJSON{ID: m.ID, Family: m.Family(), Severity: m.Severity.String(), Summary: m.Summary})
+		}
+		return writeJSON(opts.IO.Out, out)
+	}
+	tw := tabwriter.NewWriter(opts.IO.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSEVERITY\tFAMILY\tCHECKS")
+	for _, r := range opts.Rules {
+		m := r.Meta()
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.ID, m.Severity, m.Family(), m.Summary)
+	}
+	return tw.Flush()
 }
 
 // completeRuleIDs offers rule IDs and family globs for --rules.

@@ -52,6 +52,9 @@ type NewServiceOptions struct {
 	publisher *publisher
 	// Budget bounds rendering the template (PLATFORM_RENDER_TIMEOUT, PLATFORM_RENDER_MAX_BYTES).
 	Budget scaffold.Budget
+	// Target resolves the GitLab URL for --publish; Connect reaches that GitLab.
+	Target  config.GitLabTarget
+	Connect gitLabConnector
 }
 
 func newNewServiceCmd(f *Factory, runF func(context.Context, *NewServiceOptions) error) *cobra.Command {
@@ -120,15 +123,9 @@ an error naming the flag that supplies it.`,
 			if canPrompt(opts) {
 				opts.Wizard = &wizard.Wizard{Prompter: wizard.ForStreams(f.IOStreams, opts.Accessible)}
 			}
+			opts.Target, opts.Connect = f.GitLabTarget(opts.GitLab), f.GitLab
 			if runF != nil {
 				return runF(cmd.Context(), opts)
-			}
-			if opts.Publish && !opts.DryRun {
-				gl, err := f.GitLab(f.GitLabTarget(opts.GitLab).URL())
-				if err != nil {
-					return err
-				}
-				opts.publisher = &publisher{client: gl, group: opts.Group}
 			}
 			return runNewService(cmd.Context(), opts)
 		},
@@ -172,6 +169,14 @@ func completeTemplates(f *Factory) cobra.CompletionFunc {
 }
 
 func runNewService(ctx context.Context, opts *NewServiceOptions) error {
+	if opts.Publish && !opts.DryRun && opts.publisher == nil {
+		// Before anything is asked or written: no token fails at once (exit 4).
+		gl, err := opts.Connect(opts.Target.URL())
+		if err != nil {
+			return err
+		}
+		opts.publisher = &publisher{client: gl, group: opts.Group}
+	}
 	if opts.Output != "" {
 		// Before a template is fetched or a question asked.
 		if err := scaffold.CheckDestination(opts.Output, opts.Force, ""); err != nil {

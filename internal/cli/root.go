@@ -1,5 +1,18 @@
-// Package cli holds the platform commands: one file per command, each an
-// Options struct, a constructor that parses flags into it, and a run function.
+// Package cli holds the platform commands: flag parsing, wiring and printing,
+// one file per command (or per group of subcommands), the domain work below
+// in its own packages. Every leaf command has one shape, as gh's do:
+//
+//   - an exported XOptions holding its flags and its dependencies (IO streams,
+//     clock, getenv, template resolver, GitLab target and connector, ...),
+//     never the Factory itself;
+//   - newXCmd(f, runF), which parses flags into the options, copies the
+//     dependencies from the Factory, and calls runF instead of running when
+//     a test passes one, to check what was parsed;
+//   - runX(ctx, opts), which does the work with nothing but its options, so
+//     a test can call it with hand-built ones.
+//
+// Errors are typed and mapped to exit codes in one place, Run (exit.go).
+// The hidden generate command, a build-time tool, is the one exception.
 package cli
 
 import (
@@ -194,11 +207,11 @@ failed, 4 authentication missing or refused, 70 internal error, 130 interrupted.
 	pf.BoolVar(&opts.debug, "debug", false, "print debugging details, such as HTTP traces with tokens redacted")
 
 	root.AddGroup(&cobra.Group{ID: "paths", Title: "Golden paths:"}, &cobra.Group{ID: "more", Title: "More commands:"})
-	for _, c := range []*cobra.Command{newNewCmd(f), newTemplatesCmd(f), newLintCmd(f), newCatalogCmd(f), newMRCmd(f), newPromoteCmd(f, nil)} {
+	for _, c := range []*cobra.Command{newNewCmd(f), newTemplatesCmd(f), newLintCmd(f, nil), newCatalogCmd(f), newMRCmd(f), newPromoteCmd(f, nil)} {
 		c.GroupID = "paths"
 		root.AddCommand(c)
 	}
-	root.AddCommand(newVersionCmd(f), newDoctorCmd(f), newGenerateCmd(f))
+	root.AddCommand(newVersionCmd(f, nil), newDoctorCmd(f, nil), newGenerateCmd(f))
 	root.SetHelpCommandGroupID("more")
 	root.SetCompletionCommandGroupID("more")
 	for _, c := range root.Commands() {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/scaffold"
 )
 
@@ -18,7 +20,7 @@ func newTemplatesCmd(f *Factory) *cobra.Command {
 		Short:   "List, inspect and check service templates",
 		Args:    exactArgs(0, "a subcommand: list, show or lint"),
 	}
-	cmd.AddCommand(newTemplatesListCmd(f), newTemplatesShowCmd(f), newTemplatesLintCmd(f))
+	cmd.AddCommand(newTemplatesListCmd(f, nil), newTemplatesShowCmd(f, nil), newTemplatesLintCmd(f, nil))
 	return cmd
 }
 
@@ -30,8 +32,16 @@ type templateJSON struct {
 	Description string `json:"description"`
 }
 
-func newTemplatesListCmd(f *Factory) *cobra.Command {
-	var asJSON bool
+// TemplatesListOptions are the inputs of `platform templates list`.
+type TemplatesListOptions struct {
+	IO       *iostreams.IOStreams
+	Resolver *scaffold.Resolver
+
+	JSON bool
+}
+
+func newTemplatesListCmd(f *Factory, runF func(context.Context, *TemplatesListOptions) error) *cobra.Command {
+	opts := &TemplatesListOptions{}
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the embedded templates: golden paths first, then silver paths",
@@ -43,42 +53,60 @@ func newTemplatesListCmd(f *Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			list, err := resolver.EmbeddedTemplates()
-			if err != nil {
-				return err
+			opts.IO, opts.Resolver = f.IOStreams, resolver
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			out := f.IOStreams.Out
-			if asJSON {
-				rows := make([]templateJSON, 0, len(list))
-				for _, t := range list {
-					m := t.Manifest
-					rows = append(rows, templateJSON{Name: m.Metadata.Name, Title: m.Metadata.Title, Path: m.Spec.Path, Version: m.Spec.Version, Description: m.Metadata.Description})
-				}
-				return writeJSON(out, rows)
-			}
-			st := f.IOStreams.Styles()
-			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "NAME\tPATH\tVERSION\tDESCRIPTION")
-			for _, t := range list {
-				m := t.Manifest
-				path := m.Spec.Path
-				if f.IOStreams.ColorEnabled() {
-					if path == scaffold.PathGolden {
-						path = st.Golden.Render(path)
-					} else {
-						path = st.Silver.Render(path)
-					}
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.Metadata.Name, path, m.Spec.Version, m.Metadata.Description)
-			}
-			return tw.Flush()
+			return runTemplatesList(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the list as JSON: [{name, title, path, version, description}]")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the list as JSON: [{name, title, path, version, description}]")
 	return cmd
 }
 
-func newTemplatesShowCmd(f *Factory) *cobra.Command {
+func runTemplatesList(_ context.Context, opts *TemplatesListOptions) error {
+	list, err := opts.Resolver.EmbeddedTemplates()
+	if err != nil {
+		return err
+	}
+	out := opts.IO.Out
+	if opts.JSON {
+		rows := make([]templateJSON, 0, len(list))
+		for _, t := range list {
+			m := t.Manifest
+			rows = append(rows, templateJSON{Name: m.Metadata.Name, Title: m.Metadata.Title, Path: m.Spec.Path, Version: m.Spec.Version, Description: m.Metadata.Description})
+		}
+		return writeJSON(out, rows)
+	}
+	st := opts.IO.Styles()
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tPATH\tVERSION\tDESCRIPTION")
+	for _, t := range list {
+		m := t.Manifest
+		path := m.Spec.Path
+		if opts.IO.ColorEnabled() {
+			if path == scaffold.PathGolden {
+				path = st.Golden.Render(path)
+			} else {
+				path = st.Silver.Render(path)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.Metadata.Name, path, m.Spec.Version, m.Metadata.Description)
+	}
+	return tw.Flush()
+}
+
+// TemplatesShowOptions are the inputs of `platform templates show TEMPLATE`.
+type TemplatesShowOptions struct {
+	IO       *iostreams.IOStreams
+	Resolver *scaffold.Resolver
+
+	// Template is an embedded name, a directory or a git URL.
+	Template string
+}
+
+func newTemplatesShowCmd(f *Factory, runF func(context.Context, *TemplatesShowOptions) error) *cobra.Command {
+	opts := &TemplatesShowOptions{}
 	return &cobra.Command{
 		Use:   "show TEMPLATE",
 		Short: "Show a template's parameters, trade-offs and files",
@@ -89,22 +117,31 @@ a template directory, or a git URL with //subdirectory and @ref.`,
   platform templates show ./my-template`,
 		Args: exactArgs(1, "one TEMPLATE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Template = args[0]
 			resolver, err := f.Resolver()
 			if err != nil {
 				return err
 			}
-			t, err := resolver.Resolve(cmd.Context(), args[0])
-			if err != nil {
-				return err
+			opts.IO, opts.Resolver = f.IOStreams, resolver
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			return showTemplate(f, t)
+			return runTemplatesShow(cmd.Context(), opts)
 		},
 	}
 }
 
-func showTemplate(f *Factory, t *scaffold.Template) error {
+func runTemplatesShow(ctx context.Context, opts *TemplatesShowOptions) error {
+	t, err := opts.Resolver.Resolve(ctx, opts.Template)
+	if err != nil {
+		return err
+	}
+	return showTemplate(opts.IO, t)
+}
+
+func showTemplate(ios *iostreams.IOStreams, t *scaffold.Template) error {
 	m := t.Manifest
-	st := f.IOStreams.Styles()
+	st := ios.Styles()
 	var b strings.Builder
 	pathStyle := st.Golden
 	if m.Spec.Path == scaffold.PathSilver {
@@ -122,7 +159,7 @@ func showTemplate(f *Factory, t *scaffold.Template) error {
 		fmt.Fprintf(&b, "\n%s\n%s\n", st.Bold.Render("Trade-offs"), indent(m.Spec.Tradeoffs))
 	}
 	fmt.Fprintf(&b, "\n%s\n", st.Bold.Render("Parameters"))
-	out := f.IOStreams.Out
+	out := ios.Out
 	if _, err := fmt.Fprint(out, b.String()); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/platform-team/platform/internal/catalog"
+	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/redact"
 	"github.com/platform-team/platform/internal/scaffold"
 )
@@ -20,8 +21,22 @@ import (
 // can be rendered without a user.
 var sampleValues = map[string]string{"name": "example-service", "owner": "group:example"}
 
-func newTemplatesLintCmd(f *Factory) *cobra.Command {
-	var sets []string
+// TemplatesLintOptions are the inputs of `platform templates lint DIR`.
+type TemplatesLintOptions struct {
+	IO *iostreams.IOStreams
+	// Getenv reads the render budget (PLATFORM_RENDER_TIMEOUT, PLATFORM_RENDER_MAX_BYTES).
+	Getenv func(string) string
+	// Version is platform's version, as a rendered service records it.
+	Version string
+	// AnnotationPrefix is the organisation's annotation domain.
+	AnnotationPrefix string
+
+	Dir  string
+	Sets []string
+}
+
+func newTemplatesLintCmd(f *Factory, runF func(context.Context, *TemplatesLintOptions) error) *cobra.Command {
+	opts := &TemplatesLintOptions{}
 	cmd := &cobra.Command{
 		Use:   "lint DIR",
 		Short: "Check a template: manifest valid, renders with defaults, catalog accepted",
@@ -38,23 +53,30 @@ Exits 1 when the template has problems, 2 when DIR is not a template directory.`
   platform templates lint ./my-template --set name=orders --set team=payments`,
 		Args: exactArgs(1, "one DIR"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runTemplatesLint(cmd.Context(), f, args[0], sets)
+			opts.Dir = args[0]
+			opts.IO, opts.Getenv = f.IOStreams, f.Getenv
+			opts.Version, opts.AnnotationPrefix = versionString(f.Build), f.Config.AnnotationPrefix
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runTemplatesLint(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringArrayVar(&sets, "set", nil, "answer a parameter, `key=value` (repeatable)")
+	cmd.Flags().StringArrayVar(&opts.Sets, "set", nil, "answer a parameter, `key=value` (repeatable)")
 	return cmd
 }
 
-func runTemplatesLint(ctx context.Context, f *Factory, dir string, sets []string) error {
+func runTemplatesLint(ctx context.Context, opts *TemplatesLintOptions) error {
+	dir := opts.Dir
 	info, err := os.Stat(dir)
 	if err != nil || !info.IsDir() {
 		return usageErrorf("%s is not a directory: give the template directory that holds template.yaml", redact.URL(dir))
 	}
-	budget, err := renderBudget(f.Getenv)
+	budget, err := renderBudget(opts.Getenv)
 	if err != nil {
 		return err
 	}
-	out, st := f.IOStreams.Out, f.IOStreams.Styles()
+	out, st := opts.IO.Out, opts.IO.Styles()
 	t, err := scaffold.LoadDir(dir, scaffold.Source{Kind: scaffold.SourceLocal}, scaffold.Limits{})
 	if err != nil {
 		fmt.Fprintf(out, "%s %s: %v\n", st.FailureIcon(), dir, err)
@@ -63,7 +85,7 @@ func runTemplatesLint(ctx context.Context, f *Factory, dir string, sets []string
 	for _, w := range templateWarnings(t) {
 		fmt.Fprintf(out, "%s %s: %s\n", st.WarningIcon(), dir, w)
 	}
-	problems := lintTemplate(ctx, f, t, sets, budget)
+	problems := lintTemplate(ctx, opts, t, budget)
 	if err := ctx.Err(); err != nil {
 		return err // interrupted: exit 130, not a problem with the template
 	}
@@ -79,14 +101,14 @@ func runTemplatesLint(ctx context.Context, f *Factory, dir string, sets []string
 
 // lintTemplate renders t with its defaults, then with each enum value of every
 // parameter in turn, and checks each result.
-func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []string, budget scaffold.Budget) []string {
+func lintTemplate(ctx context.Context, opts *TemplatesLintOptions, t *scaffold.Template, budget scaffold.Budget) []string {
 	base := scaffold.Values{}
 	for _, p := range t.Manifest.Parameters() {
 		if p.Required && p.Default == nil {
 			base[p.Name] = sample(p)
 		}
 	}
-	given, problems := scaffold.Gather(t.Manifest, scaffold.Inputs{Sets: sets})
+	given, problems := scaffold.Gather(t.Manifest, scaffold.Inputs{Sets: opts.Sets})
 	var out []string
 	for _, p := range problems {
 		out = append(out, p.String())
@@ -105,7 +127,7 @@ func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []
 			variants = append(variants, v)
 		}
 	}
-	opts := scaffold.ServiceOptions{PlatformVersion: versionString(f.Build), AnnotationPrefix: f.Config.AnnotationPrefix, Budget: budget}
+	svcOpts := scaffold.ServiceOptions{PlatformVersion: opts.Version, AnnotationPrefix: opts.AnnotationPrefix, Budget: budget}
 	for _, given := range variants {
 		if ctx.Err() != nil {
 			return append(out, ctx.Err().Error())
@@ -117,7 +139,7 @@ func lintTemplate(ctx context.Context, f *Factory, t *scaffold.Template, sets []
 		if len(problems) > 0 {
 			continue
 		}
-		plan, err := scaffold.PlanService(ctx, t, values, opts)
+		plan, err := scaffold.PlanService(ctx, t, values, svcOpts)
 		if err != nil {
 			var re *scaffold.RenderError
 			if errors.As(err, &re) || len(variants) == 1 {

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"context"
 	"fmt"
-	"io"
 	"runtime"
 
 	"github.com/spf13/cobra"
+
+	"github.com/platform-team/platform/internal/iostreams"
 )
 
 // VersionInfo is what `platform version --json` prints. The field order is the
@@ -34,15 +36,16 @@ func NewVersionInfo(b BuildInfo) VersionInfo {
 	}
 }
 
-// versionOptions are the parsed flags of `platform version`.
-type versionOptions struct {
-	Out   io.Writer
+// VersionOptions are the inputs of `platform version`.
+type VersionOptions struct {
+	IO    *iostreams.IOStreams
 	Build BuildInfo
-	JSON  bool
+
+	JSON bool
 }
 
-func newVersionCmd(f *Factory) *cobra.Command {
-	opts := &versionOptions{}
+func newVersionCmd(f *Factory, runF func(context.Context, *VersionOptions) error) *cobra.Command {
+	opts := &VersionOptions{}
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version of platform",
@@ -54,19 +57,21 @@ object; commit and date are empty in a development build.`,
   platform version --json | jq -r .version`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Out = f.IOStreams.Out
-			opts.Build = f.Build
-			return versionRun(opts)
+			opts.IO, opts.Build = f.IOStreams, f.Build
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runVersion(cmd.Context(), opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print {version, commit, date, goVersion, os, arch} as JSON")
 	return cmd
 }
 
-func versionRun(opts *versionOptions) error {
+func runVersion(_ context.Context, opts *VersionOptions) error {
 	if opts.JSON {
-		return writeJSON(opts.Out, NewVersionInfo(opts.Build))
+		return writeJSON(opts.IO.Out, NewVersionInfo(opts.Build))
 	}
-	_, err := fmt.Fprintf(opts.Out, "platform %s\n", versionString(opts.Build))
+	_, err := fmt.Fprintf(opts.IO.Out, "platform %s\n", versionString(opts.Build))
 	return err
 }

@@ -8,16 +8,18 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/platform-team/platform/internal/iostreams"
 )
 
 func TestVersionRunJSON(t *testing.T) {
-	var out bytes.Buffer
-	opts := &versionOptions{
-		Out:   &out,
+	ios, _, out, _ := iostreams.Test()
+	opts := &VersionOptions{
+		IO:    ios,
 		Build: BuildInfo{Version: "v1.2.3", Commit: "abc1234", Date: "2026-11-27T12:00:00Z"},
 		JSON:  true,
 	}
-	if err := versionRun(opts); err != nil {
+	if err := runVersion(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
 	want := VersionInfo{
@@ -29,7 +31,7 @@ func TestVersionRunJSON(t *testing.T) {
 		Arch:      runtime.GOARCH,
 	}
 	var got VersionInfo
-	dec := json.NewDecoder(&out)
+	dec := json.NewDecoder(out)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&got); err != nil {
 		t.Fatalf("decode %q: %v", out.String(), err)
@@ -41,8 +43,8 @@ func TestVersionRunJSON(t *testing.T) {
 
 // TestVersionJSONFieldOrder pins the documented key order of the JSON object.
 func TestVersionJSONFieldOrder(t *testing.T) {
-	var out bytes.Buffer
-	if err := versionRun(&versionOptions{Out: &out, Build: BuildInfo{Version: "v1.2.3"}, JSON: true}); err != nil {
+	ios, _, out, _ := iostreams.Test()
+	if err := runVersion(context.Background(), &VersionOptions{IO: ios, Build: BuildInfo{Version: "v1.2.3"}, JSON: true}); err != nil {
 		t.Fatal(err)
 	}
 	keys := []string{`"version"`, `"commit"`, `"date"`, `"goVersion"`, `"os"`, `"arch"`}
@@ -68,8 +70,8 @@ func TestVersionRunPlain(t *testing.T) {
 		{BuildInfo{Version: "v1.2.3"}, "platform v1.2.3\n"},
 		{BuildInfo{Version: "v1.2.3", Commit: "abc1234", Date: "2026-11-27T12:00:00Z"}, "platform v1.2.3 (abc1234, 2026-11-27T12:00:00Z)\n"},
 	} {
-		var out bytes.Buffer
-		if err := versionRun(&versionOptions{Out: &out, Build: tc.build}); err != nil {
+		ios, _, out, _ := iostreams.Test()
+		if err := runVersion(context.Background(), &VersionOptions{IO: ios, Build: tc.build}); err != nil {
 			t.Fatal(err)
 		}
 		if out.String() != tc.want {
