@@ -85,84 +85,109 @@ func runDoctor(ctx context.Context, opts *DoctorOptions) error {
 // doctorChecks runs every check in order; a check that cannot run for an
 // earlier failure is a failed check that says so.
 func doctorChecks(ctx context.Context, opts *DoctorOptions) []doctorCheck {
-	target := opts.Target
-	var checks []doctorCheck
-	add := func(name string, ok bool, format string, args ...any) {
-		checks = append(checks, doctorCheck{name: name, ok: ok, detail: fmt.Sprintf(format, args...)})
+	var r doctorReport
+	r.local(opts)
+	client, ok := r.connect(opts)
+	if ok && r.gitlab(ctx, client) {
+		r.project(ctx, opts.Target, client)
 	}
+	return r.checks
+}
+
+// doctorReport collects the checks in the order they ran.
+type doctorReport struct{ checks []doctorCheck }
+
+func (r *doctorReport) add(name string, ok bool, format string, args ...any) {
+	r.checks = append(r.checks, doctorCheck{name: name, ok: ok, detail: fmt.Sprintf(format, args...)})
+}
+
+// local checks what needs no network: git, the configuration and the token.
+func (r *doctorReport) local(opts *DoctorOptions) {
 	if path, err := exec.LookPath("git"); err == nil {
-		add("git", true, "built in (go-git); git command at %s", path)
+		r.add("git", true, "built in (go-git); git command at %s", path)
 	} else {
-		add("git", true, "built in (go-git); no git command on PATH, which platform does not need")
+		r.add("git", true, "built in (go-git); no git command on PATH, which platform does not need")
 	}
-
-	cfgDetail := "user config " + orNone(opts.Config.UserFile)
 	if err := opts.Config.ServiceErr; err != nil {
-		add("config", false, "%v", err)
+		r.add("config", false, "%v", err)
 	} else {
-		add("config", true, "%s; annotation prefix %s", cfgDetail, opts.Config.AnnotationPrefix)
+		r.add("config", true, "user config %s; annotation prefix %s", orNone(opts.Config.UserFile), opts.Config.AnnotationPrefix)
 	}
-
-	tokenSource := opts.TokenSource
-	switch tokenSource {
+	switch opts.TokenSource {
 	case "":
-		add("token", false, "no GITLAB_TOKEN (or CI_JOB_TOKEN) in the environment")
+		r.add("token", false, "no GITLAB_TOKEN (or CI_JOB_TOKEN) in the environment")
 	case "CI_JOB_TOKEN":
-		add("token", true, "CI_JOB_TOKEN (job-token auth: some endpoints refuse it)")
+		r.add("token", true, "CI_JOB_TOKEN (job-token auth: some endpoints refuse it)")
 	default:
-		add("token", true, "GITLAB_TOKEN")
+		r.add("token", true, "GITLAB_TOKEN")
 	}
-	url := target.URL()
+}
+
+// connect builds the GitLab client; ok is false (and the GitLab and project
+// checks are recorded as failed) when the settings are invalid or there is
+// no token to check with.
+func (r *doctorReport) connect(opts *DoctorOptions) (client *GitLab, ok bool) {
+	url := opts.Target.URL()
 	client, err := opts.Connect(url)
 	switch {
 	case err != nil:
 		// A bad URL or PLATFORM_GITLAB_TIMEOUT, said as such.
-		add("gitlab", false, "%v", err)
-		add("project", false, "not checked: the GitLab settings are invalid")
-		return checks
-	case tokenSource == "":
-		add("gitlab", false, "%s: not checked without a token", url)
-		add("project", false, "not checked without a token")
-		return checks
+		r.add("gitlab", false, "%v", err)
+		r.add("project", false, "not checked: the GitLab settings are invalid")
+		return nil, false
+	case opts.TokenSource == "":
+		r.add("gitlab", false, "%s: not checked without a token", url)
+		r.add("project", false, "not checked without a token")
+		return nil, false
 	}
+	return client, true
+}
+
+// gitlab checks that GitLab answers and accepts the token; false means the
+// project cannot be checked.
+func (r *doctorReport) gitlab(ctx context.Context, client *GitLab) bool {
+	url := client.URL
 	version, err := client.Version(ctx)
 	var auth *gitlab.AuthError
 	if errors.As(err, &auth) {
 		// GitLab answered, so it is reachable: it refuses the token.
-		add("gitlab", false, "%s refuses the token: %v", url, err)
-		add("project", false, "not checked: GitLab refuses the token")
-		return checks
+		r.add("gitlab", false, "%s refuses the token: %v", url, err)
+		r.add("project", false, "not checked: GitLab refuses the token")
+		return false
 	}
 	if err != nil {
-		add("gitlab", false, "%s: %v", url, err)
-		add("project", false, "not checked: GitLab is not reachable")
-		return checks
+		r.add("gitlab", false, "%s: %v", url, err)
+		r.add("project", false, "not checked: GitLab is not reachable")
+		return false
 	}
 	user, err := client.CurrentUser(ctx)
 	switch {
 	case errors.As(err, &auth):
-		add("gitlab", false, "%s (GitLab %s) refuses the token: %v", url, version, err)
+		r.add("gitlab", false, "%s (GitLab %s) refuses the token: %v", url, version, err)
 	case errors.Is(err, gitlab.ErrBadResponse):
-		add("gitlab", false, "%s (GitLab %s): GitLab answered garbage to GET /user, so the token could not be checked: %v", url, version, err)
+		r.add("gitlab", false, "%s (GitLab %s): GitLab answered garbage to GET /user, so the token could not be checked: %v", url, version, err)
 	case err != nil:
-		add("gitlab", false, "%s (GitLab %s): the token could not be checked: %v", url, version, err)
+		r.add("gitlab", false, "%s (GitLab %s): the token could not be checked: %v", url, version, err)
 	default:
-		add("gitlab", true, "%s (GitLab %s), signed in as %s", url, version, user.Username)
+		r.add("gitlab", true, "%s (GitLab %s), signed in as %s", url, version, user.Username)
 	}
+	return true
+}
 
+// project checks that the project this directory belongs to exists.
+func (r *doctorReport) project(ctx context.Context, target config.GitLabTarget, client *GitLab) {
 	path, source, err := target.Project(".")
 	if err != nil {
-		add("project", false, "%v", err)
-		return checks
+		r.add("project", false, "%v", err)
+		return
 	}
 	p, err := client.Project(ctx, path)
 	switch {
 	case errors.Is(err, gitlab.ErrNotFound):
-		add("project", false, "%s (from %s) does not exist or the token cannot see it", path, source)
-	case errors.As(err, &auth), err != nil:
-		add("project", false, "%s (from %s): %v", path, source, err)
+		r.add("project", false, "%s (from %s) does not exist or the token cannot see it", path, source)
+	case err != nil:
+		r.add("project", false, "%s (from %s): %v", path, source, err)
 	default:
-		add("project", true, "%s (from %s), default branch %s", p.PathWithNamespace, source, p.DefaultBranch)
+		r.add("project", true, "%s (from %s), default branch %s", p.PathWithNamespace, source, p.DefaultBranch)
 	}
-	return checks
 }

@@ -95,41 +95,61 @@ an error naming the flag that supplies it.`,
 			if len(args) == 1 {
 				opts.Inputs.Name = args[0]
 			}
-			if opts.JSON && !opts.DryRun {
-				return flagErrorf("--json goes with --dry-run")
-			}
-			resolver, err := f.Resolver()
-			if err != nil {
+			if err := opts.checkFlags(); err != nil {
 				return err
 			}
-			opts.IO = f.IOStreams
-			opts.Resolver = resolver
-			opts.Getenv = f.Getenv
-			opts.Now = f.Now
-			opts.Version = versionString(f.Build)
-			opts.AnnotationPrefix = f.Config.AnnotationPrefix
-			opts.Accessible = opts.Accessible || f.Config.Accessible
 			opts.TemplateGiven = cmd.Flags().Changed("template")
-			if opts.Publish && opts.NoGit {
-				return flagErrorf("--publish pushes the first commit: drop --no-git")
-			}
-			if opts.Publish && opts.Group == "" {
-				return flagErrorf("--publish needs --group: the GitLab group (namespace path) to create the project in")
-			}
-			opts.Inputs.ReadFile = os.ReadFile
-			if opts.Budget, err = renderBudget(f.Getenv); err != nil {
+			if err := opts.setDependencies(f); err != nil {
 				return err
 			}
-			if canPrompt(opts) {
-				opts.Wizard = &wizard.Wizard{Prompter: wizard.ForStreams(f.IOStreams, opts.Accessible)}
-			}
-			opts.Target, opts.Connect = f.GitLabTarget(opts.GitLab), f.GitLab
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
 			return runNewService(cmd.Context(), opts)
 		},
 	}
+	addNewServiceFlags(cmd, opts)
+	_ = cmd.RegisterFlagCompletionFunc("template", completeTemplates(f))
+	return cmd
+}
+
+// checkFlags refuses flags that do not go together.
+func (opts *NewServiceOptions) checkFlags() error {
+	switch {
+	case opts.JSON && !opts.DryRun:
+		return flagErrorf("--json goes with --dry-run")
+	case opts.Publish && opts.NoGit:
+		return flagErrorf("--publish pushes the first commit: drop --no-git")
+	case opts.Publish && opts.Group == "":
+		return flagErrorf("--publish needs --group: the GitLab group (namespace path) to create the project in")
+	}
+	return nil
+}
+
+// setDependencies copies what the run needs from the Factory: streams,
+// clock, settings, the template resolver, the render budget, the wizard when
+// it may ask, and the GitLab for --publish.
+func (opts *NewServiceOptions) setDependencies(f *Factory) error {
+	resolver, err := f.Resolver()
+	if err != nil {
+		return err
+	}
+	if opts.Budget, err = renderBudget(f.Getenv); err != nil {
+		return err
+	}
+	opts.IO, opts.Resolver, opts.Getenv, opts.Now = f.IOStreams, resolver, f.Getenv, f.Now
+	opts.Version = versionString(f.Build)
+	opts.AnnotationPrefix = f.Config.AnnotationPrefix
+	opts.Accessible = opts.Accessible || f.Config.Accessible
+	opts.Inputs.ReadFile = os.ReadFile
+	if canPrompt(opts) {
+		opts.Wizard = &wizard.Wizard{Prompter: wizard.ForStreams(f.IOStreams, opts.Accessible)}
+	}
+	opts.Target, opts.Connect = f.GitLabTarget(opts.GitLab), f.GitLab
+	return nil
+}
+
+func addNewServiceFlags(cmd *cobra.Command, opts *NewServiceOptions) {
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Template, "template", "t", "", "template: an embedded name, a directory, or GIT_URL//SUBDIR@REF (default go-service)")
 	fl.StringVarP(&opts.Output, "output", "o", "", "write the service into `DIR` (default ./NAME)")
@@ -147,8 +167,6 @@ an error naming the flag that supplies it.`,
 	fl.BoolVar(&opts.Publish, "publish", false, "create the GitLab project in --group and push the first commit")
 	fl.StringVar(&opts.Group, "group", "", "GitLab group (namespace `PATH`) for --publish")
 	addGitLabURLFlag(cmd, &opts.GitLab)
-	_ = cmd.RegisterFlagCompletionFunc("template", completeTemplates(f))
-	return cmd
 }
 
 // completeTemplates offers the embedded templates, golden paths first, each
@@ -169,13 +187,8 @@ func completeTemplates(f *Factory) cobra.CompletionFunc {
 }
 
 func runNewService(ctx context.Context, opts *NewServiceOptions) error {
-	if opts.Publish && !opts.DryRun && opts.publisher == nil {
-		// Before anything is asked or written: no token fails at once (exit 4).
-		gl, err := opts.Connect(opts.Target.URL())
-		if err != nil {
-			return err
-		}
-		opts.publisher = &publisher{client: gl, group: opts.Group}
+	if err := connectPublisher(opts); err != nil {
+		return err
 	}
 	if opts.Output != "" {
 		// Before a template is fetched or a question asked.
@@ -191,22 +204,9 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 	if err != nil {
 		return err
 	}
-	dest := opts.Output
-	if dest == "" {
-		dest = values["name"].(string)
-	}
-	// A bad destination fails before anything is rendered; Write checks again under its lock.
-	lockDir := destinationLockDir(opts)
-	if opts.DryRun {
-		lockDir = ""
-	}
-	if err := scaffold.CheckDestination(dest, opts.Force, lockDir); err != nil {
+	dest, err := checkedDestination(ctx, opts, values)
+	if err != nil {
 		return err
-	}
-	if opts.publisher != nil {
-		if err := opts.publisher.check(ctx, values["name"].(string)); err != nil {
-			return err
-		}
 	}
 	plan, err := scaffold.PlanService(ctx, t, values, serviceOptions(opts, values))
 	if err != nil {
@@ -231,14 +231,7 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 	if err != nil {
 		return err
 	}
-	progress(opts, "Wrote %s", dest)
-	switch {
-	case commit != "":
-		progress(opts, "Created a git repository with first commit %s", commit[:min(7, len(commit))])
-	case !opts.NoGit:
-		fmt.Fprintf(opts.IO.ErrOut, "%s %s is already a git repository: files written, nothing committed\n", opts.IO.Styles().WarningIcon(), dest)
-	}
-	fmt.Fprintln(opts.IO.Out, dest)
+	reportWritten(opts, dest, commit)
 	if opts.publisher != nil {
 		project, err := opts.publisher.publish(ctx, dest, values)
 		if err != nil {
@@ -249,6 +242,56 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 	}
 	nextSteps(opts, plan, dest)
 	return nil
+}
+
+// connectPublisher reaches GitLab for --publish before anything is asked or
+// written, so a missing token fails at once (exit 4).
+func connectPublisher(opts *NewServiceOptions) error {
+	if !opts.Publish || opts.DryRun || opts.publisher != nil {
+		return nil
+	}
+	gl, err := opts.Connect(opts.Target.URL())
+	if err != nil {
+		return err
+	}
+	opts.publisher = &publisher{client: gl, group: opts.Group}
+	return nil
+}
+
+// checkedDestination is --output, else ./NAME, once it is known to be
+// usable: not a file, empty unless --force, not in use by another run (Write
+// checks again under its lock), and free on GitLab for --publish.
+func checkedDestination(ctx context.Context, opts *NewServiceOptions, values scaffold.Values) (string, error) {
+	name := values["name"].(string)
+	dest := opts.Output
+	if dest == "" {
+		dest = name
+	}
+	lockDir := destinationLockDir(opts)
+	if opts.DryRun {
+		lockDir = ""
+	}
+	if err := scaffold.CheckDestination(dest, opts.Force, lockDir); err != nil {
+		return "", err
+	}
+	if opts.publisher != nil {
+		if err := opts.publisher.check(ctx, name); err != nil {
+			return "", err
+		}
+	}
+	return dest, nil
+}
+
+// reportWritten prints the new directory on stdout and what was made of it on stderr.
+func reportWritten(opts *NewServiceOptions, dest, commit string) {
+	progress(opts, "Wrote %s", dest)
+	switch {
+	case commit != "":
+		progress(opts, "Created a git repository with first commit %s", commit[:min(7, len(commit))])
+	case !opts.NoGit:
+		fmt.Fprintf(opts.IO.ErrOut, "%s %s is already a git repository: files written, nothing committed\n", opts.IO.Styles().WarningIcon(), dest)
+	}
+	fmt.Fprintln(opts.IO.Out, dest)
 }
 
 // writeService writes the plan into dest (saying how many files it rendered)
