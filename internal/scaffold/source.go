@@ -166,7 +166,7 @@ func ParseGitRef(s string) (GitRef, bool) {
 
 // String renders the reference with any credentials in the URL removed.
 func (g GitRef) String() string {
-	s := RedactURL(g.URL)
+	s := redact.Clean(g.URL)
 	if g.Subdir != "" {
 		s += "//" + g.Subdir
 	}
@@ -174,11 +174,6 @@ func (g GitRef) String() string {
 		s += "@" + g.Ref
 	}
 	return s
-}
-
-// RedactURL removes the password (or token) from a URL's userinfo.
-func RedactURL(raw string) string {
-	return redact.Clean(raw)
 }
 
 // resolveGit clones g into the template cache and loads it.
@@ -198,7 +193,7 @@ func (r *Resolver) resolveGit(ctx context.Context, g GitRef) (*Template, error) 
 	if g.Subdir != "" && !fs.ValidPath(g.Subdir) {
 		return nil, fmt.Errorf("template %s: subdirectory %q must be a relative path inside the repository", g, g.Subdir)
 	}
-	sum := sha256.Sum256([]byte(RedactURL(g.URL) + "@" + g.Ref))
+	sum := sha256.Sum256([]byte(redact.Clean(g.URL) + "@" + g.Ref))
 	name := hex.EncodeToString(sum[:8])
 	root := filepath.Join(r.CacheDir, "templates")
 	if err := os.MkdirAll(root, 0o755); err != nil {
