@@ -301,7 +301,7 @@ func reportWritten(opts *NewServiceOptions, dest, commit string) {
 func writeService(ctx context.Context, opts *NewServiceOptions, t *scaffold.Template, values scaffold.Values, plan *scaffold.Plan, dest string) (string, error) {
 	var author gitx.Author
 	if !opts.NoGit {
-		author = resolveAuthor(opts)
+		author = commitAuthor(opts.IO, opts.Getenv)
 	}
 	progress(opts, "Rendered %d files from %s %s (%s path)", len(plan.Files), t.Name(), t.Manifest.Spec.Version, t.Manifest.Spec.Path)
 	commit := ""
@@ -391,23 +391,6 @@ func serviceOptions(opts *NewServiceOptions, values scaffold.Values) scaffold.Se
 		so.Project = opts.Group + "/" + values["name"].(string)
 	}
 	return so
-}
-
-// resolveAuthor finds the commit author. A fresh machine with no git identity
-// still gets its repository, committed as a clearly generic author, with a hint.
-func resolveAuthor(opts *NewServiceOptions) gitx.Author {
-	author, err := gitx.ResolveAuthor(opts.Getenv)
-	if err == nil {
-		return author
-	}
-	fallback := gitx.Author{Name: "platform", Email: "platform@localhost"}
-	if errors.Is(err, gitx.ErrNoAuthor) {
-		fmt.Fprintf(opts.IO.ErrOut, "%s no git identity found: committing as %s <%s>; set one with git config --global user.name/user.email or PLATFORM_GIT_AUTHOR_NAME/PLATFORM_GIT_AUTHOR_EMAIL\n",
-			opts.IO.Styles().WarningIcon(), fallback.Name, fallback.Email)
-	} else {
-		fmt.Fprintf(opts.IO.ErrOut, "%s cannot read git identity (%v): committing as %s <%s>\n", opts.IO.Styles().WarningIcon(), err, fallback.Name, fallback.Email)
-	}
-	return fallback
 }
 
 // destinationLockDir holds the locks that keep two runs out of one

@@ -12,7 +12,6 @@ import (
 	"github.com/platform-team/platform/internal/change"
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/gitlab"
-	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/promote"
 	"github.com/platform-team/platform/internal/redact"
@@ -228,7 +227,7 @@ func runPromoteGitOps(ctx context.Context, opts *PromoteOptions, p *promotion, o
 		fmt.Fprintf(errOut, "Dry run: nothing was committed, pushed or opened.\n")
 		return nil
 	}
-	author := resolvePromoter(opts.Getenv)
+	author := commitAuthor(opts.IO, opts.Getenv)
 	prop.Overlay, prop.Diff, prop.AuthorName, prop.AuthorEmail = updated, diff, author.Name, author.Email
 	res, err := p.session.Propose(ctx, change.Request{
 		Branch: prop.Branch(), Edit: prop.Edit, Message: prop.Message(), Author: author, When: opts.Now(),
@@ -259,13 +258,6 @@ func failedGates(results []promote.GateResult) []string {
 		}
 	}
 	return failed
-}
-
-func resolvePromoter(getenv func(string) string) gitx.Author {
-	if a, err := gitx.ResolveAuthor(getenv); err == nil {
-		return a
-	}
-	return gitx.Author{Name: "platform", Email: "platform@localhost"}
 }
 
 // runPromotePipeline triggers the deploy pipeline and, with --wait, follows it.
