@@ -197,7 +197,7 @@ func runPromote(ctx context.Context, opts *PromoteOptions) error {
 	}
 	results := promote.Evaluate(stage, ev)
 	fmt.Fprintf(out, "Promote %s from %s (%s) to %s (%s)\n\n%s\n", candidate, stage.From, from.Version(), stage.Name, current.Version(), promote.Table(results))
-	failed := failedGates(results)
+	failed := promote.Failed(results)
 	if len(failed) > 0 && !opts.Force {
 		fmt.Fprintf(errOut, "%s promotion refused: %s failed (override with --force --reason TEXT)\n", st.FailureIcon(), strings.Join(failed, ", "))
 		return &SilentError{Code: ExitCheckFailed}
@@ -247,17 +247,6 @@ func runPromoteGitOps(ctx context.Context, opts *PromoteOptions, p *promotion, o
 	fmt.Fprintf(errOut, "%s %s merge request !%d to promote %s to %s\n", st.SuccessIcon(), verb, res.MR.IID, candidate, stage.Name)
 	fmt.Fprintln(out, res.MR.WebURL)
 	return nil
-}
-
-// failedGates names the gates that failed.
-func failedGates(results []promote.GateResult) []string {
-	var failed []string
-	for _, r := range results {
-		if r.Status == promote.GateFail {
-			failed = append(failed, r.Gate)
-		}
-	}
-	return failed
 }
 
 // runPromotePipeline triggers the deploy pipeline and, with --wait, follows it.

@@ -66,14 +66,15 @@ func Evaluate(stage Stage, ev Evidence) []GateResult {
 	}
 }
 
-// Passed reports whether no gate failed.
-func Passed(results []GateResult) bool {
+// Failed names the gates that failed, in order; none means the promotion may go.
+func Failed(results []GateResult) []string {
+	var failed []string
 	for _, r := range results {
 		if r.Status == GateFail {
-			return false
+			failed = append(failed, r.Gate)
 		}
 	}
-	return true
+	return failed
 }
 
 func pass(gate, format string, args ...any) GateResult {

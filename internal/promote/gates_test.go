@@ -52,7 +52,7 @@ func TestEvaluateOrderAndSkip(t *testing.T) {
 	if strings.Join(names, ",") != "deployed,soak,pipeline,freeze,approvals" {
 		t.Fatalf("order %v", names)
 	}
-	if !Passed(results) {
+	if failed := Failed(results); len(failed) > 0 {
 		t.Fatal("skipped gates fail")
 	}
 }
@@ -122,8 +122,8 @@ func TestEvaluate(t *testing.T) {
 			if got.Status != c.status || !strings.HasPrefix(got.Detail, c.detail) {
 				t.Fatalf("%s = %s %q\nwant %s %q", c.gate, got.Status, got.Detail, c.status, c.detail)
 			}
-			if Passed(results) != (c.status != GateFail) {
-				t.Fatalf("Passed = %v with %s %s", Passed(results), c.gate, c.status)
+			if failed := Failed(results); (len(failed) == 0) != (c.status != GateFail) || (len(failed) == 1 && failed[0] != c.gate) {
+				t.Fatalf("Failed = %v with %s %s", failed, c.gate, c.status)
 			}
 		})
 	}
