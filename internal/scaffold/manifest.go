@@ -53,6 +53,9 @@ type Spec struct {
 	Parameters []Page      `yaml:"parameters"`
 	Catalog    CatalogSpec `yaml:"catalog"`
 	Conditions []Condition `yaml:"conditions"`
+	// Migrations say what a three-way merge cannot see between versions
+	// (see Migration and MigrationsBetween).
+	Migrations []Migration `yaml:"migrations"`
 }
 
 // Page is one page of parameters, as in Backstage software templates.
@@ -307,6 +310,7 @@ func (m *Manifest) check() []error {
 			add("spec.catalog.resources[%d]: needs name and type", i)
 		}
 	}
+	errs = append(errs, m.checkMigrations()...)
 	return errs
 }
 

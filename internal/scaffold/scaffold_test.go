@@ -123,6 +123,8 @@ func FuzzParseManifest(f *testing.F) {
 	f.Add([]byte("a: &a [*a]"))
 	f.Add([]byte(strings.Repeat("[", 20000)))
 	f.Add([]byte("\xfe\xff\x00a\x00:\x00 \x00b"))
+	f.Add([]byte(testManifest + migrationsYAML))
+	f.Add([]byte(testManifest + "  migrations: [{version: 1.0.0, rename: {from: ../x, to: .git/y}}, {version: v1, run: rm}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseManifest(data)
 		if err != nil {
