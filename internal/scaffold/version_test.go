@@ -1,8 +1,13 @@
 package scaffold
 
 import (
+	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/go-git/go-git/v5"
+
+	"github.com/platform-team/platform/internal/gitx"
 )
 
 func TestLatestVersion(t *testing.T) {
@@ -76,5 +81,33 @@ func TestCompareVersionsAndDowngrade(t *testing.T) {
 	}
 	if _, err := IsDowngrade("1.0.0", "latest"); err == nil {
 		t.Error("IsDowngrade with a non-version: want an error")
+	}
+}
+
+// TestLatestVersionOfGitRepository: the target of a git template's update,
+// from the tags of a local repository listed in-process (no network, no git
+// binary).
+func TestLatestVersionOfGitRepository(t *testing.T) {
+	dir := gitTemplateRepo(t, map[string]string{ManifestFile: testManifest, "skeleton/README.md": "hi"})
+	repo, err := git.PlainOpen(dir)
+	must(t, err)
+	head, err := repo.Head()
+	must(t, err)
+	for _, tag := range []string{"v1.0.0", "1.1.0", "v1.2.0-rc.1", "not-a-version", "v0.9.0"} {
+		_, err := repo.CreateTag(tag, head.Hash(), nil)
+		must(t, err)
+	}
+	t.Setenv("PATH", "")
+	tags, err := gitx.RemoteTags(t.Context(), "file://"+filepath.ToSlash(dir))
+	must(t, err)
+	names := gitx.TagNames(tags)
+	if tag, v, ok := LatestVersion(names, false); !ok || tag != "1.1.0" || v.String() != "1.1.0" {
+		t.Errorf("latest release = %q, %v, %v; want 1.1.0", tag, v, ok)
+	}
+	if tag, _, ok := LatestVersion(names, true); !ok || tag != "v1.2.0-rc.1" {
+		t.Errorf("latest with pre-releases = %q, %v; want v1.2.0-rc.1", tag, ok)
+	}
+	if down, err := IsDowngrade("1.1.0", "v1.0.0"); err != nil || !down {
+		t.Errorf("1.1.0 -> v1.0.0: downgrade = %v, %v; want true", down, err)
 	}
 }
