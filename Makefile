@@ -5,7 +5,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 GORELEASER ?= github.com/goreleaser/goreleaser/v2@v2.15.1
 
-.PHONY: all build test generate bench fuzz clean release-check release-snapshot
+.PHONY: all build test generate templates-release bench fuzz clean release-check release-snapshot
 
 all: build
 
@@ -18,11 +18,15 @@ test:
 	$(GO) vet ./...
 	$(GO) test ./...
 
-## generate: the k8s lint schema (schema.json), shell completions into completions/, the CLI reference into docs/cli/, the lint rules into docs/rules/
-generate:
+## generate: the release archives of the embedded templates (templates-release), the k8s lint schema (schema.json), shell completions into completions/, the CLI reference into docs/cli/, the lint rules into docs/rules/
+generate: templates-release
 	rm -rf completions docs/cli docs/rules
 	$(GO) generate ./internal/lint/k8s/
 	$(GO) run ./cmd/platform generate --completions completions --docs docs/cli --rules docs/rules
+
+## templates-release: add templates/releases/<name>/<version>.tar.gz for each embedded template's current version that has none (never rewrites one; fails when a template changed without a new spec.version)
+templates-release:
+	$(GO) run ./templates/internal/snapshot templates/releases
 
 ## bench: the benchmarks recorded in docs/performance.md
 bench:

@@ -24,6 +24,10 @@ import (
 type Resolver struct {
 	// Embedded holds one directory per embedded template.
 	Embedded fs.FS
+	// Releases holds the release archive of every released version of the
+	// embedded templates, at <name>/<version>.tar.gz (see ArchivePath and
+	// EmbeddedVersion); nil when the binary carries none.
+	Releases fs.FS
 	// CacheDir receives clones of git templates.
 	CacheDir string
 	// Clone fetches url at ref into dir and returns the commit it resolved to.
