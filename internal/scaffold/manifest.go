@@ -1,6 +1,10 @@
 // Package scaffold turns a template (template.yaml + skeleton/) and a set of
 // answers into files: it parses and checks the manifest, validates values,
 // renders the skeleton hermetically into a plan, and writes the plan atomically.
+// For updates it also carries what changes between template versions: release
+// archives of the embedded templates' past versions (archive.go, releases.go),
+// semantic-version helpers (version.go) and declarative migrations
+// (migrations.go).
 package scaffold
 
 import (

@@ -32,8 +32,8 @@ type Resolver struct {
 	CacheDir string
 	// Clone fetches url at ref into dir and returns the commit it resolved to.
 	Clone func(ctx context.Context, url, ref, dir string) (string, error)
-	// Limits bound what loading a local or git template reads; zero fields
-	// take the defaults.
+	// Limits bound what loading a local or git template, or a release
+	// archive, reads; zero fields take the defaults.
 	Limits Limits
 }
 
