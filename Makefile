@@ -33,9 +33,10 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/scaffold/ ./internal/cli/ ./internal/gitx/
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/glob/ ./internal/lint/
 
-## fuzz: a short run of the fuzzers that guard untrusted input (templates, globs, .gitignore, redaction)
+## fuzz: a short run of the fuzzers that guard untrusted input (templates, release archives, globs, .gitignore, redaction)
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseManifest -fuzztime 30s ./internal/scaffold/
+	$(GO) test -run '^$$' -fuzz FuzzLoadArchive -fuzztime 30s ./internal/scaffold/
 	$(GO) test -run '^$$' -fuzz FuzzMatch -fuzztime 30s ./internal/glob/
 	$(GO) test -run '^$$' -fuzz FuzzIgnoreSet -fuzztime 30s ./internal/lint/
 	$(GO) test -run '^$$' -fuzz FuzzURL -fuzztime 30s ./internal/redact/

@@ -28,11 +28,19 @@ func demoFS() fstest.MapFS {
 
 func archiveOf(t *testing.T, fsys fs.FS) []byte {
 	t.Helper()
-	tmpl, err := Load(fsys, Source{Kind: SourceLocal})
+	data, err := archiveBytes(fsys)
 	must(t, err)
+	return data
+}
+
+func archiveBytes(fsys fs.FS) ([]byte, error) {
+	tmpl, err := Load(fsys, Source{Kind: SourceLocal})
+	if err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
-	must(t, WriteArchive(&buf, tmpl))
-	return buf.Bytes()
+	err = WriteArchive(&buf, tmpl)
+	return buf.Bytes(), err
 }
 
 func TestArchiveRoundTrip(t *testing.T) {
@@ -320,4 +328,43 @@ func TestSnapshotAndCheckReleases(t *testing.T) {
 		t.Fatalf("written = %q", written)
 	}
 	must(t, CheckReleases(embedded, os.DirFS(dir)))
+}
+
+// FuzzLoadArchive: no archive panics or runs away, and an accepted one only
+// ever holds template.yaml and regular files and directories under skeleton/,
+// within the limits.
+func FuzzLoadArchive(f *testing.F) {
+	seed, err := archiveBytes(demoFS())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seed)
+	f.Add([]byte{0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff})
+	f.Add([]byte("not an archive"))
+	lim := Limits{FileBytes: 1 << 16, TotalBytes: 1 << 18}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tmpl, err := LoadArchive(data, Source{Kind: SourceEmbedded}, lim)
+		if err != nil {
+			return
+		}
+		var total int64
+		err = fs.WalkDir(tmpl.FS, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if p != "." && p != ManifestFile && p != SkeletonDir && !strings.HasPrefix(p, SkeletonDir+"/") {
+				t.Errorf("accepted %q, outside the template", p)
+			}
+			if !d.IsDir() && !d.Type().IsRegular() {
+				t.Errorf("accepted %q of type %v", p, d.Type())
+			}
+			if info, err := d.Info(); err == nil && !d.IsDir() {
+				total += info.Size()
+			}
+			return nil
+		})
+		if err != nil || total > lim.TotalBytes {
+			t.Fatalf("walk: %v, %d bytes", err, total)
+		}
+	})
 }
