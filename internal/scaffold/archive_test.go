@@ -328,6 +328,12 @@ func TestSnapshotAndCheckReleases(t *testing.T) {
 		t.Fatalf("written = %q", written)
 	}
 	must(t, CheckReleases(embedded, os.DirFS(dir)))
+
+	// A version EmbeddedVersions could not sort is refused before it is archived.
+	embedded["demo/template.yaml"] = &fstest.MapFile{Data: []byte(strings.Replace(testManifest, "version: 1.2.3", "version: 01.4.0", 1))}
+	if written, err := SnapshotReleases(embedded, dir); len(written) != 0 || err == nil || !strings.Contains(err.Error(), "leading zeros") {
+		t.Errorf("version 01.4.0: wrote %q, %v", written, err)
+	}
 }
 
 // FuzzLoadArchive: no archive panics or runs away, and an accepted one only

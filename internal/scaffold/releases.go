@@ -161,6 +161,9 @@ func CheckReleases(embedded, releases fs.FS) error {
 
 // checkRelease compares t with the archive of its version in releases.
 func checkRelease(t *Template, releases fs.FS) error {
+	if _, err := semver.StrictNewVersion(t.Manifest.Spec.Version); err != nil {
+		return fmt.Errorf("embedded template %s: spec.version %q is not a semantic version without leading zeros, which release archives are named after", t.Name(), t.Manifest.Spec.Version)
+	}
 	archive := ArchivePath(t.Name(), t.Manifest.Spec.Version)
 	data, err := fs.ReadFile(releases, archive)
 	if errors.Is(err, fs.ErrNotExist) {
