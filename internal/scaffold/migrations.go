@@ -3,8 +3,10 @@ package scaffold
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/Masterminds/semver/v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Migration is a change between two versions of a template that a three-way
@@ -32,6 +34,47 @@ type Migration struct {
 type Rename struct {
 	From string `yaml:"from"`
 	To   string `yaml:"to"`
+}
+
+// migrationFields are the keys of a migration and of its rename.
+var migrationFields = map[string]map[string]bool{
+	"migration": {"version": true, "rename": true},
+	"rename":    {"from": true, "to": true},
+}
+
+// UnmarshalYAML decodes a migration strictly. node.Decode does not inherit
+// the decoder's KnownFields, so the keys are checked by hand, which also lets
+// a migration that tries to run something say why it cannot.
+func (mg *Migration) UnmarshalYAML(node *yaml.Node) error {
+	if err := checkKeys(node, "migration"); err != nil {
+		return err
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		if node.Content[i].Value == "rename" {
+			if err := checkKeys(node.Content[i+1], "rename"); err != nil {
+				return err
+			}
+		}
+	}
+	type plain Migration
+	return node.Decode((*plain)(mg))
+}
+
+func checkKeys(node *yaml.Node, what string) error {
+	if node.Kind != yaml.MappingNode {
+		shape := map[string]string{"migration": "{version, rename: {from, to}}", "rename": "{from, to}"}[what]
+		return fmt.Errorf("line %d: a %s is a mapping: %s", node.Line, what, shape)
+	}
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		if key := node.Content[i]; !migrationFields[what][key.Value] {
+			hint := ""
+			if what == "migration" {
+				hint = ": a migration is declarative (rename: {from, to}); templates cannot run commands"
+			}
+			return fmt.Errorf("line %d: %s field %s not found%s", key.Line, what, key.Value, hint)
+		}
+	}
+	return nil
 }
 
 // checkMigrations validates spec.migrations: each has a semantic version no
@@ -88,7 +131,8 @@ func migrationPathError(p string, err error) string {
 	if p == "" {
 		return "is empty: want a path of the generated service such as docs/index.md"
 	}
-	return fmt.Sprintf("%q must be a clean relative path inside the service, outside .git (%v)", p, err)
+	reason := strings.TrimLeft(strings.TrimPrefix(err.Error(), fmt.Sprintf("renders to %q", p)), ",: ")
+	return fmt.Sprintf("%q must be a clean relative path inside the service, outside .git (%s)", p, strings.TrimPrefix(reason, "which "))
 }
 
 // MigrationsBetween returns the migrations a service needs to go from

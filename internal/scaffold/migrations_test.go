@@ -33,8 +33,8 @@ func TestParseManifestRefusesBadMigrations(t *testing.T) {
 	tests := []struct {
 		name, yaml, want string
 	}{
-		{"shell command", `[{version: 1.1.0, run: "rm -rf /"}]`, "field run not found"},
-		{"unknown rename field", `[{version: 1.1.0, rename: {from: a, to: b, mode: 755}}]`, "field mode not found"},
+		{"shell command", `[{version: 1.1.0, run: "rm -rf /"}]`, "line 22: migration field run not found: a migration is declarative (rename: {from, to}); templates cannot run commands"},
+		{"unknown rename field", `[{version: 1.1.0, rename: {from: a, to: b, mode: 755}}]`, "line 22: rename field mode not found"},
 		{"no kind", `[{version: 1.1.0}]`, "needs rename"},
 		{"bad version", `[{version: one, rename: {from: a, to: b}}]`, `version "one"`},
 		{"v prefix", `[{version: v1.1.0, rename: {from: a, to: b}}]`, `version "v1.1.0"`},
@@ -51,6 +51,8 @@ func TestParseManifestRefusesBadMigrations(t *testing.T) {
 		{"renamed twice", `[{version: 1.1.0, rename: {from: a, to: b}}, {version: 1.1.0, rename: {from: a, to: c}}]`, "renamed twice"},
 		{"two onto one", `[{version: 1.1.0, rename: {from: a, to: c}}, {version: 1.1.0, rename: {from: b, to: c}}]`, "two files are renamed to c"},
 		{"not a list", `{version: 1.1.0}`, "template.yaml"},
+		{"not a mapping", `[[1.1.0]]`, "line 22: a migration is a mapping: {version, rename: {from, to}}"},
+		{"rename not a mapping", `[{version: 1.1.0, rename: [a, b]}]`, "line 22: a rename is a mapping: {from, to}"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
