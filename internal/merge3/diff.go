@@ -240,9 +240,10 @@ func compact(lines []int, ch, och []bool) {
 	for {
 		if g.end != g.start {
 			var size, earliestEnd int
-			endMatch := -1
+			var endMatch int
 			for {
 				size = g.end - g.start
+				endMatch = -1
 				for slideUp(&g) {
 					prev(och, &og)
 				}
@@ -261,8 +262,7 @@ func compact(lines []int, ch, och []bool) {
 				}
 			}
 			if g.end != earliestEnd && endMatch >= 0 {
-				for g.end > endMatch {
-					slideUp(&g)
+				for g.end > endMatch && slideUp(&g) {
 					prev(och, &og)
 				}
 			}

@@ -80,6 +80,7 @@ type segment struct {
 	ours     [][]byte // the lines (for a clean segment) or ours' side
 	theirs   [][]byte // theirs' side of a conflict
 	o0, t0   int      // where ours' and theirs' side start in their files (conflicts)
+	changed  bool     // a clean segment holds a change of one side
 }
 
 type merger struct {
@@ -88,15 +89,20 @@ type merger struct {
 	segs               []segment
 }
 
-func (m *merger) clean(lines [][]byte) {
-	if len(lines) == 0 {
+// clean appends lines that merged cleanly. unchanged says they are lines
+// neither side changed (only such a stretch can join two conflicts); a
+// one-sided change marks the stretch it falls in even when it adds no line.
+func (m *merger) clean(lines [][]byte, unchanged bool) {
+	if len(lines) == 0 && unchanged {
 		return
 	}
 	if n := len(m.segs); n > 0 && !m.segs[n-1].conflict {
-		m.segs[n-1].ours = append(m.segs[n-1].ours, lines...)
+		s := &m.segs[n-1]
+		s.ours = append(s.ours, lines...)
+		s.changed = s.changed || !unchanged
 		return
 	}
-	m.segs = append(m.segs, segment{ours: append([][]byte(nil), lines...)})
+	m.segs = append(m.segs, segment{ours: append([][]byte(nil), lines...), changed: !unchanged})
 }
 
 // merge walks the changes of both sides in base order. Changes that overlap
@@ -129,7 +135,7 @@ func (m *merger) merge(ho, ht []hunk) {
 				break
 			}
 		}
-		m.clean(m.base.lines[pos:b0])
+		m.clean(m.base.lines[pos:b0], true)
 		o0, o1 := b0+doff, b1+doff
 		if ui > i {
 			o0 = ho[i].b0 - (ho[i].a0 - b0)
@@ -146,16 +152,16 @@ func (m *merger) merge(ho, ht []hunk) {
 		}
 		switch {
 		case uj == j:
-			m.clean(m.ours.lines[o0:o1])
+			m.clean(m.ours.lines[o0:o1], false)
 		case ui == i:
-			m.clean(m.theirs.lines[t0:t1])
+			m.clean(m.theirs.lines[t0:t1], false)
 		default:
 			m.refine(o0, o1, t0, t1)
 		}
 		pos = b1
 		i, j = ui, uj
 	}
-	m.clean(m.base.lines[pos:])
+	m.clean(m.base.lines[pos:], true)
 }
 
 // refine writes a region both sides changed: the lines both sides have in
@@ -165,7 +171,7 @@ func (m *merger) refine(o0, o1, t0, t1 int) {
 	hs := diffLines(m.ours.ids[o0:o1], m.theirs.ids[t0:t1])
 	po := 0
 	for _, h := range hs {
-		m.clean(m.ours.lines[o0+po : o0+h.a0])
+		m.clean(m.ours.lines[o0+po:o0+h.a0], true)
 		m.segs = append(m.segs, segment{
 			conflict: true,
 			ours:     m.ours.lines[o0+h.a0 : o0+h.a1],
@@ -174,22 +180,22 @@ func (m *merger) refine(o0, o1, t0, t1 int) {
 		})
 		po = h.a1
 	}
-	m.clean(m.ours.lines[o0+po : o1])
+	m.clean(m.ours.lines[o0+po:o1], true)
 }
 
 // maxGap is how many common lines may separate two conflicts that are still
 // written as one.
 const maxGap = 3
 
-// coalesce joins conflicts separated by at most maxGap lines, or by lines
-// without a letter or digit, into one conflict holding the lines between on
-// both sides.
+// coalesce joins two conflicts separated only by lines neither side
+// changed, at most maxGap of them or none with a letter or digit, into one
+// conflict holding the lines between on both sides.
 func (m *merger) coalesce() {
 	var out []segment
 	for k := 0; k < len(m.segs); k++ {
 		s := m.segs[k]
 		n := len(out)
-		if s.conflict && n >= 2 && out[n-1].conflict == false && out[n-2].conflict &&
+		if s.conflict && n >= 2 && !out[n-1].conflict && !out[n-1].changed && out[n-2].conflict &&
 			(len(out[n-1].ours) <= maxGap || !hasAlnum(out[n-1].ours)) {
 			c := &out[n-2]
 			gap := out[n-1].ours
