@@ -37,10 +37,9 @@
 // 400 of 400 random small edits (with CRLF files and missing final
 // newlines). It differs where the two programs choose different diffs of
 // the same length, which happens on large, heavily edited inputs: git's
-// xdiff abandons the minimal diff past an edit cost of a few hundred lines
-// (and applies further heuristics to files of over 32k lines) and discards
-// lines found in only one file before diffing, while Merge always computes
-// a minimal diff. In the tests 12 of 22 such files (hundreds to 40,000
+// diff gives up on the minimal diff past an edit cost of a few hundred
+// lines (and has further heuristics for files of over 32k lines), while
+// Merge always computes a minimal diff. In the tests 12 of 22 such files (hundreds to 40,000
 // lines with edits throughout) come out identical; the others place some
 // conflict boundaries elsewhere or split or join conflicts differently.
 // Either way the merge is correct: no change of either side is dropped, a
