@@ -85,3 +85,23 @@ func checkMerge(t *testing.T, base, ours, theirs []byte, got Result) {
 		t.Errorf("clean result has conflict markers")
 	}
 }
+
+// TestVeryDifferentFiles merges two 50,000-line rewrites of a base (every
+// line differs), the worst case of the diff: it must finish (the split
+// cost bound keeps it near linear) and stay correct.
+func TestVeryDifferentFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large inputs")
+	}
+	var base, ours, theirs bytes.Buffer
+	for i := range 50000 {
+		fmt.Fprintf(&base, "base %d\n", i)
+		fmt.Fprintf(&ours, "ours %d\n", i%977)
+		fmt.Fprintf(&theirs, "theirs %d\n", i%1013)
+	}
+	got := Merge(base.Bytes(), ours.Bytes(), theirs.Bytes(), testLabels)
+	if got.Conflicts != 1 {
+		t.Errorf("conflicts = %d, want 1 (everything changed on both sides)", got.Conflicts)
+	}
+	checkMerge(t, base.Bytes(), ours.Bytes(), theirs.Bytes(), got)
+}

@@ -56,6 +56,12 @@ func hunks(ca, cb []bool) []hunk {
 	return out
 }
 
+// maxCost bounds the edit cost one split explores before it settles for a
+// good split instead of the best one, so that the diff of large, very
+// different files takes time about linear in their size rather than
+// quadratic. Diffs cheaper than this are minimal.
+const maxCost = 1024
+
 type differ struct {
 	a, b   []int
 	ca, cb []bool
@@ -98,14 +104,31 @@ func (d *differ) split(a0, a1, b0, b1 int) (int, int) {
 	fmid, bmid := a0-b0, a1-b1
 	odd := (fmid-bmid)&1 != 0
 	vf, vb, off := d.vf, d.vb, d.off
-	// Indexes are relative to diagonal k: vf[k-fmid+off] style would need
-	// care; use absolute diagonals shifted by off-fmid and off-bmid.
+	// vf and vb are indexed by diagonal, shifted so that index off is the
+	// diagonal each search starts on.
 	fo, bo := off-fmid, off-bmid
 	vf[fmid+fo] = a0
 	vb[bmid+bo] = a1
 	dmin, dmax := a0-b1, a1-b0
 	fmin, fmax, bmin, bmax := fmid, fmid, bmid, bmid
-	for {
+	for cost := 1; ; cost++ {
+		if cost > maxCost {
+			// Too expensive to find the middle of a minimal path: split at
+			// the forward point furthest along instead (the diff stays
+			// valid, no longer minimal).
+			bx, by := -1, -1
+			for k := fmin; k <= fmax; k++ {
+				x := vf[k+fo]
+				y := x - k
+				if x >= a0 && y >= b0 && x <= a1 && y <= b1 && x+y > bx+by &&
+					x+y > a0+b0 && x+y < a1+b1 {
+					bx, by = x, y
+				}
+			}
+			if bx >= 0 {
+				return bx, by
+			}
+		}
 		// Forward step.
 		if fmin > dmin {
 			fmin--

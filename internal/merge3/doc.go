@@ -38,8 +38,8 @@
 // newlines). It differs where the two programs choose different diffs of
 // the same length, which happens on large, heavily edited inputs: git's
 // diff gives up on the minimal diff past an edit cost of a few hundred
-// lines (and has further heuristics for files of over 32k lines), while
-// Merge always computes a minimal diff. In the tests 12 of 22 such files (hundreds to 40,000
+// lines (and has further heuristics for files of over 32k lines), with
+// other rules than Merge's (minimal up to a cost of 1024, see Limits). In the tests 12 of 22 such files (hundreds to 40,000
 // lines with edits throughout) come out identical; the others place some
 // conflict boundaries elsewhere or split or join conflicts differently.
 // Either way the merge is correct: no change of either side is dropped, a
@@ -49,8 +49,11 @@
 // # Limits
 //
 // Merge works on text. Callers must check IsBinary on all three inputs
-// first and must bound their size: the diff costs time proportional to
-// (N+M)·D for files of N and M lines differing in D lines (a few seconds
-// for 40,000-line files differing throughout) and memory proportional to
-// the input.
+// first and must bound their size. Memory is proportional to the input.
+// Time is proportional to (N+M)·D for files of N and M lines differing in
+// D lines as long as D stays below about a thousand; past that, each step
+// of the diff's divide and conquer settles for a good split instead of the
+// best one (the diff stays valid, no longer minimal), which keeps the time
+// about linear in the size: two entirely different 50,000-line versions
+// merge in about a second.
 package merge3
