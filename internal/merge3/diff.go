@@ -132,13 +132,11 @@ func (d *differ) split(a0, a1, b0, b1 int) (int, int) {
 		// Forward step.
 		if fmin > dmin {
 			fmin--
-			vf[fmin-1+fo] = -1
 		} else {
 			fmin++
 		}
 		if fmax < dmax {
 			fmax++
-			vf[fmax+1+fo] = -1
 		} else {
 			fmax--
 		}
@@ -162,13 +160,11 @@ func (d *differ) split(a0, a1, b0, b1 int) (int, int) {
 		// Backward step.
 		if bmin > dmin {
 			bmin--
-			vb[bmin-1+bo] = 1 << 60
 		} else {
 			bmin++
 		}
 		if bmax < dmax {
 			bmax++
-			vb[bmax+1+bo] = 1 << 60
 		} else {
 			bmax--
 		}

@@ -73,8 +73,8 @@ func Merge(base, ours, theirs []byte, labels Labels) Result {
 	return m.write()
 }
 
-// segment is a piece of the merged output: common lines (ours set, conflict
-// false, in ours' coordinates... the lines themselves), or a conflict.
+// segment is a piece of the merged output: lines that merged cleanly (in
+// ours), or a conflict between ours and theirs.
 type segment struct {
 	conflict bool
 	ours     [][]byte // the lines (for a clean segment) or ours' side
