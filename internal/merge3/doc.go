@@ -28,32 +28,33 @@
 // written). A side whose last line has no newline gets one before the next
 // marker. Markers end in CRLF when the first line of base ends in CRLF and
 // the line before the conflict (the first line, for a conflict at the top)
-// does not end in a bare LF in ours or in theirs; otherwise in LF. Merge's
-// Conflicts is the number of conflict hunks, git's exit status (which git
-// caps at 127).
+// does not end in a bare LF in ours or in theirs; otherwise in LF.
+// Result.Conflicts counts conflict hunks, as git's exit status does (git
+// caps it at 127).
 //
 // The output was compared with git 2.39 as a black box (git's source was
 // not consulted): it is byte-identical on every case of the tests and on
 // 400 of 400 random small edits (with CRLF files and missing final
-// newlines). It differs where the two programs choose different diffs of
-// the same length, which happens on large, heavily edited inputs: git's
-// diff gives up on the minimal diff past an edit cost of a few hundred
-// lines (and has further heuristics for files of over 32k lines), with
-// other rules than Merge's (minimal up to a cost of 1024, see Limits). In the tests 12 of 22 such files (hundreds to 40,000
-// lines with edits throughout) come out identical; the others place some
-// conflict boundaries elsewhere or split or join conflicts differently.
-// Either way the merge is correct: no change of either side is dropped, a
-// clean result holds both sides' changes, and every conflict holds both
-// sides' versions of its lines.
+// newlines). It can differ where the two programs pick different diffs of
+// a side against base, which happens on large, heavily edited inputs:
+// several diffs can be equally short and the choice between them is not
+// fully reproduced, and git's diff gives up on a minimal diff past an edit
+// cost of a few hundred lines (with further heuristics for files of over
+// 32k lines) where Merge's stays minimal up to a cost of 1024 (see
+// Limits). In the tests 12 of 22 such files (hundreds to 40,000 lines with
+// edits throughout) come out identical; in the others some conflicts start
+// or end on other lines, or are split or joined differently. Either way
+// the merge is correct: no line either side added is dropped, a clean
+// result holds both sides' changes, and every conflict holds both sides'
+// versions of its lines.
 //
 // # Limits
 //
 // Merge works on text. Callers must check IsBinary on all three inputs
 // first and must bound their size. Memory is proportional to the input.
 // Time is proportional to (N+M)·D for files of N and M lines differing in
-// D lines as long as D stays below about a thousand; past that, each step
-// of the diff's divide and conquer settles for a good split instead of the
-// best one (the diff stays valid, no longer minimal), which keeps the time
-// about linear in the size: two entirely different 50,000-line versions
-// merge in about a second.
+// D lines while D stays under 1024; past that, each step of the diff's
+// divide and conquer settles for a good split instead of the best one (the
+// diff stays valid, no longer minimal), which keeps the time about linear
+// in the size even for two entirely different large versions.
 package merge3
