@@ -161,6 +161,22 @@ var cases = []mergeCase{
 		conflicts: 1,
 	},
 	{
+		name:      "a one-sided change between conflicts keeps them apart",
+		base:      "a\n1\n2\n3\nb\n",
+		ours:      "A1\n1\nn1\nn2\n2\n3\nB1\n",
+		theirs:    "A2\n1\n2\n3\nB2\n",
+		want:      "<<<<<<< ours\nA1\n=======\nA2\n>>>>>>> go-service 1.2.0\n1\nn1\nn2\n2\n3\n<<<<<<< ours\nB1\n=======\nB2\n>>>>>>> go-service 1.2.0\n",
+		conflicts: 2,
+	},
+	{
+		name:      "conflicts joined across non-ASCII lines",
+		base:      "a\né\né\né\né\nb\n",
+		ours:      "A1\né\né\né\né\nB1\n",
+		theirs:    "A2\né\né\né\né\nB2\n",
+		want:      "<<<<<<< ours\nA1\né\né\né\né\nB1\n=======\nA2\né\né\né\né\nB2\n>>>>>>> go-service 1.2.0\n",
+		conflicts: 1,
+	},
+	{
 		name:   "yaml manifest team edits one line template another",
 		base:   yamlBase,
 		ours:   strings.Replace(yamlBase, "replicas: 2", "replicas: 5", 1),
