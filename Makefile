@@ -32,6 +32,7 @@ templates-release:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/scaffold/ ./internal/cli/ ./internal/gitx/
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/glob/ ./internal/lint/
+	$(GO) test -run '^$$' -bench BenchmarkMerge -benchmem -count 5 ./internal/merge3/
 
 ## fuzz: a short run of the fuzzers that guard untrusted input (templates, release archives, globs, .gitignore, redaction)
 fuzz:
@@ -41,6 +42,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzIgnoreSet -fuzztime 30s ./internal/lint/
 	$(GO) test -run '^$$' -fuzz FuzzURL -fuzztime 30s ./internal/redact/
 	$(GO) test -run '^$$' -fuzz FuzzPasswordNeverShown -fuzztime 30s ./internal/redact/
+	$(GO) test -run '^$$' -fuzz FuzzMerge -fuzztime 30s ./internal/merge3/
 
 ## release-check: validate .goreleaser.yaml (downloads and builds goreleaser the first time; not part of test)
 release-check:
