@@ -42,7 +42,9 @@
 //     too when the service still has the old path and not the new one, so
 //     the team's edits follow the file. Such a change has Change.From set
 //     to the service's old path, which the caller deletes; a file only
-//     moved, with nothing else to do, is "renamed".
+//     moved, with nothing else to do, is "renamed". A rename whose old path
+//     the old render does not have, whose new path it already has, or that
+//     involves a skipped path does not apply.
 //   - Paths in Input.Skip (catalog-info.yaml and .platform/answers.yaml,
 //     which the caller updates itself) are never listed.
 //

@@ -204,14 +204,13 @@ func Compute(in Input) (*Plan, error) {
 		}
 		ours[p] = &side{f.Data, f.Mode}
 	}
-	origin, err := applyRenames(in.Renames, base, ours)
-	if err != nil {
-		return nil, err
-	}
-
 	skip := make(map[string]bool, len(in.Skip))
 	for _, p := range in.Skip {
 		skip[p] = true
+	}
+	origin, err := applyRenames(in.Renames, skip, base, ours)
+	if err != nil {
+		return nil, err
 	}
 	var paths []string
 	for p := range base {
@@ -260,15 +259,16 @@ func sides(p *scaffold.Plan, name string) (map[string]*side, error) {
 // applyRenames moves base's files, and ours' when the service still has the
 // old path and not the new one, in migration order. It returns, for each
 // moved file of ours, its path in the service. A rename whose old path base
-// does not have, or whose new path base already has, does not apply.
-func applyRenames(renames []scaffold.Rename, base, ours map[string]*side) (map[string]string, error) {
+// does not have, whose new path base already has, or that involves a
+// skipped path (the caller's own files) does not apply.
+func applyRenames(renames []scaffold.Rename, skip map[string]bool, base, ours map[string]*side) (map[string]string, error) {
 	origin := map[string]string{}
 	for i, r := range renames {
 		if r.From == "" || r.To == "" || r.From == r.To {
 			return nil, fmt.Errorf("update: rename %d: want two different paths, have %q -> %q", i, r.From, r.To)
 		}
 		b, ok := base[r.From]
-		if _, clash := base[r.To]; !ok || clash {
+		if _, clash := base[r.To]; !ok || clash || skip[r.From] || skip[r.To] {
 			continue
 		}
 		base[r.To] = b

@@ -267,6 +267,16 @@ func TestCompute(t *testing.T) {
 			},
 		},
 		{
+			name:     "rename into a skipped path does not apply",
+			base:     []f{{path: "old.md", data: lines}},
+			theirs:   []f{{path: "catalog-info.yaml", data: lines}},
+			ours:     []f{{path: "old.md", data: lines}},
+			renames:  []scaffold.Rename{{From: "old.md", To: "catalog-info.yaml"}},
+			skip:     []string{"catalog-info.yaml"},
+			want:     []want{{path: "old.md", action: Removed, data: "-"}},
+			wantTree: map[string]OursFile{},
+		},
+		{
 			name:   "skip",
 			base:   []f{{path: "catalog-info.yaml", data: "v: 1\n"}, {path: ".platform/answers.yaml", data: "v: 1\n"}},
 			theirs: []f{{path: "catalog-info.yaml", data: "v: 2\n"}, {path: ".platform/answers.yaml", data: "v: 2\n"}},
