@@ -162,13 +162,13 @@ func pathsOf(p *scaffold.Plan) []string {
 // renders, which BenchmarkRenderGoService in internal/scaffold measures.
 func BenchmarkCompute(b *testing.B) {
 	in := benchInput(b)
-	b.ReportMetric(float64(len(in.Base.Files)), "files")
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Compute(in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(len(in.Base.Files)), "files")
 }
 
 // fuzzer turns fuzz bytes into choices; past the end every choice is 0.
@@ -302,9 +302,13 @@ func FuzzCompute(f *testing.F) {
 // check runs Compute and checks what holds for every plan.
 func check(t *testing.T, what string, in Input) *Plan {
 	t.Helper()
+	before := dump(treeOf(in.Base)) + dump(treeOf(in.Theirs)) + dump(in.Ours)
 	p, err := Compute(in)
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
+	}
+	if after := dump(treeOf(in.Base)) + dump(treeOf(in.Theirs)) + dump(in.Ours); after != before {
+		t.Errorf("%s: Compute changed its input", what)
 	}
 	for i, c := range p.Changes {
 		if i > 0 && p.Changes[i-1].Path >= c.Path {
