@@ -3,12 +3,14 @@ package gitx
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 )
 
 // State is what a working tree holds that is not committed.
@@ -41,10 +43,12 @@ var midOperations = []struct{ marker, name string }{
 //
 // Dirty comes from go-git's Worktree.Status, which differs from git in what
 // it ignores: it honours .gitignore files at every level (a nested file's
-// patterns apply below its directory) and .git/info/exclude when .git is a
-// directory, but not the global excludes (core.excludesFile,
-// $XDG_CONFIG_HOME/git/ignore), nor info/exclude of a repository reached
-// through a `.git` file. A file ignored only there is listed as untracked:
+// patterns apply below its directory), but not the global excludes
+// (core.excludesFile, $XDG_CONFIG_HOME/git/ignore) and, since go-git's working
+// tree filesystem refuses paths under .git, not info/exclude either.
+// WorktreeState reads info/exclude itself (of the git directory and, for a
+// linked worktree, of the common directory) and passes it on; the global
+// excludes stay unread, so a file ignored only there is listed as untracked:
 // the error is on the safe side for a caller that refuses a dirty tree.
 // Untracked files are listed one by one, not collapsed into their directory.
 func WorktreeState(dir string) (State, error) {
@@ -60,22 +64,27 @@ func WorktreeState(dir string) (State, error) {
 	if err != nil {
 		return State{}, fmt.Errorf("open working tree of %s: %w", dir, err)
 	}
+	gitDir, err := gitDirOf(wt.Filesystem.Root())
+	if err != nil {
+		return State{}, err
+	}
+	excludes, err := infoExcludes(gitDir)
+	if err != nil {
+		return State{}, err
+	}
+	wt.Excludes = append(wt.Excludes, excludes...)
 	st, err := wt.Status()
 	if err != nil {
 		return State{}, fmt.Errorf("status of %s: %w", wt.Filesystem.Root(), err)
 	}
 	var s State
-	for path, fs := range st {
-		if fs.Staging == git.Unmodified && fs.Worktree == git.Unmodified {
+	for path, fst := range st {
+		if fst.Staging == git.Unmodified && fst.Worktree == git.Unmodified {
 			continue
 		}
 		s.Dirty = append(s.Dirty, filepath.ToSlash(path))
 	}
 	sort.Strings(s.Dirty)
-	gitDir, err := gitDirOf(wt.Filesystem.Root())
-	if err != nil {
-		return State{}, err
-	}
 	for _, m := range midOperations {
 		if _, err := os.Stat(filepath.Join(gitDir, m.marker)); err == nil {
 			s.MidOperation = m.name
@@ -83,6 +92,38 @@ func WorktreeState(dir string) (State, error) {
 		}
 	}
 	return s, nil
+}
+
+// infoExcludes reads the info/exclude patterns of gitDir and of its common
+// directory (linked worktrees share the main repository's).
+func infoExcludes(gitDir string) ([]gitignore.Pattern, error) {
+	dirs := []string{gitDir}
+	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+		common := filepath.FromSlash(strings.TrimSpace(string(b)))
+		if !filepath.IsAbs(common) {
+			common = filepath.Join(gitDir, common)
+		}
+		dirs = append(dirs, common)
+	}
+	var ps []gitignore.Pattern
+	for _, d := range dirs {
+		p := filepath.Join(d, "info", "exclude")
+		b, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", p, err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			line = strings.TrimSuffix(line, "\r")
+			if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
+				continue
+			}
+			ps = append(ps, gitignore.ParsePattern(line, nil))
+		}
+	}
+	return ps, nil
 }
 
 // gitDirOf returns the git directory of the working tree at root: root/.git,
