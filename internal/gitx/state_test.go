@@ -416,3 +416,43 @@ func TestWorktreeStateLinkedWorktree(t *testing.T) {
 		t.Errorf("TreeAt(linked worktree) = %v, %v", files, err)
 	}
 }
+
+// TestWorktreeStateRealMerge stops a real `git merge` on a conflict when git
+// is installed: the index then holds unmerged stages, which go-git's status
+// must still read.
+func TestWorktreeStateRealMerge(t *testing.T) {
+	gitBin, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("git not installed")
+	}
+	dir := t.TempDir()
+	home := t.TempDir()
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(gitBin, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "GIT_CONFIG_NOSYSTEM=1",
+			"GIT_CONFIG_GLOBAL="+filepath.Join(home, "gitconfig"),
+			"GIT_AUTHOR_NAME=a", "GIT_AUTHOR_EMAIL=a@example.com",
+			"GIT_COMMITTER_NAME=a", "GIT_COMMITTER_EMAIL=a@example.com")
+		if out, err := cmd.CombinedOutput(); err != nil && args[0] != "merge" {
+			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	writeFiles(t, dir, map[string]string{"f.txt": "base\n", "g.txt": "g\n"})
+	commitAll(t, dir)
+	run("checkout", "-q", "-b", "side")
+	writeFiles(t, dir, map[string]string{"f.txt": "side\n"})
+	run("commit", "-q", "-am", "side")
+	run("checkout", "-q", "main")
+	writeFiles(t, dir, map[string]string{"f.txt": "main\n"})
+	run("commit", "-q", "-am", "main")
+	run("merge", "-q", "side") // fails on the conflict, as intended
+	s, err := WorktreeState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(s.Dirty, []string{"f.txt"}) || s.MidOperation != "merge" {
+		t.Errorf("mid-merge state = %+v, want Dirty [f.txt], merge", s)
+	}
+}
