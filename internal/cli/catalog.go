@@ -62,16 +62,14 @@ func catalogLintSetup(annotationPrefix string, cfg *config.Config, project strin
 		}
 		svc = cfg.Service
 	}
-	if len(svc.Lint.Lifecycles) > 0 {
-		settings.Lifecycles = svc.Lint.Lifecycles
-	}
+	settings.Lifecycles = orDefault(svc.Lint.Lifecycles, lint.DefaultLifecycles)
 	settings.CatalogKinds = svc.Catalog.Kinds
+	all, err := lint.ParseSeverities(svc.Lint.Rules)
+	if err != nil {
+		return settings, rules, fmt.Errorf("platform.yaml: %w", err)
+	}
 	severities := map[string]lint.Severity{}
-	for id, s := range svc.Lint.Rules {
-		sev, err := lint.ParseSeverity(s)
-		if err != nil {
-			return settings, rules, fmt.Errorf("platform.yaml: lint.rules.%s: %w", id, err)
-		}
+	for id, sev := range all {
 		// Entries for the other families are not ours to check.
 		if _, err := lint.SelectRules(rules, nil, map[string]lint.Severity{id: sev}); err == nil {
 			severities[id] = sev

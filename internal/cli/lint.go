@@ -154,13 +154,9 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 	if err != nil {
 		return flagErrorf("%w", err)
 	}
-	severities := map[string]lint.Severity{}
-	for id, s := range svc.Lint.Rules {
-		sev, err := lint.ParseSeverity(s)
-		if err != nil {
-			return usageErrorf("%s: lint.rules.%s: %w", svcFile, id, err)
-		}
-		severities[id] = sev
+	severities, err := lint.ParseSeverities(svc.Lint.Rules)
+	if err != nil {
+		return usageErrorf("%s: %w", svcFile, err)
 	}
 	settings := lint.Settings{
 		AnnotationPrefix: opts.AnnotationPrefix,

@@ -282,3 +282,20 @@ func TestSortedByID(t *testing.T) {
 		t.Fatal("IsFileRule/Applies")
 	}
 }
+
+func TestParseSeverities(t *testing.T) {
+	got, err := ParseSeverities(map[string]string{"k8s/probes": "error", "docs/*": "off", "secrets/x": "Warn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["k8s/probes"] != SeverityError || got["docs/*"] != SeverityOff || got["secrets/x"] != SeverityWarning || len(got) != 3 {
+		t.Errorf("got %v", got)
+	}
+	// Two bad entries: the first by ID is reported, every time.
+	for range 5 {
+		_, err := ParseSeverities(map[string]string{"z/rule": "loud", "a/rule": "fatal", "m/ok": "info"})
+		if err == nil || err.Error() != `lint.rules.a/rule: unknown severity "fatal": want error, warning, info or off` {
+			t.Fatalf("err = %v", err)
+		}
+	}
+}

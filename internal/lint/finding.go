@@ -8,6 +8,8 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -48,6 +50,22 @@ func ParseSeverity(s string) (Severity, error) {
 		return SeverityOff, nil
 	}
 	return SeverityOff, fmt.Errorf("unknown severity %q: want error, warning, info or off", s)
+}
+
+// ParseSeverities reads platform.yaml's lint.rules (rule ID or glob ->
+// severity name). An invalid entry is an error naming it as
+// lint.rules.<id>; entries are checked in ID order, so the first one
+// reported is always the same.
+func ParseSeverities(rules map[string]string) (map[string]Severity, error) {
+	out := make(map[string]Severity, len(rules))
+	for _, id := range slices.Sorted(maps.Keys(rules)) {
+		sev, err := ParseSeverity(rules[id])
+		if err != nil {
+			return nil, fmt.Errorf("lint.rules.%s: %w", id, err)
+		}
+		out[id] = sev
+	}
+	return out, nil
 }
 
 // MarshalJSON writes the severity as its name.
