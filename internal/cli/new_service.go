@@ -192,7 +192,7 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 	}
 	if opts.Output != "" {
 		// Before a template is fetched or a question asked.
-		if err := scaffold.CheckDestination(opts.Output, opts.Force, ""); err != nil {
+		if err := checkDestination(opts, opts.Output); err != nil {
 			return err
 		}
 	}
@@ -258,21 +258,17 @@ func connectPublisher(opts *NewServiceOptions) error {
 	return nil
 }
 
-// checkedDestination is --output, else ./NAME, once it is known to be
-// usable: not a file, empty unless --force, not in use by another run (Write
-// checks again under its lock), and free on GitLab for --publish.
+// checkedDestination is --output (checked already, before the template was
+// fetched), else ./NAME once it is known to be usable; and, for --publish,
+// free on GitLab.
 func checkedDestination(ctx context.Context, opts *NewServiceOptions, values scaffold.Values) (string, error) {
 	name := values["name"].(string)
 	dest := opts.Output
 	if dest == "" {
 		dest = name
-	}
-	lockDir := destinationLockDir(opts)
-	if opts.DryRun {
-		lockDir = ""
-	}
-	if err := scaffold.CheckDestination(dest, opts.Force, lockDir); err != nil {
-		return "", err
+		if err := checkDestination(opts, dest); err != nil {
+			return "", err
+		}
 	}
 	if opts.publisher != nil {
 		if err := opts.publisher.check(ctx, name); err != nil {
@@ -280,6 +276,17 @@ func checkedDestination(ctx context.Context, opts *NewServiceOptions, values sca
 		}
 	}
 	return dest, nil
+}
+
+// checkDestination fails fast on a destination Write would refuse: a file,
+// a non-empty directory without --force, or one another run is writing
+// (Write checks again under its lock; a dry run takes no lock).
+func checkDestination(opts *NewServiceOptions, dest string) error {
+	lockDir := destinationLockDir(opts)
+	if opts.DryRun {
+		lockDir = ""
+	}
+	return scaffold.CheckDestination(dest, opts.Force, lockDir)
 }
 
 // reportWritten prints the new directory on stdout and what was made of it on stderr.
