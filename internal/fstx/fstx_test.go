@@ -299,9 +299,11 @@ func TestApplyRefusesLinksAndThingsInTheWay(t *testing.T) {
 			msg:   "manual is a symbolic link",
 		},
 		"deep parent link": {
-			setup: func(t *testing.T, dir, outside string) { must(t, os.Symlink(outside, filepath.Join(dir, "docs", "ext"))) },
-			op:    Op{Path: "docs/ext/sub/a.md", Data: []byte("x"), Mode: 0o644},
-			msg:   "docs/ext is a symbolic link",
+			setup: func(t *testing.T, dir, outside string) {
+				must(t, os.Symlink(outside, filepath.Join(dir, "docs", "ext")))
+			},
+			op:  Op{Path: "docs/ext/sub/a.md", Data: []byte("x"), Mode: 0o644},
+			msg: "docs/ext is a symbolic link",
 		},
 		"target link": {
 			setup: func(t *testing.T, dir, outside string) {
@@ -311,9 +313,11 @@ func TestApplyRefusesLinksAndThingsInTheWay(t *testing.T) {
 			msg: "config.yaml: is a symbolic link",
 		},
 		"delete of a link": {
-			setup: func(t *testing.T, dir, outside string) { must(t, os.Symlink("README.md", filepath.Join(dir, "link.md"))) },
-			op:    Op{Path: "link.md", Delete: true},
-			msg:   "link.md: is a symbolic link",
+			setup: func(t *testing.T, dir, outside string) {
+				must(t, os.Symlink("README.md", filepath.Join(dir, "link.md")))
+			},
+			op:  Op{Path: "link.md", Delete: true},
+			msg: "link.md: is a symbolic link",
 		},
 		"directory where a file goes": {
 			op:  Op{Path: "docs", Data: []byte("x"), Mode: 0o644},
