@@ -63,7 +63,8 @@ type Op struct {
 	// all git records); the file is created with 0o644 or 0o755 under the umask.
 	Mode fs.FileMode
 	// Delete removes Path instead of writing it. Deleting a file that does not
-	// exist is not an error: there is nothing to do.
+	// exist (or whose parent is a file) is not an error: there is nothing to
+	// do. Deleting a link or a directory is a *ConflictError.
 	Delete bool
 }
 
@@ -121,7 +122,8 @@ func Apply(ctx context.Context, dir string, ops []Op) error {
 
 // fault is called before each change Apply makes to the directory (and each
 // step of a rollback) with the operation ("rename", "remove", "mkdir") and the
-// path it changes, and before removing the staging directory ("cleanup"); a non-nil error is taken as the failure of that step.
+// path it changes, before staging a file ("stage") and before removing the
+// staging directory ("cleanup"); a non-nil error is taken as the failure of that step.
 // Only tests set it.
 type fault func(op, rel string) error
 
@@ -427,6 +429,9 @@ func (t *tx) oldPath(rel string) string { return t.staging + "/old/" + rel }
 
 // stage writes the full content of a write into staging, with its mode.
 func (t *tx) stage(op Op) error {
+	if err := t.step("stage", op.Path); err != nil {
+		return fmt.Errorf("stage %s: %w", op.Path, err)
+	}
 	p := t.newPath(op.Path)
 	if err := t.root.MkdirAll(path.Dir(p), 0o700); err != nil {
 		return fmt.Errorf("stage %s: %w", op.Path, pathCause(err))

@@ -157,8 +157,8 @@ func TestApplyWritesAndDeletes(t *testing.T) {
 	assertNoStaging(t, dir)
 }
 
-// counter counts the steps of an Apply and fails those from..to (1-based,
-// inclusive; 0 fails none), skipping the cleanup of the staging directory.
+// counter counts the changes of an Apply and fails those from..to (1-based,
+// inclusive; 0 fails none), skipping staging and its cleanup.
 type counter struct {
 	from, to int
 	calls    int
@@ -168,7 +168,7 @@ type counter struct {
 var errInjected = errors.New("injected failure")
 
 func (c *counter) fault(op, rel string) error {
-	if op == "cleanup" {
+	if op == "cleanup" || op == "stage" {
 		return nil
 	}
 	c.calls++
@@ -256,13 +256,37 @@ func TestApplyCancelledChangesNothing(t *testing.T) {
 	assertNoStaging(t, dir)
 }
 
+func TestApplyCancelledWhileStagingChangesNothing(t *testing.T) {
+	dir := service(t)
+	before := snapshot(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	staged := 0
+	err := apply(ctx, dir, mixedOps(), func(op, rel string) error {
+		if op != "stage" && op != "cleanup" {
+			t.Fatalf("%s %s after a cancel while staging", op, rel)
+		}
+		if staged++; staged == 2 {
+			cancel() // Ctrl-C while the second file is staged
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	assertSame(t, "tree after a cancelled Apply", before, snapshot(t, dir))
+	assertNoStaging(t, dir)
+}
+
 func TestApplyRunsToTheEndOnceItHasStarted(t *testing.T) {
 	dir := service(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	// Ctrl-C arrives during the first change: Apply finishes.
 	err := apply(ctx, dir, mixedOps(), func(op, rel string) error {
-		cancel()
+		if op != "stage" {
+			cancel()
+		}
 		return nil
 	})
 	must(t, err)
@@ -506,5 +530,46 @@ func TestApplyNeedsAnExistingDirectory(t *testing.T) {
 	}
 	if _, err := os.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("Apply created %s", missing)
+	}
+}
+
+// BenchmarkApply22Files updates a 22-file service: 12 files rewritten, 2
+// created, 2 deleted, 6 unchanged (read and compared, not written).
+func BenchmarkApply22Files(b *testing.B) {
+	var ops []Op
+	for i := range 22 {
+		ops = append(ops, Op{Path: fmt.Sprintf("dir%d/file%d.go", i%4, i), Mode: 0o644})
+	}
+	base := b.TempDir()
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		dir := filepath.Join(base, fmt.Sprint(i))
+		for j, op := range ops {
+			if j < 20 {
+				p := filepath.Join(dir, filepath.FromSlash(op.Path))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					b.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(fmt.Sprintf("package x // %d\n", j)), 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		run := make([]Op, len(ops))
+		for j, op := range ops {
+			op.Data = []byte(fmt.Sprintf("package x // %d\n", j))
+			switch {
+			case j < 12:
+				op.Data = append(op.Data, "// updated\n"...)
+			case j < 18: // unchanged
+			case j < 20:
+				op.Delete, op.Data = true, nil
+			}
+			run[j] = op
+		}
+		b.StartTimer()
+		if err := Apply(context.Background(), dir, run); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
