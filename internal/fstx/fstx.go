@@ -22,18 +22,23 @@
 // itself, not next to it: every move is then a rename within one directory
 // tree on one file system (never a copy), the parent of dir need not be
 // writable, and every access goes through one [os.Root] opened on dir, so
-// that no symbolic link inside dir can send a write or a delete outside it.
-// It is removed when Apply returns.
+// that no symbolic link inside dir can send a write or a delete outside it
+// (os.Root's renames stay within one root). It is removed when Apply returns.
 //
-// What Apply does not cover: a power loss or a SIGKILL while files are being
-// moved (the window is one rename per changed file) leaves some files new and
-// some old, and the .platform-staging-* directory in dir with new/ (the staged
-// files not yet moved) and old/ (the originals already replaced or deleted),
-// from which the tree can be put back by hand; in a git repository with a
-// clean tree, `git checkout -- . && git clean -fd` does too. Files are not
-// synced to disk, so after a power loss a moved file may also be empty. Apply
-// takes no lock: callers that may run concurrently on one directory must
-// serialise themselves.
+// What Apply does not cover: the process being killed (SIGKILL, or a SIGINT
+// the caller does not turn into a context cancellation) or a power loss.
+// Killed while staging, it leaves dir as it was plus the .platform-staging-*
+// directory. Killed while moving files (one rename per changed file, after
+// everything is staged), it leaves some files new and some old, and the
+// staging directory with new/ (the staged files not yet moved) and old/ (the
+// originals already replaced or deleted), from which the tree can be put
+// back by hand; in a git repository whose tree was clean before, `git
+// checkout -- . && git clean -fd` does it too, and removes the staging
+// directory. A leftover staging directory shows as untracked in git status;
+// Apply never reads it, and refuses ops under that name. Files are not
+// synced to disk, so after a power loss a moved file may also be empty.
+// Apply takes no lock: callers that may run concurrently on one directory
+// must serialise themselves.
 package fstx
 
 import (
