@@ -128,8 +128,8 @@ func Apply(ctx context.Context, dir string, ops []Op) error {
 // fault is called before each change Apply makes to the directory (and each
 // step of a rollback) with the operation ("rename", "remove", "mkdir") and the
 // path it changes, before staging a file ("stage") and before removing the
-// staging directory ("cleanup"); a non-nil error is taken as the failure of that step.
-// Only tests set it.
+// staging directory ("cleanup"); a non-nil error is taken as the failure of
+// that step. Only tests set it: Apply passes nil.
 type fault func(op, rel string) error
 
 func apply(ctx context.Context, dir string, ops []Op, inject fault) error {
@@ -144,7 +144,7 @@ func apply(ctx context.Context, dir string, ops []Op, inject fault) error {
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", dir, err)
+		return fmt.Errorf("open %s: %w", dir, pathCause(err))
 	}
 	defer root.Close()
 	t := &tx{root: root, dir: dir, inject: inject}
