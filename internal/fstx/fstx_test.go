@@ -525,8 +525,8 @@ func TestApplyLeftoverStagingIsReported(t *testing.T) {
 func TestApplyNeedsAnExistingDirectory(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing")
 	err := Apply(context.Background(), missing, []Op{{Path: "a", Data: []byte("a"), Mode: 0o644}})
-	if !errors.Is(err, fs.ErrNotExist) || err.Error() != "open "+missing+": no such file or directory" {
-		t.Fatalf("err = %v, want open %s: not exist", err, missing)
+	if !errors.Is(err, fs.ErrNotExist) || strings.Count(err.Error(), missing) != 1 {
+		t.Fatalf("err = %v, want not exist, naming %s once", err, missing)
 	}
 	if _, err := os.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("Apply created %s", missing)
