@@ -116,6 +116,10 @@ type Request struct {
 	Description string
 	Labels      []string
 	Draft       bool
+	// Finish, when set, runs after Edit (whose outcome it may look at) and
+	// before the merge request is opened or updated: it may set Title,
+	// Description, Labels and Draft from what the edit found.
+	Finish func(req *Request)
 }
 
 // Result says what Propose did.
@@ -146,6 +150,9 @@ func (s *Session) Propose(ctx context.Context, req Request) (Result, error) {
 	paths, err := req.Edit(dir)
 	if err != nil {
 		return Result{}, err
+	}
+	if req.Finish != nil {
+		req.Finish(&req)
 	}
 	var res Result
 	if len(paths) > 0 {

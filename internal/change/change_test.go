@@ -307,3 +307,27 @@ func TestRefusesTheDefaultBranch(t *testing.T) {
 	}
 	f.assertNoTemp(t)
 }
+
+func TestFinishDescribesWhatTheEditFound(t *testing.T) {
+	f := newFixture(t)
+	found := ""
+	req := request(func(dir string) ([]string, error) {
+		found = "conflicts in VERSION"
+		return writeVersion("2")(dir)
+	})
+	req.Finish = func(r *Request) {
+		r.Draft = true
+		r.Description = "Edit found: " + found
+	}
+	res, err := Run(context.Background(), f.opts, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(res.MR.Title, "Draft: ") {
+		t.Errorf("title %q, want a draft", res.MR.Title)
+	}
+	mrs := f.srv.MergeRequests("grp/svc")
+	if len(mrs) != 1 || mrs[0].Description != "Edit found: conflicts in VERSION" {
+		t.Errorf("merge requests: %+v", mrs)
+	}
+}

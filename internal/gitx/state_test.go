@@ -456,3 +456,21 @@ func TestWorktreeStateRealMerge(t *testing.T) {
 		t.Errorf("mid-merge state = %+v, want Dirty [f.txt], merge", s)
 	}
 }
+
+func TestWorktreeRoot(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"svc/deep/x.txt": "x\n"})
+	commitAll(t, dir)
+	for _, from := range []string{dir, filepath.Join(dir, "svc"), filepath.Join(dir, "svc", "deep")} {
+		got, err := WorktreeRoot(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want, _ := filepath.EvalSymlinks(dir); got != dir && got != want {
+			t.Errorf("WorktreeRoot(%s) = %s, want %s", from, got, dir)
+		}
+	}
+	if _, err := WorktreeRoot(t.TempDir()); !errors.Is(err, ErrNotRepository) {
+		t.Errorf("outside a repository: err = %v, want ErrNotRepository", err)
+	}
+}

@@ -189,3 +189,19 @@ func hasAnyRef(repo *git.Repository) bool {
 	})
 	return found
 }
+
+// WorktreeRoot returns the top directory of the working tree of the
+// repository holding dir (dir or a parent directory holds .git), the
+// directory the paths of TreeAt and WorktreeState are relative to.
+func WorktreeRoot(dir string) (string, error) {
+	repo, err := openRepository(dir)
+	if err != nil {
+		return "", err
+	}
+	defer closeStorer(repo)
+	wt, err := repo.Worktree()
+	if err != nil {
+		return "", fmt.Errorf("open working tree of %s: %w", dir, err)
+	}
+	return wt.Filesystem.Root(), nil
+}

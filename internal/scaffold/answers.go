@@ -3,6 +3,7 @@ package scaffold
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -60,4 +61,65 @@ func mapping(kv ...any) *yaml.Node {
 		n.Content = append(n.Content, scalar(kv[i].(string)), kv[i+1].(*yaml.Node))
 	}
 	return n
+}
+
+// Provenance is what .platform/answers.yaml records: the template a service
+// was made from and the answers it was made with.
+type Provenance struct {
+	Template RecordedTemplate `yaml:"template"`
+	// Values are the answers as recorded, in YAML's types; Inputs.Recorded
+	// converts them to each parameter's type.
+	Values Values `yaml:"values"`
+}
+
+// RecordedTemplate is the template section of .platform/answers.yaml.
+type RecordedTemplate struct {
+	Name    string `yaml:"name"`
+	Path    string `yaml:"path"`
+	Version string `yaml:"version"`
+	// Source is the Source kind: embedded, local or git.
+	Source string `yaml:"source"`
+	// Ref is the git reference (URL//SUBDIR@REF) of a git template.
+	Ref string `yaml:"ref,omitempty"`
+	// Commit is the commit a git template's ref resolved to.
+	Commit string `yaml:"commit,omitempty"`
+}
+
+// AnswersError is an answers file that cannot be read.
+type AnswersError struct{ Msg string }
+
+func (e *AnswersError) Error() string { return AnswersFile + ": " + e.Msg }
+
+// ReadAnswers parses .platform/answers.yaml as Answers writes it. Unknown
+// keys are allowed (a newer platform may record more); a missing template
+// name, version or source, an unknown source kind, or a git source without
+// its ref is an *AnswersError.
+func ReadAnswers(data []byte) (*Provenance, error) {
+	var p Provenance
+	if err := yaml.Unmarshal(data, &p); err != nil {
+		return nil, &AnswersError{Msg: fmt.Sprintf("not valid YAML: %v (restore it from git history)", err)}
+	}
+	t := p.Template
+	var missing []string
+	for _, f := range []struct{ key, value string }{{"name", t.Name}, {"version", t.Version}, {"source", t.Source}} {
+		if f.value == "" {
+			missing = append(missing, "template."+f.key)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, &AnswersError{Msg: fmt.Sprintf("%s missing: the file was not written by 'platform new service' (restore it from git history)", strings.Join(missing, ", "))}
+	}
+	switch t.Source {
+	case SourceEmbedded, SourceLocal:
+	case SourceGit:
+		if t.Ref == "" {
+			return nil, &AnswersError{Msg: "template.ref missing for a git template: it says where the template lives"}
+		}
+	default:
+		return nil, &AnswersError{Msg: fmt.Sprintf("unknown template.source %q (want embedded, local or git)", t.Source)}
+	}
+	if p.Values == nil {
+		p.Values = Values{}
+	}
+	return &p, nil
 }

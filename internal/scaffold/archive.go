@@ -60,7 +60,7 @@ func WriteArchive(w io.Writer, t *Template) error {
 		if err != nil || p == "." {
 			return err
 		}
-		if p != ManifestFile && p != SkeletonDir && !strings.HasPrefix(p, SkeletonDir+"/") {
+		if p != ManifestFile && p != ChangelogFile && p != SkeletonDir && !strings.HasPrefix(p, SkeletonDir+"/") {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -185,8 +185,8 @@ func checkArchivePath(name string) error {
 	if !fs.ValidPath(name) || name == "." || strings.Contains(name, `\`) {
 		return &TemplateError{Err: fmt.Errorf("release archive entry %q is not a clean relative path: refused", name)}
 	}
-	if name != ManifestFile && name != SkeletonDir && !strings.HasPrefix(name, SkeletonDir+"/") {
-		return &TemplateError{Err: fmt.Errorf("release archive entry %q is outside %s and %s/: refused", name, ManifestFile, SkeletonDir)}
+	if name != ManifestFile && name != ChangelogFile && name != SkeletonDir && !strings.HasPrefix(name, SkeletonDir+"/") {
+		return &TemplateError{Err: fmt.Errorf("release archive entry %q is outside %s, %s and %s/: refused", name, ManifestFile, ChangelogFile, SkeletonDir)}
 	}
 	return nil
 }

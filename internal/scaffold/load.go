@@ -154,11 +154,11 @@ func load(fsys fs.FS, src Source, lim Limits) (*Template, error) {
 			return fs.SkipDir // the repository's own metadata, never read
 		}
 		inSkeleton := p == SkeletonDir || strings.HasPrefix(p, SkeletonDir+"/")
-		if p != ManifestFile && !inSkeleton {
+		if p != ManifestFile && p != ChangelogFile && !inSkeleton {
 			return nil // looked at for links, never read
 		}
 		if d.IsDir() {
-			if p == ManifestFile {
+			if p == ManifestFile || p == ChangelogFile {
 				return &TemplateError{File: p, Err: errors.New("is a directory, not a file")}
 			}
 			hasSkeleton = hasSkeleton || p == SkeletonDir

@@ -24,7 +24,10 @@ import (
 const (
 	ManifestFile = "template.yaml"
 	SkeletonDir  = "skeleton"
-	APIVersion   = "platform/v1alpha1"
+	// ChangelogFile, beside template.yaml, is optional: platform update
+	// quotes the sections of the versions it crosses.
+	ChangelogFile = "CHANGELOG.md"
+	APIVersion    = "platform/v1alpha1"
 )
 
 // Path kinds: the golden path is the paved road; a silver path is a documented alternative.

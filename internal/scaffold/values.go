@@ -16,10 +16,15 @@ import (
 // parameter's Go type (string, int, bool or []string).
 type Values map[string]any
 
-// Inputs are every way a user gives values, lowest precedence first: values
+// Inputs are every way a user gives values, lowest precedence first: the
+// answers recorded when the service was made (platform update), values
 // files, then --set, then the --owner/--system shortcuts and NAME; then, at a
 // terminal, the answers to what these did not say.
 type Inputs struct {
+	// Recorded are the answers a service was made with (Provenance.Values).
+	// Those of parameters the template no longer has are dropped, not
+	// reported: see Dropped.
+	Recorded    Values
 	Name        string
 	Owner       string
 	System      string
@@ -95,6 +100,11 @@ func Gather(m *Manifest, in Inputs) (Values, []Problem) {
 			return
 		}
 		given[name] = nv
+	}
+	for _, name := range slices.Sorted(maps.Keys(in.Recorded)) {
+		if m.Parameter(name) != nil {
+			set(name, AnswersFile, in.Recorded[name])
+		}
 	}
 	readFile := in.ReadFile
 	for _, file := range in.ValuesFiles {
@@ -178,6 +188,18 @@ func Resolve(m *Manifest, given Values) (Values, []Problem) {
 		}
 	}
 	return values, problems
+}
+
+// Dropped lists, sorted, the recorded answers whose parameter the template
+// no longer has.
+func Dropped(m *Manifest, recorded Values) []string {
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(recorded)) {
+		if m.Parameter(name) == nil {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // CheckGiven validates the values given so far, without requiring the rest:
