@@ -127,7 +127,7 @@ func TestLoadArchiveRefusesHostileEntries(t *testing.T) {
 		{"absolute", []entry{manifest, reg("/etc/passwd", "x")}, "not a clean relative path", nil},
 		{"dot", []entry{manifest, reg("skeleton/./a", "x")}, "not a clean relative path", nil},
 		{"backslash", []entry{manifest, reg(`skeleton\..\..\evil`, "x")}, "not a clean relative path", nil},
-		{"outside the template", []entry{manifest, readme, reg("Makefile", "x")}, "outside template.yaml and skeleton/", nil},
+		{"outside the template", []entry{manifest, readme, reg("Makefile", "x")}, "outside template.yaml, CHANGELOG.md and skeleton/", nil},
 		{"symlink", []entry{manifest, readme, {hdr: tar.Header{Typeflag: tar.TypeSymlink, Name: "skeleton/key", Linkname: "/root/.ssh/id_rsa"}}}, "symbolic link", ErrSymlink},
 		{"hard link", []entry{manifest, readme, {hdr: tar.Header{Typeflag: tar.TypeLink, Name: "skeleton/key", Linkname: "template.yaml"}}}, "symbolic link", ErrSymlink},
 		{"fifo", []entry{manifest, readme, {hdr: tar.Header{Typeflag: tar.TypeFifo, Name: "skeleton/pipe"}}}, "not a regular file", nil},
