@@ -23,6 +23,7 @@ func demoFS() fstest.MapFS {
 		"skeleton/scripts/run.sh":        {Data: []byte("#!/bin/sh\n"), Mode: 0o755},
 		"skeleton/deploy/postgres/a.yml": {Data: []byte("kind: X\n"), Mode: 0o600},
 		"notes.txt":                      {Data: []byte("not part of the template"), Mode: 0o644},
+		ChangelogFile:                    {Data: []byte("## 1.0.0\n\n- First.\n"), Mode: 0o644},
 	}
 }
 
@@ -64,6 +65,9 @@ func TestArchiveRoundTrip(t *testing.T) {
 	}
 	if _, err := fs.Stat(got.FS, "notes.txt"); err == nil {
 		t.Error("a file outside template.yaml and skeleton/ was archived")
+	}
+	if log, err := fs.ReadFile(got.FS, ChangelogFile); err != nil || string(log) != "## 1.0.0\n\n- First.\n" {
+		t.Errorf("the changelog beside template.yaml was not archived: %q, %v", log, err)
 	}
 	info, err := fs.Stat(got.FS, "skeleton/scripts/run.sh")
 	must(t, err)
@@ -358,7 +362,7 @@ func FuzzLoadArchive(f *testing.F) {
 			if err != nil {
 				return err
 			}
-			if p != "." && p != ManifestFile && p != SkeletonDir && !strings.HasPrefix(p, SkeletonDir+"/") {
+			if p != "." && p != ManifestFile && p != ChangelogFile && p != SkeletonDir && !strings.HasPrefix(p, SkeletonDir+"/") {
 				t.Errorf("accepted %q, outside the template", p)
 			}
 			if !d.IsDir() && !d.Type().IsRegular() {
