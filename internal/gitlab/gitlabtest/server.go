@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -50,6 +51,7 @@ type Server struct {
 	hangLimit time.Duration
 	closing   chan struct{}
 	closeOnce sync.Once
+	inflight  atomic.Int64 // requests being handled
 
 	mu       sync.Mutex
 	latency  time.Duration
@@ -126,6 +128,8 @@ func (s *Server) now() time.Time {
 // serve records the request, waits out the latency, applies faults, then
 // routes it.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.inflight.Add(1)
+	defer s.inflight.Add(-1)
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 10<<20))
 	_ = r.Body.Close()
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -148,7 +152,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	if latency > 0 && !s.wait(r, latency) {
-		return // the client went away: Status stays 0
+		return // the client went away, or the server closes: Status stays 0
 	}
 
 	s.mu.Lock()
@@ -176,7 +180,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // SetLatency delays every answer from now on by d (0: none), as a GitLab
 // far away would: the request is recorded on arrival, then waits d before
 // faults apply and it is served. A client that gives up meanwhile ends
-// the wait at once, and so does Close.
+// the wait at once, unanswered, and so does Close.
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -193,7 +197,7 @@ func (s *Server) wait(r *http.Request, d time.Duration) bool {
 	case <-r.Context().Done():
 		return false
 	case <-s.closing:
-		return true
+		return false
 	}
 }
 
