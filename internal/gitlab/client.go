@@ -1,8 +1,8 @@
 // Package gitlab is platform's GitLab client: the few REST v4 calls the CLI
 // needs (projects, a group's projects, repository files, merge requests,
-// pipelines, deployments, freeze periods),
-// built on gitlab.com/gitlab-org/api/client-go with bounded retries, a time
-// budget per call, redacted debug traces and errors that fit on one line.
+// pipelines, deployments, freeze periods), built on
+// gitlab.com/gitlab-org/api/client-go with bounded retries, a time budget
+// per call, redacted debug traces and errors that fit on one line.
 package gitlab
 
 import (
