@@ -2,7 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"maps"
+	"net/http"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -59,6 +63,8 @@ const gitlabUsage = `usage: gitlab SUBCOMMAND [ARGS...]
 
 seeding (all quiet):
   gitlab project GROUP/.../NAME [DEFAULT_BRANCH]   project (+ groups, + bare repo in $GITLAB_REPOS)
+  gitlab archive PROJECT                           mark the project archived
+  gitlab commit PROJECT BRANCH|- DIR [MESSAGE]     commit DIR's files onto BRANCH (-: the default branch) of its repo
   gitlab namespace GROUP/...                       group namespace, with its parents
   gitlab user USERNAME
   gitlab mr PROJECT SOURCE TARGET TITLE             open merge request by the token's user
@@ -73,6 +79,9 @@ faults:
   gitlab hang METHOD PATHGLOB [TIMES]              TIMES defaults to -1: always
   gitlab redirect METHOD PATHGLOB STATUS URL [TIMES]  answer STATUS, Location: URL + the request's path
   gitlab garble METHOD PATHGLOB [TIMES]            answer 200 with a JSON body cut short
+  gitlab fail-project PROJECT STATUS [TIMES]       every request about PROJECT (by path or ID) answers STATUS
+  gitlab ratelimit METHOD PATHGLOB SECONDS [TIMES] answer 429 with Retry-After: SECONDS
+  gitlab latency DURATION                          delay every answer (0: none)
   gitlab clear-faults
 inspection:
   gitlab url                                       prints the base URL
@@ -82,6 +91,9 @@ inspection:
   gitlab other-requests                            prints what $OTHER_HOST_URL received, credentials verbatim
   gitlab mrs PROJECT                               prints the project's merge requests
   gitlab pipelines PROJECT                         prints the project's pipelines
+  gitlab project-requests                          prints "PROJECT COUNT" per project requests were about
+  gitlab get /api/v4/PATH?QUERY                    GET with the token: prints the status, the X-Total, X-Next-Page
+                                                   and Retry-After headers when set, then the body
 METHOD is a method or *; PATHGLOB matches the escaped path (/api/v4/projects/g%2Fapp/...),
 * within a segment, ** across segments.`
 
@@ -134,6 +146,23 @@ func cmdGitLab(ts *testscript.TestScript, neg bool, args []string) {
 	case "project":
 		nargs(1, 2)
 		srv.AddProject(args[0], opt(1, ""))
+	case "archive":
+		nargs(1, 1)
+		srv.SetArchived(args[0], true)
+	case "commit":
+		nargs(3, 4)
+		branch := args[1]
+		if branch == "-" {
+			branch = ""
+		}
+		files := map[string]string{}
+		for name, data := range readTree(ts, args[2]) {
+			files[name] = string(data)
+		}
+		if len(files) == 0 {
+			ts.Fatalf("gitlab commit: no files in %s", args[2])
+		}
+		srv.CommitFiles(args[0], branch, opt(3, ""), files)
 	case "namespace":
 		nargs(1, 1)
 		srv.AddNamespace(args[0])
@@ -198,6 +227,42 @@ func cmdGitLab(ts *testscript.TestScript, neg bool, args []string) {
 	case "garble":
 		nargs(2, 3)
 		srv.Garble(args[0], args[1], atoi(opt(2, "-1")))
+	case "fail-project":
+		nargs(2, 3)
+		srv.FailProject(args[0], atoi(args[1]), atoi(opt(2, "-1")))
+	case "ratelimit":
+		nargs(3, 4)
+		srv.RateLimit(args[0], args[1], atoi(args[2]), atoi(opt(3, "-1")))
+	case "latency":
+		nargs(1, 1)
+		d, err := time.ParseDuration(args[0])
+		if err != nil {
+			ts.Fatalf("gitlab latency: %v", err)
+		}
+		srv.SetLatency(d)
+	case "get":
+		nargs(1, 1)
+		req, err := http.NewRequest(http.MethodGet, srv.URL+args[0], nil)
+		ts.Check(err)
+		req.Header.Set("PRIVATE-TOKEN", srv.Token)
+		resp, err := http.DefaultClient.Do(req)
+		ts.Check(err)
+		body, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		ts.Check(err)
+		fmt.Fprintln(ts.Stdout(), resp.Status)
+		for _, h := range []string{"X-Total", "X-Next-Page", "Retry-After"} {
+			if v := resp.Header.Get(h); v != "" {
+				fmt.Fprintf(ts.Stdout(), "%s: %s\n", h, v)
+			}
+		}
+		fmt.Fprintln(ts.Stdout(), string(body))
+	case "project-requests":
+		nargs(0, 0)
+		counts := srv.RequestsPerProject()
+		for _, p := range slices.Sorted(maps.Keys(counts)) {
+			fmt.Fprintf(ts.Stdout(), "%s %d\n", p, counts[p])
+		}
 	case "other-requests":
 		nargs(0, 0)
 		other, _ := ts.Value(otherHostKey{}).(*gitlabtest.OtherHost)

@@ -1,7 +1,8 @@
 // Package gitlab is platform's GitLab client: the few REST v4 calls the CLI
-// needs (projects, merge requests, pipelines, deployments, freeze periods),
-// built on gitlab.com/gitlab-org/api/client-go with bounded retries, a time
-// budget per call, redacted debug traces and errors that fit on one line.
+// needs (projects, a group's projects, repository files, merge requests,
+// pipelines, deployments, freeze periods), built on
+// gitlab.com/gitlab-org/api/client-go with bounded retries, a time budget
+// per call, redacted debug traces and errors that fit on one line.
 package gitlab
 
 import (

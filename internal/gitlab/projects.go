@@ -21,6 +21,8 @@ type Project struct {
 	EmptyRepo bool
 	// CreatorID is the user who created the project.
 	CreatorID int64
+	// Archived is set for an archived (read-only) project.
+	Archived bool
 }
 
 // Namespace is a group or user namespace.
@@ -153,6 +155,7 @@ func toProject(p *gl.Project) *Project {
 		HTTPURLToRepo:     p.HTTPURLToRepo,
 		EmptyRepo:         p.EmptyRepo,
 		CreatorID:         p.CreatorID,
+		Archived:          p.Archived,
 	}
 }
 

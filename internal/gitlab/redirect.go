@@ -1,6 +1,7 @@
 package gitlab
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -91,17 +92,31 @@ type limitTransport struct {
 	max  int64
 }
 
+// A call's context may lower the cap for its own responses (withBodyLimit).
 func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	limit := t.max
+	if n, ok := req.Context().Value(bodyLimitKey{}).(int64); ok && n > 0 && n < limit {
+		limit = n
+	}
 	resp, err := t.next.RoundTrip(req)
 	if err != nil || resp == nil || resp.Body == nil {
 		return resp, err
 	}
-	if resp.ContentLength > t.max {
+	if resp.ContentLength > limit {
 		_ = resp.Body.Close()
-		return nil, fmt.Errorf("%w: %d bytes announced, the limit is %s", ErrResponseTooLarge, resp.ContentLength, byteSize(t.max))
+		return nil, fmt.Errorf("%w: %d bytes announced, the limit is %s", ErrResponseTooLarge, resp.ContentLength, byteSize(limit))
 	}
-	resp.Body = &limitedBody{rc: resp.Body, left: t.max, max: t.max}
+	resp.Body = &limitedBody{rc: resp.Body, left: limit, max: limit}
 	return resp, nil
+}
+
+// bodyLimitKey is the context key of a call's own response size cap.
+type bodyLimitKey struct{}
+
+// withBodyLimit caps the bodies of the responses to calls made with ctx
+// at n bytes, below Config.MaxResponseBytes.
+func withBodyLimit(ctx context.Context, n int64) context.Context {
+	return context.WithValue(ctx, bodyLimitKey{}, n)
 }
 
 type limitedBody struct {

@@ -4,12 +4,17 @@
 // It serves the endpoints the platform CLI uses with GitLab's JSON shapes,
 // status codes and error bodies: version, current user, user lookup,
 // projects (by numeric ID or URL-encoded path, subgroups included), project
-// creation, namespaces, merge requests, pipelines, deployments, environments
-// and freeze periods. Everything else is 404 {"message":"404 Not Found"}.
+// creation, namespaces, a group's projects (subgroups included on request),
+// the repository files API (raw and JSON), merge requests, pipelines,
+// deployments, environments and freeze periods. Everything else is 404
+// {"message":"404 Not Found"}.
 //
-// Tests seed it (AddProject, AddMergeRequest, AddDeployment, ...), point a
-// client at Server.URL, and assert on what the client sent with Requests.
-// Fail, FailAfterServing, Hang, Redirect and Garble inject faults; an OtherHost records the
+// Tests seed it (AddProject, SetArchived, CommitFiles, AddMergeRequest,
+// AddDeployment, ...), point a client at Server.URL, and assert on what the
+// client sent with Requests (RequestsPerProject counts them per project).
+// Fail, FailAfterServing, FailProject (every request about one project),
+// RateLimit (429 with Retry-After), Hang, Redirect and Garble inject
+// faults; SetLatency delays every answer. An OtherHost records the
 // credentials that reach a server other than GitLab (a redirect's target, a
 // git remote elsewhere). SetPipelineScript makes pipelines move through
 // statuses as they are polled.
@@ -41,6 +46,16 @@
 //     the branch heads and empty_repo is true until a branch is pushed.
 //     Without RepoDir no branch is checked, SHAs are made up and
 //     empty_repo is false.
-//   - Lists are paginated like GitLab (page, per_page up to 100, X-Total,
-//     X-Next-Page and Link headers).
+//   - Lists are paginated like GitLab (page, per_page up to 100, X-Page,
+//     X-Per-Page, X-Total, X-Total-Pages, X-Next-Page, X-Prev-Page and
+//     Link headers).
+//   - Groups: adding a project "grp/sub/svc" makes the groups grp and
+//     grp/sub. GET /groups/:id/projects lists a group's projects, with
+//     include_subgroups=true those of its subgroups too, archived ones
+//     included unless ?archived= filters them; an unknown group (or a
+//     user's namespace) is 404 {"message":"404 Group Not Found"}.
+//   - Files are read in-process (go-git) from the project's bare
+//     repository at a branch, tag or commit SHA; a missing file is 404
+//     {"message":"404 File Not Found"}, an unknown ref 404 {"message":
+//     "404 Commit Not Found"}.
 package gitlabtest

@@ -20,6 +20,11 @@ type fault struct {
 	garbage  bool
 	served   bool // serve the request, then answer status instead of its answer
 	times    int  // < 0: always
+	// projectID, when set, scopes the fault to requests about that project
+	// (GET /projects/:id and everything below it, by path or ID); glob is
+	// then unused.
+	projectID  int64
+	retryAfter string // with status 429 or 503: the Retry-After header; default "0" for a 429
 }
 
 // Fail makes the next times requests matching method ("*" for any) and
@@ -64,6 +69,27 @@ func (s *Server) Garble(method, pathGlob string, times int) {
 	s.addFault(&fault{method: method, glob: pathGlob, garbage: true, body: `{"id":1,"username":"tr`, times: times})
 }
 
+// FailProject makes the next times requests (-1: all) about one project
+// answer status: /api/v4/projects/:id and everything below it, whether the
+// project is named by its path (any case or escaping) or its numeric ID,
+// any method. Requests about other projects, and group listings that show
+// the project, are served as usual: one broken project among many.
+func (s *Server) FailProject(projectPath string, status, times int) {
+	s.mu.Lock()
+	p := s.mustProject("FailProject", projectPath)
+	id := p.ID
+	s.mu.Unlock()
+	s.addFault(&fault{method: "*", status: status, times: times, projectID: id})
+}
+
+// RateLimit makes the next times requests matching method and pathGlob
+// (-1: all) answer 429 Too Many Requests with Retry-After: retryAfter
+// seconds and GitLab's plain-text "Retry later" body, as GitLab's rate
+// limiter does.
+func (s *Server) RateLimit(method, pathGlob string, retryAfter, times int) {
+	s.addFault(&fault{method: method, glob: pathGlob, status: http.StatusTooManyRequests, retryAfter: strconv.Itoa(retryAfter), times: times})
+}
+
 // ClearFaults removes every pending Fail and Hang.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
@@ -80,10 +106,18 @@ func (s *Server) addFault(f *fault) {
 	s.faults = append(s.faults, f)
 }
 
-// takeFault uses up the first fault matching the request; call with s.mu held.
-func (s *Server) takeFault(method, path string) *fault {
+// takeFault uses up the first fault matching the request, which is about
+// project p (nil: none); call with s.mu held.
+func (s *Server) takeFault(method, path string, p *project) *fault {
 	for _, f := range s.faults {
-		if f.times == 0 || !MatchRequest(f.method, f.glob, method, path) {
+		if f.times == 0 {
+			continue
+		}
+		if f.projectID != 0 {
+			if p == nil || p.ID != f.projectID || !MatchRequest(f.method, "**", method, path) {
+				continue
+			}
+		} else if !MatchRequest(f.method, f.glob, method, path) {
 			continue
 		}
 		if f.times > 0 {
@@ -114,13 +148,18 @@ func writeFault(w http.ResponseWriter, r *http.Request, f *fault) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte(f.body))
 	default:
+		if f.retryAfter != "" {
+			w.Header().Set("Retry-After", f.retryAfter)
+		}
 		writeStatus(w, f.status)
 	}
 }
 
 func writeStatus(w http.ResponseWriter, status int) {
 	if status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", "0")
+		if w.Header().Get("Retry-After") == "" {
+			w.Header().Set("Retry-After", "0")
+		}
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte("Retry later\n"))

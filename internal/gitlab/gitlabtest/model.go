@@ -40,6 +40,8 @@ type Project struct {
 	DefaultBranch     string
 	Visibility        string
 	WebURL            string
+	// Archived is set with SetArchived.
+	Archived bool
 	// HTTPURLToRepo is the bare repository's path when Options.RepoDir is
 	// set, else a made-up http URL nothing answers.
 	HTTPURLToRepo string

@@ -21,6 +21,10 @@ type Request struct {
 	Auth string
 	// Status is the status answered; 0 when the client went away first.
 	Status int
+	// Project is the path with namespace of the project the request was
+	// about (/api/v4/projects/:id and below, by path or ID), "" for others
+	// and for a project that did not exist when the request came.
+	Project string
 }
 
 // String is "METHOD /path?query".
@@ -45,6 +49,19 @@ func (s *Server) RequestsMatching(method, pathGlob string) []Request {
 	for _, r := range s.Requests() {
 		if MatchRequest(method, pathGlob, r.Method, r.Path) {
 			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// RequestsPerProject counts the requests received so far per project
+// they were about (Request.Project), for budgets such as "at most 3 API
+// requests per project". Requests about no project are not counted.
+func (s *Server) RequestsPerProject() map[string]int {
+	out := map[string]int{}
+	for _, r := range s.Requests() {
+		if r.Project != "" {
+			out[r.Project]++
 		}
 	}
 	return out

@@ -138,6 +138,7 @@ func (s *Server) projectView(p *project) projectJSON {
 		Namespace:         s.namespaceView(ns),
 		Visibility:        p.Visibility,
 		EmptyRepo:         !s.hasBranches(p),
+		Archived:          p.Archived,
 		CreatorID:         s.st.me.ID,
 	}
 	if p.Description != "" {

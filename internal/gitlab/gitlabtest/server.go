@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,6 +30,8 @@ type Options struct {
 	Version string
 	// HangLimit bounds a Hang; default 10 s.
 	HangLimit time.Duration
+	// Latency delays every answer by this long (see SetLatency); default none.
+	Latency time.Duration
 }
 
 // Server is a running fake GitLab. Its methods are safe for concurrent use.
@@ -48,8 +51,10 @@ type Server struct {
 	hangLimit time.Duration
 	closing   chan struct{}
 	closeOnce sync.Once
+	inflight  atomic.Int64 // requests being handled
 
 	mu       sync.Mutex
+	latency  time.Duration
 	requests []Request
 	faults   []*fault
 	st       *state
@@ -64,6 +69,7 @@ func New(opts Options) *Server {
 		repoDir:   opts.RepoDir,
 		version:   opts.Version,
 		hangLimit: opts.HangLimit,
+		latency:   opts.Latency,
 		closing:   make(chan struct{}),
 		mux:       http.NewServeMux(),
 	}
@@ -119,8 +125,11 @@ func (s *Server) now() time.Time {
 	return s.clock().UTC().Truncate(time.Millisecond)
 }
 
-// serve records the request, applies faults, then routes it.
+// serve records the request, waits out the latency, applies faults, then
+// routes it.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.inflight.Add(1)
+	defer s.inflight.Add(-1)
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 10<<20))
 	_ = r.Body.Close()
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -133,9 +142,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		Auth:   authHeaderUsed(r),
 	}
 	s.mu.Lock()
+	p := s.projectOfPath(rec.Path)
+	if p != nil {
+		rec.Project = p.PathWithNamespace
+	}
 	idx := len(s.requests)
 	s.requests = append(s.requests, rec)
-	f := s.takeFault(r.Method, rec.Path)
+	latency := s.latency
+	s.mu.Unlock()
+
+	if latency > 0 && !s.wait(r, latency) {
+		return // the client went away, or the server closes: Status stays 0
+	}
+
+	s.mu.Lock()
+	f := s.takeFault(r.Method, rec.Path, p)
 	s.mu.Unlock()
 
 	sw := &statusWriter{ResponseWriter: w}
@@ -154,6 +175,45 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests[idx].Status = sw.status
 	s.mu.Unlock()
+}
+
+// SetLatency delays every answer from now on by d (0: none), as a GitLab
+// far away would: the request is recorded on arrival, then waits d before
+// faults apply and it is served. A client that gives up meanwhile ends
+// the wait at once, unanswered, and so does Close.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
+// wait sleeps d; false when the client went away or the server closes first.
+func (s *Server) wait(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	case <-s.closing:
+		return false
+	}
+}
+
+// projectOfPath is the project a request path is about (/api/v4/projects/
+// :id and below, by ID or escaped path), or nil; call with s.mu held.
+func (s *Server) projectOfPath(escaped string) *project {
+	rest, ok := strings.CutPrefix(escaped, "/api/v4/projects/")
+	if !ok {
+		return nil
+	}
+	seg, _, _ := strings.Cut(rest, "/")
+	id, err := url.PathUnescape(seg)
+	if err != nil || id == "" {
+		return nil
+	}
+	return s.st.findProject(id)
 }
 
 type statusWriter struct {
@@ -226,6 +286,7 @@ func (s *Server) routes() {
 	s.handle("GET /api/v4/user", userOnly, (*call).getCurrentUser)
 	s.handle("GET /api/v4/users", userOnly, (*call).listUsers)
 	s.handle("GET /api/v4/namespaces/{id}", userOnly, (*call).getNamespace)
+	s.handle("GET /api/v4/groups/{id}/projects", userOnly, (*call).listGroupProjects)
 	s.handle("GET /api/v4/projects/{id}", userOnly, (*call).getProject)
 	s.handle("POST /api/v4/projects", userOnly, (*call).createProject)
 
@@ -243,6 +304,9 @@ func (s *Server) routes() {
 	s.handle("GET /api/v4/projects/{id}/deployments/{did}", jobTokenOK, (*call).getDeployment)
 	s.handle("GET /api/v4/projects/{id}/environments", jobTokenOK, (*call).listEnvironments)
 	s.handle("GET /api/v4/projects/{id}/freeze_periods", userOnly, (*call).listFreezePeriods)
+
+	s.handle("GET /api/v4/projects/{id}/repository/files/{file}/raw", userOnly, (*call).getRawFile)
+	s.handle("GET /api/v4/projects/{id}/repository/files/{file}", userOnly, (*call).getFile)
 }
 
 // authKind is who a request authenticated as.
