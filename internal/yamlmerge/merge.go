@@ -1,0 +1,295 @@
+package yamlmerge
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Options tune a merge.
+type Options struct {
+	// Force lists key paths, e.g. {"metadata", "annotations",
+	// "platform.example.com/template-version"}, where theirs always wins,
+	// in every document merged, even over a team edit: the key is set to
+	// theirs' value, or deleted when theirs does not have it.
+	Force [][]string
+}
+
+// Result is the outcome of a merge.
+type Result struct {
+	// Data is the merged file.
+	Data []byte
+	// Kept lists, sorted, where a template change was not applied because
+	// the team changed the same thing, e.g. "Component demo: spec.lifecycle",
+	// or "Resource demo-db" for a whole document.
+	Kept []string
+	// Changed reports whether Data differs from ours.
+	Changed bool
+}
+
+// ParseError reports a side that is not valid YAML.
+type ParseError struct {
+	// Side is "base", "ours" or "theirs".
+	Side string
+	// Err is the YAML parser's error.
+	Err error
+}
+
+func (e *ParseError) Error() string {
+	return e.Side + ": " + strings.TrimPrefix(e.Err.Error(), "yaml: ")
+}
+
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// Merge applies the changes the template made between base and theirs to
+// ours, key by key, following the rules in the package documentation.
+// Data never shares memory with the arguments.
+func Merge(base, ours, theirs []byte, opts Options) (Result, error) {
+	bd, err := parse("base", base)
+	if err != nil {
+		return Result{}, err
+	}
+	od, err := parse("ours", ours)
+	if err != nil {
+		return Result{}, err
+	}
+	td, err := parse("theirs", theirs)
+	if err != nil {
+		return Result{}, err
+	}
+	if bytes.Equal(ours, base) {
+		// An untouched file ends byte-identical to a fresh render.
+		return Result{Data: slices.Clone(theirs), Changed: !bytes.Equal(theirs, ours)}, nil
+	}
+	m := newMerger(opts)
+	docs := m.stream(bd, od, td)
+	res := Result{Kept: m.keptList()}
+	if !m.changed {
+		res.Data = slices.Clone(ours)
+		return res, nil
+	}
+	data, err := encode(docs)
+	if err != nil {
+		return Result{}, err
+	}
+	// The encoder is trusted with ours' untouched nodes too; make sure what
+	// it wrote reads back rather than hand the caller a broken file.
+	if _, err := parse("merged result", data); err != nil {
+		return Result{}, fmt.Errorf("encode merged result: %w", err)
+	}
+	res.Data = data
+	res.Changed = !bytes.Equal(data, ours)
+	return res, nil
+}
+
+// parse reads every document of a YAML stream. yaml.v3 bounds the nesting
+// depth (10000) on decode, which bounds every recursion in this package.
+func parse(side string, data []byte) ([]*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var docs []*yaml.Node
+	for {
+		n := new(yaml.Node)
+		err := dec.Decode(n)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, &ParseError{Side: side, Err: err}
+		}
+		docs = append(docs, n)
+	}
+}
+
+// encode writes documents the way internal/catalog does: two-space indent,
+// "---" between documents.
+func encode(docs []*yaml.Node) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	for i, d := range docs {
+		if err := enc.Encode(d); err != nil {
+			return nil, fmt.Errorf("encode merged document %d: %w", i+1, err)
+		}
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("encode merged result: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// doc is one document of a side, with what matches it across sides.
+type doc struct {
+	node  *yaml.Node // the DocumentNode
+	key   string     // identity key, unique within the side
+	label string     // for Kept: "Kind name" or "document N"
+}
+
+// root is the document's content node, nil for an empty document.
+func (d *doc) root() *yaml.Node {
+	if len(d.node.Content) == 0 {
+		return nil
+	}
+	return d.node.Content[0]
+}
+
+// index gives every document its identity: "kind name" when both are
+// strings (with "#n" for the n-th repeat), else its position among the
+// documents without one.
+func index(nodes []*yaml.Node) ([]*doc, map[string]*doc) {
+	docs := make([]*doc, len(nodes))
+	byKey := make(map[string]*doc, len(nodes))
+	anonymous := 0
+	for i, n := range nodes {
+		d := &doc{node: n}
+		if kind, name, ok := identity(n); ok {
+			d.label = kind + " " + name
+			d.key = "id\x00" + kind + "\x00" + name
+			for k := 2; byKey[d.key] != nil; k++ {
+				d.key = "id\x00" + kind + "\x00" + name + "\x00" + strconv.Itoa(k)
+			}
+		} else {
+			anonymous++
+			d.label = "document " + strconv.Itoa(i+1)
+			d.key = "pos\x00" + strconv.Itoa(anonymous)
+		}
+		byKey[d.key] = d
+		docs[i] = d
+	}
+	return docs, byKey
+}
+
+// identity returns a document's kind and metadata.name when both are
+// plain strings.
+func identity(n *yaml.Node) (kind, name string, ok bool) {
+	if len(n.Content) == 0 {
+		return "", "", false
+	}
+	k, ok1 := stringField(n.Content[0], "kind")
+	meta := field(n.Content[0], "metadata")
+	if meta == nil {
+		return "", "", false
+	}
+	nm, ok2 := stringField(meta, "name")
+	return k, nm, ok1 && ok2
+}
+
+func field(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.ShortTag() == "!!str" && k.Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func stringField(m *yaml.Node, key string) (string, bool) {
+	v := field(m, key)
+	if v == nil || v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
+		return "", false
+	}
+	return v.Value, true
+}
+
+// stream merges the documents, returning ours' edited documents followed
+// by those the template added.
+func (m *merger) stream(base, ours, theirs []*yaml.Node) []*yaml.Node {
+	_, bBy := index(base)
+	oDocs, oBy := index(ours)
+	tDocs, tBy := index(theirs)
+	var out []*yaml.Node
+	for _, o := range oDocs {
+		b, t := bBy[o.key], tBy[o.key]
+		switch {
+		case t != nil:
+			var broot *yaml.Node
+			if b != nil {
+				broot = b.root()
+			} else if isMap(o.root()) && isMap(t.root()) {
+				broot = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"} // both added: an empty base
+			}
+			m.label = o.label
+			m.document(o.node, broot, t.root())
+			out = append(out, o.node)
+		case b != nil:
+			// Removed by the template: gone if the team never changed it.
+			if m.eq(o.root(), b.root()) && m.flags(o.node)&hasAnchor == 0 {
+				m.changed = true
+				continue
+			}
+			m.kept(o.label, nil)
+			out = append(out, o.node)
+		default:
+			out = append(out, o.node) // the team's own document
+		}
+	}
+	for _, t := range tDocs {
+		if oBy[t.key] != nil {
+			continue
+		}
+		if b := bBy[t.key]; b != nil {
+			// Deleted by the team: stays deleted, reported when the
+			// template changed it meanwhile.
+			if !m.eq(b.root(), t.root()) {
+				m.kept(t.label, nil)
+			}
+			continue
+		}
+		if !selfContained(t.node) {
+			m.kept(t.label, nil)
+			continue
+		}
+		out = append(out, t.node)
+		m.changed = true
+	}
+	return out
+}
+
+// selfContained reports whether every alias in n points into n, so the
+// document can be moved into another stream as it is.
+func selfContained(n *yaml.Node) bool {
+	inside := map[*yaml.Node]bool{}
+	var aliases []*yaml.Node
+	var walk func(*yaml.Node)
+	walk = func(n *yaml.Node) {
+		inside[n] = true
+		if n.Kind == yaml.AliasNode {
+			aliases = append(aliases, n)
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	for _, a := range aliases {
+		if !inside[a.Alias] {
+			return false
+		}
+	}
+	return true
+}
+
+// formatPath writes a key path as dotted keys, quoting (["..."]) the keys
+// that would otherwise be ambiguous.
+func formatPath(path []string) string {
+	var sb strings.Builder
+	for i, k := range path {
+		if k == "" || strings.ContainsAny(k, ".[]\"' \t\n") {
+			sb.WriteString("[" + strconv.Quote(k) + "]")
+			continue
+		}
+		if i > 0 {
+			sb.WriteByte('.')
+		}
+		sb.WriteString(k)
+	}
+	return sb.String()
+}
