@@ -67,7 +67,7 @@ func Merge(base, ours, theirs []byte, opts Options) (Result, error) {
 		// An untouched file ends byte-identical to a fresh render.
 		return Result{Data: slices.Clone(theirs), Changed: !bytes.Equal(theirs, ours)}, nil
 	}
-	m := newMerger(opts)
+	m := newMerger(opts, (len(base)+len(ours)+len(theirs))/16)
 	docs := m.stream(bd, od, td)
 	res := Result{Kept: m.keptList()}
 	if !m.changed {

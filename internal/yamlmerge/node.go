@@ -33,7 +33,8 @@ type merger struct {
 	changed bool
 }
 
-func newMerger(opts Options) *merger {
+// newMerger prepares a merge; sizeHint is the expected number of nodes.
+func newMerger(opts Options, sizeHint int) *merger {
 	var force [][]string
 	for _, p := range opts.Force {
 		if len(p) > 0 {
@@ -42,7 +43,7 @@ func newMerger(opts Options) *merger {
 	}
 	return &merger{
 		force:   force,
-		hashes:  map[*yaml.Node]digest{},
+		hashes:  make(map[*yaml.Node]digest, sizeHint),
 		busy:    map[*yaml.Node]bool{},
 		flagsOf: map[*yaml.Node]uint8{},
 		keptSet: map[string]bool{},
@@ -85,30 +86,31 @@ func (m *merger) hash(n *yaml.Node) digest {
 	if d, ok := m.hashes[n]; ok {
 		return d
 	}
-	if m.busy[n] {
-		return digest{} // a value containing itself through an alias
+	if n.Anchor != "" {
+		// Only an anchored node can be reached again through an alias.
+		if m.busy[n] {
+			return digest{} // a value containing itself through an alias
+		}
+		m.busy[n] = true
+		defer delete(m.busy, n)
 	}
-	m.busy[n] = true
-	defer delete(m.busy, n)
-	h := sha256.New()
+	var buf []byte
 	switch n.Kind {
-	case yaml.DocumentNode:
-		h.Write([]byte("doc"))
+	case yaml.DocumentNode, yaml.SequenceNode:
+		buf = make([]byte, 0, 4+sha256.Size*len(n.Content))
+		buf = append(buf, "seq\x00"...)
+		if n.Kind == yaml.DocumentNode {
+			buf = append(buf[:0], "doc\x00"...)
+		}
 		for _, c := range n.Content {
 			d := m.hash(c)
-			h.Write(d[:])
+			buf = append(buf, d[:]...)
 		}
 	case yaml.AliasNode:
 		if n.Alias != nil {
 			return m.hash(n.Alias) // not memoised: cheap, and cycle-safe
 		}
-		h.Write([]byte("alias\x00" + n.Value))
-	case yaml.SequenceNode:
-		h.Write([]byte("seq"))
-		for _, c := range n.Content {
-			d := m.hash(c)
-			h.Write(d[:])
-		}
+		buf = []byte("alias\x00" + n.Value)
 	case yaml.MappingNode:
 		pairs := make([][2 * sha256.Size]byte, 0, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -119,15 +121,15 @@ func (m *merger) hash(n *yaml.Node) digest {
 			pairs = append(pairs, p)
 		}
 		slices.SortFunc(pairs, func(a, b [2 * sha256.Size]byte) int { return bytes.Compare(a[:], b[:]) })
-		h.Write([]byte("map"))
+		buf = make([]byte, 0, 4+2*sha256.Size*len(pairs))
+		buf = append(buf, "map\x00"...)
 		for _, p := range pairs {
-			h.Write(p[:])
+			buf = append(buf, p[:]...)
 		}
 	default:
-		h.Write([]byte("scalar\x00" + scalarKey(n)))
+		buf = []byte("scalar\x00" + scalarKey(n))
 	}
-	var d digest
-	h.Sum(d[:0])
+	d := digest(sha256.Sum256(buf))
 	m.hashes[n] = d
 	return d
 }
