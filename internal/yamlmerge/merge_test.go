@@ -95,6 +95,20 @@ func TestMerge(t *testing.T) {
 			want:   strings.Replace(strings.Replace(catalog("1.0.0"), "    - golden-path\n", "    - golden-path\n    - payments\n", 1), "    - http\n", "", 1),
 		},
 		{
+			name:   "team comments survive a template change beside them",
+			base:   catalog("1.0.0"),
+			ours:   strings.Replace(catalog("1.0.0"), "  owner: group:x\n  dependsOn:", "  owner: group:x # us\n  dependsOn:", 1),
+			theirs: strings.Replace(catalog("1.0.0"), "lifecycle: experimental", "lifecycle: production", 1),
+			want:   strings.Replace(strings.Replace(catalog("1.0.0"), "  owner: group:x\n  dependsOn:", "  owner: group:x # us\n  dependsOn:", 1), "lifecycle: experimental", "lifecycle: production", 1),
+		},
+		{
+			name:   "a sequence the team only commented takes theirs' items",
+			base:   "tags: [go, http]\n",
+			ours:   "tags:\n  - go # lang\n  - http\n",
+			theirs: "tags: [go, grpc, http]\n",
+			want:   "tags:\n  - go # lang\n  - grpc\n  - http\n",
+		},
+		{
 			name:   "template removed a key the team did not touch",
 			base:   catalog("1.0.0"),
 			ours:   strings.Replace(catalog("1.0.0"), "lifecycle: experimental", "lifecycle: production", 1),

@@ -278,17 +278,17 @@ func (m *merger) document(o *yaml.Node, b, t *yaml.Node) {
 func (m *merger) value(path []string, act action, b, o, t *yaml.Node, sub [][]string) (*yaml.Node, bool) {
 	switch act {
 	case take:
-		if m.flags(o)&hasAnchor != 0 || (t != nil && m.flags(t)&hasAlias != 0) {
-			// Taking theirs whole would drop an anchor or copy an alias:
-			// go down to where the change is, if the shapes allow.
-			switch {
-			case isMap(b) && isMap(o) && isMap(t):
-				m.mapping(path, b, o, t, sub)
-			case isScalarSeq(b) && isScalarSeq(o) && isScalarSeq(t):
-				m.set(path, b, o, t)
-			default:
-				m.kept(m.label, path)
-			}
+		// Make ours equal to theirs with the smallest edit, so that ours'
+		// comments, order and styles stay wherever the value does.
+		switch {
+		case isMap(o) && isMap(t):
+			m.mapping(path, o, o, t, sub) // with ours as base, every key goes to theirs
+			return nil, false
+		case o.Kind == yaml.SequenceNode && t != nil && t.Kind == yaml.SequenceNode:
+			m.sequence(path, o, t)
+			return nil, false
+		case m.flags(o)&hasAnchor != 0 || (t != nil && m.flags(t)&hasAlias != 0):
+			m.kept(m.label, path) // would drop an anchor, or copy an alias
 			return nil, false
 		}
 		m.changed = true
@@ -510,6 +510,55 @@ func (m *merger) set(path []string, b, o, t *yaml.Node) {
 		edited = true
 	}
 	if edited {
+		o.Content = content
+		m.changed = true
+	}
+}
+
+// sequence makes ours' sequence o hold theirs' items, in theirs' order,
+// reusing ours' equal items (with their comments and styles) and ours'
+// sequence node.
+func (m *merger) sequence(path []string, o, t *yaml.Node) {
+	avail := make(map[digest][]int, len(o.Content))
+	for i, c := range o.Content {
+		h := m.hash(c)
+		avail[h] = append(avail[h], i)
+	}
+	// Reordering ours' items could put an alias before its anchor.
+	ordered := m.flags(o)&(hasAlias|hasAnchor) != 0
+	used := make([]bool, len(o.Content))
+	content := make([]*yaml.Node, 0, len(t.Content))
+	same := len(t.Content) == len(o.Content)
+	last := -1
+	for _, c := range t.Content {
+		h := m.hash(c)
+		if l := avail[h]; len(l) > 0 {
+			i := l[0]
+			avail[h] = l[1:]
+			if ordered && i < last {
+				m.kept(m.label, path)
+				return
+			}
+			last = i
+			used[i] = true
+			same = same && i == len(content)
+			content = append(content, o.Content[i])
+			continue
+		}
+		if m.flags(c)&hasAlias != 0 {
+			m.kept(m.label, path)
+			return
+		}
+		content = append(content, clone(c))
+		same = false
+	}
+	for i, c := range o.Content {
+		if !used[i] && m.flags(c)&hasAnchor != 0 {
+			m.kept(m.label, path)
+			return
+		}
+	}
+	if !same {
 		o.Content = content
 		m.changed = true
 	}
