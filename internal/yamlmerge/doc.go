@@ -72,12 +72,13 @@
 // 3: ..."). Merge reads its result back before returning it, so what it
 // returns always parses.
 //
-// Work is linear in the size of the inputs, plus sorting each mapping's
+// Inputs over MaxSize (1 MiB) are refused with ErrTooLarge. Work is
+// linear in the size of the inputs, plus sorting each mapping's
 // keys: every value is digested once (SHA-256 over a normalised form,
 // memoised per node) and the digests are compared, however deep the
 // documents nest. Recursion follows the documents' nesting, which yaml.v3
 // bounds on decode (depth 10000), and alias cycles are cut. yaml.v3's
 // encoder dominates the cost on large files (about 1.5 s and 0.5 GB of
-// allocations to write 1 MiB); a catalog-info.yaml merges in about a
-// millisecond.
+// allocations to write 1 MiB); a catalog-info.yaml merges in a third of a
+// millisecond (BenchmarkMergeCatalog).
 package yamlmerge

@@ -33,6 +33,15 @@ type Result struct {
 	Changed bool
 }
 
+// MaxSize is the largest input, in bytes, that Merge accepts: yaml.v3's
+// encoder needs about 500 bytes of memory per byte it writes, and a
+// catalog file is a few kilobytes.
+const MaxSize = 1 << 20
+
+// ErrTooLarge is returned (wrapped, naming the side) for an input over
+// MaxSize; the caller can fall back to a line-level merge.
+var ErrTooLarge = errors.New("too large for a structural merge")
+
 // ParseError reports a side that is not valid YAML.
 type ParseError struct {
 	// Side is "base", "ours" or "theirs".
@@ -51,6 +60,14 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // ours, key by key, following the rules in the package documentation.
 // Data never shares memory with the arguments.
 func Merge(base, ours, theirs []byte, opts Options) (Result, error) {
+	for _, in := range []struct {
+		side string
+		data []byte
+	}{{"base", base}, {"ours", ours}, {"theirs", theirs}} {
+		if len(in.data) > MaxSize {
+			return Result{}, fmt.Errorf("%s: %d bytes, over %d: %w", in.side, len(in.data), MaxSize, ErrTooLarge)
+		}
+	}
 	bd, err := parse("base", base)
 	if err != nil {
 		return Result{}, err
@@ -81,7 +98,9 @@ func Merge(base, ours, theirs []byte, opts Options) (Result, error) {
 	// The encoder is trusted with ours' untouched nodes too; make sure what
 	// it wrote reads back rather than hand the caller a broken file.
 	if _, err := parse("merged result", data); err != nil {
-		return Result{}, fmt.Errorf("encode merged result: %w", err)
+		var pe *ParseError
+		errors.As(err, &pe)
+		return Result{}, fmt.Errorf("merged result does not read back: %v", pe.Err)
 	}
 	res.Data = data
 	res.Changed = !bytes.Equal(data, ours)
@@ -145,13 +164,15 @@ func index(nodes []*yaml.Node) ([]*doc, map[string]*doc) {
 	docs := make([]*doc, len(nodes))
 	byKey := make(map[string]*doc, len(nodes))
 	anonymous := 0
+	seen := map[string]int{}
 	for i, n := range nodes {
 		d := &doc{node: n}
 		if kind, name, ok := identity(n); ok {
 			d.label = kind + " " + name
 			d.key = "id\x00" + kind + "\x00" + name
-			for k := 2; byKey[d.key] != nil; k++ {
-				d.key = "id\x00" + kind + "\x00" + name + "\x00" + strconv.Itoa(k)
+			seen[d.key]++
+			if k := seen[d.key]; k > 1 {
+				d.key += "\x00" + strconv.Itoa(k) // "\x00" never ends a name
 			}
 		} else {
 			anonymous++
@@ -277,11 +298,23 @@ func selfContained(n *yaml.Node) bool {
 	return true
 }
 
-// formatPath writes a key path as dotted keys, quoting (["..."]) the keys
-// that would otherwise be ambiguous.
-func formatPath(path []string) string {
+// keyPath is where a value is in its document, built as a chain so that
+// going down a level costs nothing until the path is reported.
+type keyPath struct {
+	parent *keyPath
+	key    *yaml.Node
+}
+
+// String writes the path as dotted keys, quoting (["..."]) the keys that
+// would otherwise be ambiguous.
+func (p *keyPath) String() string {
+	var keys []string
+	for ; p != nil; p = p.parent {
+		keys = append(keys, keyName(p.key))
+	}
+	slices.Reverse(keys)
 	var sb strings.Builder
-	for i, k := range path {
+	for i, k := range keys {
 		if k == "" || strings.ContainsAny(k, ".[]\"' \t\n") {
 			sb.WriteString("[" + strconv.Quote(k) + "]")
 			continue

@@ -366,3 +366,11 @@ func TestMergeInvalidYAML(t *testing.T) {
 		}
 	}
 }
+
+func TestMergeTooLarge(t *testing.T) {
+	big := []byte("a: " + strings.Repeat("x", MaxSize) + "\n")
+	_, err := Merge([]byte("a: 1\n"), big, []byte("a: 2\n"), Options{})
+	if !errors.Is(err, ErrTooLarge) || !strings.HasPrefix(err.Error(), "ours: ") {
+		t.Fatalf("err %v", err)
+	}
+}

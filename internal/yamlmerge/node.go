@@ -50,9 +50,9 @@ func newMerger(opts Options, sizeHint int) *merger {
 	}
 }
 
-func (m *merger) kept(label string, path []string) {
-	if len(path) > 0 {
-		label += ": " + formatPath(path)
+func (m *merger) kept(label string, path *keyPath) {
+	if path != nil {
+		label += ": " + path.String()
 	}
 	m.keptSet[label] = true
 }
@@ -275,7 +275,7 @@ func (m *merger) document(o *yaml.Node, b, t *yaml.Node) {
 
 // value carries out an action on ours' value o (not nil). It returns a
 // replacement when ours' node itself must change (ok), nil meaning delete.
-func (m *merger) value(path []string, act action, b, o, t *yaml.Node, sub [][]string) (*yaml.Node, bool) {
+func (m *merger) value(path *keyPath, act action, b, o, t *yaml.Node, sub [][]string) (*yaml.Node, bool) {
 	switch act {
 	case take:
 		// Make ours equal to theirs with the smallest edit, so that ours'
@@ -359,8 +359,15 @@ func valueAt(n *yaml.Node, idx map[digest]int, k digest) *yaml.Node {
 
 // mapping merges ours' mapping o in place, key by key; b and t are
 // mappings or nil (empty).
-func (m *merger) mapping(path []string, b, o, t *yaml.Node, force [][]string) {
+func (m *merger) mapping(path *keyPath, b, o, t *yaml.Node, force [][]string) {
 	bIdx, oIdx, tIdx := m.keyIndex(b), m.keyIndex(o), m.keyIndex(t)
+	var fromMerge map[digest]bool // keys ours' merge keys supply, once needed
+	supplied := func(k digest) bool {
+		if fromMerge == nil {
+			fromMerge = m.mergeSupplies(o)
+		}
+		return fromMerge[k] || fromMerge[digest{}]
+	}
 	n := len(o.Content) / 2
 	deleted := make([]bool, n)
 	edited := false
@@ -372,9 +379,9 @@ func (m *merger) mapping(path []string, b, o, t *yaml.Node, force [][]string) {
 		}
 		exact, sub := forcePaths(force, kn)
 		bv, tv := valueAt(b, bIdx, k), valueAt(t, tIdx, k)
-		kp := append(slices.Clip(path), keyName(kn))
+		kp := &keyPath{parent: path, key: kn}
 		act := m.decide(bv, ov, tv, exact, sub)
-		if act == take && tv == nil && (m.flags(kn)&hasAnchor != 0 || m.mergeSupplies(o, k)) {
+		if act == take && tv == nil && (m.flags(kn)&hasAnchor != 0 || supplied(k)) {
 			m.kept(m.label, kp)
 			continue
 		}
@@ -407,7 +414,7 @@ func (m *merger) mapping(path []string, b, o, t *yaml.Node, force [][]string) {
 			}
 			exact, sub := forcePaths(force, kn)
 			bv := valueAt(b, bIdx, k)
-			kp := append(slices.Clip(path), keyName(kn))
+			kp := &keyPath{parent: path, key: kn}
 			var nv *yaml.Node
 			switch m.decide(bv, nil, tv, exact, sub) {
 			case take:
@@ -473,7 +480,7 @@ func (m *merger) mapping(path []string, b, o, t *yaml.Node, force [][]string) {
 // set merges sequences of scalars as sets: the items the template added
 // are appended unless ours has them, those it removed are removed from
 // ours, the team's own items and ours' order stay.
-func (m *merger) set(path []string, b, o, t *yaml.Node) {
+func (m *merger) set(path *keyPath, b, o, t *yaml.Node) {
 	inB := map[digest]bool{}
 	if b != nil {
 		for _, c := range b.Content {
@@ -518,7 +525,7 @@ func (m *merger) set(path []string, b, o, t *yaml.Node) {
 // sequence makes ours' sequence o hold theirs' items, in theirs' order,
 // reusing ours' equal items (with their comments and styles) and ours'
 // sequence node.
-func (m *merger) sequence(path []string, o, t *yaml.Node) {
+func (m *merger) sequence(path *keyPath, o, t *yaml.Node) {
 	avail := make(map[digest][]int, len(o.Content))
 	for i, c := range o.Content {
 		h := m.hash(c)
@@ -575,11 +582,12 @@ func keyName(k *yaml.Node) string {
 	return "?"
 }
 
-// mergeSupplies reports whether a merge key (<<) of mapping o supplies key
-// k: deleting ours' own k would then let the merged value show through
-// instead of removing the key. A source that itself has merge keys is
-// assumed to supply everything.
-func (m *merger) mergeSupplies(o *yaml.Node, k digest) bool {
+// mergeSupplies lists the keys the merge keys (<<) of mapping o supply:
+// deleting ours' own such key would let the merged value show through
+// instead of removing the key. The zero digest stands for "every key",
+// for a source that is not a plain mapping or has merge keys of its own.
+func (m *merger) mergeSupplies(o *yaml.Node) map[digest]bool {
+	keys := map[digest]bool{}
 	for i := 0; i+1 < len(o.Content); i += 2 {
 		if o.Content[i].ShortTag() != "!!merge" {
 			continue
@@ -591,16 +599,18 @@ func (m *merger) mergeSupplies(o *yaml.Node, k digest) bool {
 		for _, s := range sources {
 			s = deref(s)
 			if s.Kind != yaml.MappingNode {
-				return true
+				keys[digest{}] = true
+				continue
 			}
 			for j := 0; j+1 < len(s.Content); j += 2 {
-				if s.Content[j].ShortTag() == "!!merge" || m.hash(s.Content[j]) == k {
-					return true
+				if s.Content[j].ShortTag() == "!!merge" {
+					keys[digest{}] = true
 				}
+				keys[m.hash(s.Content[j])] = true
 			}
 		}
 	}
-	return false
+	return keys
 }
 
 func deref(n *yaml.Node) *yaml.Node {
