@@ -2,6 +2,7 @@ package yamlmerge
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -9,7 +10,8 @@ import (
 // FuzzMerge checks the invariants that hold for any input: no panic; a
 // result that reads back; an untouched file (ours == base) becomes theirs'
 // bytes; a template that changed nothing (theirs == base), or a team that
-// already has theirs (ours == theirs), leaves ours' bytes alone.
+// already has theirs (ours == theirs), leaves ours' bytes alone; merging
+// a result again changes nothing.
 func FuzzMerge(f *testing.F) {
 	v1, v2 := catalog("1.0.0"), catalog("1.1.0")
 	seeds := [][3]string{
@@ -32,14 +34,22 @@ func FuzzMerge(f *testing.F) {
 		}
 		for _, opts := range []Options{{}, force} {
 			res, err := Merge(base, ours, theirs, opts)
-			if err != nil {
+			var pe *ParseError
+			if errors.As(err, &pe) {
 				continue
+			}
+			if err != nil {
+				t.Fatalf("merge: %v", err) // only invalid input may fail
 			}
 			if _, err := parse("result", res.Data); err != nil {
 				t.Fatalf("result does not parse: %v\n%s", err, res.Data)
 			}
 			if res.Changed == bytes.Equal(res.Data, ours) {
 				t.Fatalf("Changed %v for\n%s", res.Changed, res.Data)
+			}
+			// What a merge left is what the next one leaves too.
+			if again, err := Merge(base, res.Data, theirs, opts); err != nil || again.Changed {
+				t.Fatalf("merging the result again: %v\n%s\nthen\n%s", err, res.Data, again.Data)
 			}
 			if res, err := Merge(base, base, theirs, opts); err != nil || !bytes.Equal(res.Data, theirs) {
 				t.Fatalf("Merge(base, base, theirs) = %q, %v", res.Data, err)

@@ -91,16 +91,30 @@ func Merge(base, ours, theirs []byte, opts Options) (Result, error) {
 		res.Data = slices.Clone(ours)
 		return res, nil
 	}
+	for _, d := range docs {
+		spellNulls(d, false)
+	}
 	data, err := encode(docs)
 	if err != nil {
 		return Result{}, err
 	}
 	// The encoder is trusted with ours' untouched nodes too; make sure what
-	// it wrote reads back rather than hand the caller a broken file.
-	if _, err := parse("merged result", data); err != nil {
+	// it wrote reads back, as what was merged, rather than hand the caller
+	// a broken file.
+	back, err := parse("merged result", data)
+	if err != nil {
 		var pe *ParseError
 		errors.As(err, &pe)
 		return Result{}, fmt.Errorf("merged result does not read back: %v", pe.Err)
+	}
+	check := newMerger(Options{}, len(data)/16) // fresh: ours' nodes were edited
+	if len(back) != len(docs) {
+		return Result{}, fmt.Errorf("merged result does not read back: %d documents, want %d", len(back), len(docs))
+	}
+	for i := range docs {
+		if !check.eq(docs[i], back[i]) {
+			return Result{}, fmt.Errorf("merged result does not read back: document %d differs", i+1)
+		}
 	}
 	res.Data = data
 	res.Changed = !bytes.Equal(data, ours)
@@ -140,6 +154,19 @@ func encode(docs []*yaml.Node) ([]byte, error) {
 		return nil, fmt.Errorf("encode merged result: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// spellNulls writes "null" for the empty null scalars yaml.v3's encoder
+// would write as '' (a string): mapping keys, and values in flow style.
+func spellNulls(n *yaml.Node, flow bool) {
+	flow = flow || n.Style&yaml.FlowStyle != 0
+	for i, c := range n.Content {
+		key := n.Kind == yaml.MappingNode && i%2 == 0
+		if c.Kind == yaml.ScalarNode && c.Value == "" && c.ShortTag() == "!!null" && (key || flow) {
+			c.Value = "null"
+		}
+		spellNulls(c, flow)
+	}
 }
 
 // doc is one document of a side, with what matches it across sides.
