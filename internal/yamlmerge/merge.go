@@ -91,8 +91,11 @@ func Merge(base, ours, theirs []byte, opts Options) (Result, error) {
 		res.Data = slices.Clone(ours)
 		return res, nil
 	}
-	for _, d := range docs {
+	for i, d := range docs {
 		spellNulls(d, false)
+		if r := (&doc{node: d}).root(); i == 0 && isEmptyNull(r) {
+			r.Value = "null" // else the stream reads back empty
+		}
 	}
 	data, err := encode(docs)
 	if err != nil {
@@ -142,6 +145,9 @@ func parse(side string, data []byte) ([]*yaml.Node, error) {
 // encode writes documents the way internal/catalog does: two-space indent,
 // "---" between documents.
 func encode(docs []*yaml.Node) ([]byte, error) {
+	if len(docs) == 0 {
+		return []byte{}, nil // yaml.v3 cannot close an empty stream
+	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -162,11 +168,15 @@ func spellNulls(n *yaml.Node, flow bool) {
 	flow = flow || n.Style&yaml.FlowStyle != 0
 	for i, c := range n.Content {
 		key := n.Kind == yaml.MappingNode && i%2 == 0
-		if c.Kind == yaml.ScalarNode && c.Value == "" && c.ShortTag() == "!!null" && (key || flow) {
+		if (key || flow) && isEmptyNull(c) {
 			c.Value = "null"
 		}
 		spellNulls(c, flow)
 	}
+}
+
+func isEmptyNull(n *yaml.Node) bool {
+	return n != nil && n.Kind == yaml.ScalarNode && n.Value == "" && n.ShortTag() == "!!null"
 }
 
 // doc is one document of a side, with what matches it across sides.
