@@ -50,14 +50,18 @@
 //
 // Ours' node tree is edited in place and encoded again with yaml.v3 (two
 // spaces of indent, as internal/catalog writes it): comments, key order and
-// styles of everything not changed stay; a replaced scalar keeps ours'
-// comments. A key the template added goes after the key that precedes it
-// in theirs when ours has that key, else at the end of the mapping. When
+// styles of everything not changed stay. Taking theirs is the smallest
+// edit that makes ours equal to it: a mapping key by key, a sequence
+// reusing ours' equal items, a scalar replaced but keeping ours' comments.
+// A key the template added goes after the key that precedes it in theirs
+// when ours has that key, else at the end of the mapping; a removed key
+// takes its comments with it. When
 // there is nothing to change, Merge returns ours' bytes exactly; when ours'
 // bytes equal base's, theirs' bytes exactly, so an untouched file ends
-// byte-identical to a fresh render. Re-encoding does normalise ours'
-// layout (indentation, blank lines, a leading "---") wherever Merge
-// changes anything in the file.
+// byte-identical to a fresh render. Otherwise re-encoding normalises ours'
+// layout throughout the file: indentation, blank lines, comment alignment,
+// a leading "---", and empty nulls yaml.v3 would misread as strings
+// (spelled "null").
 //
 // Anchors, aliases and merge keys (<<) in ours are never expanded. A change
 // that would go through an alias, drop an anchor (replace or delete a
@@ -69,8 +73,9 @@
 // # Errors and bounds
 //
 // A side that is not valid YAML gives a *ParseError naming it ("ours: line
-// 3: ..."). Merge reads its result back before returning it, so what it
-// returns always parses.
+// 3: ..."). Merge reads its result back before returning it and checks it
+// is what was merged, so what it returns always parses; a failure there
+// (a yaml.v3 encoder bug) is an error, not a silently different file.
 //
 // Inputs over MaxSize (1 MiB) are refused with ErrTooLarge. Work is
 // linear in the size of the inputs, plus sorting each mapping's

@@ -26,8 +26,11 @@ type Result struct {
 	// Data is the merged file.
 	Data []byte
 	// Kept lists, sorted, where a template change was not applied because
-	// the team changed the same thing, e.g. "Component demo: spec.lifecycle",
-	// or "Resource demo-db" for a whole document.
+	// the team changed the same thing: "Kind name: path" (or "document N:
+	// path" for a document without identity, N its position), the path's
+	// keys joined by dots, a key holding a dot, quote, bracket or space
+	// written ["key"]; e.g. "Component demo: spec.lifecycle", or
+	// "Resource demo-db" alone for a whole document.
 	Kept []string
 	// Changed reports whether Data differs from ours.
 	Changed bool
