@@ -166,7 +166,8 @@ func encode(docs []*yaml.Node) ([]byte, error) {
 }
 
 // spellNulls writes "null" for the empty null scalars yaml.v3's encoder
-// would write as ” (a string): mapping keys, and values in flow style.
+// would write as an empty quoted string: mapping keys, and values in
+// flow style.
 func spellNulls(n *yaml.Node, flow bool) {
 	flow = flow || n.Style&yaml.FlowStyle != 0
 	for i, c := range n.Content {
