@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -103,4 +104,75 @@ func TestMergeDisjointEdits(t *testing.T) {
 			t.Fatalf("case %d:\nbase:\n%s\nours:\n%s\ntheirs:\n%s\ngot:\n%s\nwant:\n%s\nkept %q", i, b, o, th, res.Data, marshal(t, want), res.Kept)
 		}
 	}
+}
+
+// TestMergeRulesAtTopLevel checks, on random documents edited on both
+// sides (often the same keys), the rules for each top-level key whose
+// three values are not all mappings or all sequences.
+func TestMergeRulesAtTopLevel(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	keys := []string{"a", "b", "c", "d", "e"}
+	read := func(b []byte) map[string]any {
+		var m map[string]any
+		if err := yaml.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	conflicts := 0
+	for i := range 1000 {
+		base := map[string]any{}
+		for _, k := range keys[:r.IntN(len(keys))] {
+			base[k] = randValue(r, 1)
+		}
+		mine := keys[:r.IntN(len(keys))]
+		tmpl := keys[r.IntN(len(keys)):]
+		b, o, th := marshal(t, base), marshal(t, edit(r, base, mine)), marshal(t, edit(r, base, tmpl))
+		res, err := Merge(b, o, th, Options{})
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		bm, om, tm, got := read(b), read(o), read(th), read(res.Data)
+		for _, k := range keys {
+			bv, bok := bm[k]
+			ov, ook := om[k]
+			tv, tok := tm[k]
+			gv, gok := got[k]
+			same := func(v any, ok bool, w any, wok bool) bool { return ok == wok && reflect.DeepEqual(v, w) }
+			kept := slices.Contains(res.Kept, "document 1: "+k)
+			var want any
+			var wantOK, wantKept bool
+			switch {
+			case same(tv, tok, bv, bok):
+				want, wantOK = ov, ook
+			case same(ov, ook, bv, bok):
+				want, wantOK = tv, tok
+			case same(ov, ook, tv, tok):
+				want, wantOK = ov, ook
+			case kindOf(ov) == kindOf(tv) && kindOf(ov) != "scalar" && (!bok || kindOf(bv) == kindOf(ov)):
+				continue // merged below the top level
+			default:
+				want, wantOK, wantKept = ov, ook, true
+			}
+			if wantKept {
+				conflicts++
+			}
+			if !same(gv, gok, want, wantOK) || kept != wantKept {
+				t.Fatalf("case %d, key %s:\nbase:\n%s\nours:\n%s\ntheirs:\n%s\ngot:\n%s\nkept %q", i, k, b, o, th, res.Data, res.Kept)
+			}
+		}
+	}
+	if conflicts < 100 {
+		t.Errorf("only %d conflicts in 1000 cases: the generator needs work", conflicts)
+	}
+}
+
+func kindOf(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "map"
+	case []any:
+		return "seq"
+	}
+	return "scalar"
 }
