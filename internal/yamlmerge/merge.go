@@ -104,6 +104,9 @@ func Merge(base, ours, theirs []byte, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if n := bytes.Count(ours, []byte("\n")); n > 0 && bytes.Count(ours, []byte("\r\n")) == n {
+		data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n")) // keep ours' line endings
+	}
 	// The encoder is trusted with ours' untouched nodes too; make sure what
 	// it wrote reads back, as what was merged, rather than hand the caller
 	// a broken file.

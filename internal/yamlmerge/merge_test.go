@@ -374,3 +374,15 @@ func TestMergeTooLarge(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+func TestMergeKeepsCRLF(t *testing.T) {
+	crlf := func(s string) []byte { return []byte(strings.ReplaceAll(s, "\n", "\r\n")) }
+	ours := strings.Replace(catalog("1.0.0"), "lifecycle: experimental", "lifecycle: production", 1)
+	got, err := Merge([]byte(catalog("1.0.0")), crlf(ours), []byte(catalog("1.1.0")), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := crlf(strings.Replace(ours, "version: 1.0.0", "version: 1.1.0", 1)); string(got.Data) != string(want) {
+		t.Errorf("got %q\nwant %q", got.Data, want)
+	}
+}
