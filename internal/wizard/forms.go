@@ -48,10 +48,10 @@ func TradeoffsForm(t *scaffold.Template) (*huh.Form, *bool) {
 }
 
 // ConfirmForm shows the summary and asks whether to go ahead (default yes).
-func ConfirmForm(summary string) (*huh.Form, *bool) {
+func ConfirmForm(summary, question, affirmative string) (*huh.Form, *bool) {
 	ok := true
 	note := huh.NewNote().Title("Summary").Description(summary)
-	confirm := huh.NewConfirm().Title("Create the service?").Affirmative("Create").Negative("Cancel").Value(&ok)
+	confirm := huh.NewConfirm().Title(question).Affirmative(affirmative).Negative("Cancel").Value(&ok)
 	return huh.NewForm(huh.NewGroup(note, confirm)), &ok
 }
 

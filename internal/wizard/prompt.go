@@ -68,7 +68,16 @@ func keyMap() *huh.KeyMap {
 // validators, so callers validate the answers again.
 func (p *Prompter) Run(ctx context.Context, f *huh.Form) error {
 	f = f.WithInput(p.in).WithOutput(p.out).WithAccessible(p.accessible).WithTheme(p.theme).WithKeyMap(keyMap())
-	err := f.RunWithContext(ctx)
+	done := make(chan error, 1)
+	go func() { done <- f.RunWithContext(ctx) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		// An accessible prompt waits in a read of stdin that a cancel
+		// cannot interrupt: the read is abandoned, and the run ends.
+		return ctx.Err()
+	}
 	switch {
 	case ctx.Err() != nil:
 		return ctx.Err()

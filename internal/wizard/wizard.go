@@ -75,13 +75,19 @@ func (w *Wizard) Ask(ctx context.Context, t *scaffold.Template, given scaffold.V
 	return answers.Values(given)
 }
 
-// Confirm shows the summary and asks whether to go ahead. At a terminal the
-// summary is drawn as a panel; accessible mode keeps it plain for screen readers.
+// Confirm shows the summary of a new service and asks whether to create it.
 func (w *Wizard) Confirm(ctx context.Context, summary string) error {
+	return w.ConfirmTo(ctx, summary, "Create the service?", "Create")
+}
+
+// ConfirmTo shows the summary and asks question, whose yes button says
+// affirmative; no, Esc or Ctrl-C is ErrCancelled. At a terminal the summary
+// is drawn as a panel; accessible mode keeps it plain for screen readers.
+func (w *Wizard) ConfirmTo(ctx context.Context, summary, question, affirmative string) error {
 	if !w.accessible {
 		summary = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1).Render(summary)
 	}
-	form, ok := ConfirmForm(summary)
+	form, ok := ConfirmForm(summary, question, affirmative)
 	if err := w.Run(ctx, form); err != nil {
 		return err
 	}
