@@ -25,11 +25,18 @@ import (
 
 	"github.com/platform-team/platform/internal/cli"
 	"github.com/platform-team/platform/internal/gitx"
+	"github.com/platform-team/platform/templates"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"platform": func() { os.Exit(cli.Main(cli.BuildInfo{Version: "v0.0.0-test"})) },
+		// platform-next is a later platform: its embedded templates are the
+		// directories in $PLATFORM_NEXT_TEMPLATES (see the embedded command),
+		// with this binary's release archives.
+		"platform-next": func() {
+			os.Exit(cli.MainWithTemplates(cli.BuildInfo{Version: "v0.0.1-test"}, os.DirFS(os.Getenv("PLATFORM_NEXT_TEMPLATES"))))
+		},
 	})
 }
 
@@ -79,6 +86,7 @@ func scriptParams(dir string) testscript.Params {
 			"xmlcheck":  cmdXMLCheck,
 			"mkfifo":    cmdMkfifo,
 			"globs":     cmdGlobs,
+			"embedded":  cmdEmbedded,
 		},
 	}
 }
@@ -214,6 +222,15 @@ func cmdGitCommit(ts *testscript.TestScript, neg bool, args []string) {
 		_, err = repo.CreateTag(args[2], head.Hash(), nil)
 		ts.Check(err)
 	}
+}
+
+// embedded DIR copies the embedded templates into DIR, so that a script
+// can edit them and run them as platform-next's.
+func cmdEmbedded(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: embedded DIR")
+	}
+	ts.Check(os.CopyFS(ts.MkAbs(args[0]), templates.FS))
 }
 
 // globs PATTERN... succeeds when some file matches a pattern (filepath.Glob,

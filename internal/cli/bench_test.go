@@ -5,11 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/lint"
 	"github.com/platform-team/platform/internal/lint/linttest"
+	"github.com/platform-team/platform/templates"
 )
 
 // BenchmarkNewService is the whole `platform new service NAME --owner ... --yes`:
@@ -102,4 +105,53 @@ func TestWriteFleet(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("wrote %d files into %s", n, dir)
+}
+
+// BenchmarkUpdate is the whole `platform update --yes` of a go-service whose
+// team edited three files, to a go-service 1.1.0 that changed two of them
+// and the README: command parsing, provenance, the committed tree, the
+// dirty check, both renders (1.0.0 from its release archive), the merge,
+// the catalog, and the all-or-nothing write. Each iteration starts from a
+// fresh copy of the committed service (the copy is not timed).
+func BenchmarkUpdate(b *testing.B) {
+	t := &testing.T{}
+	f, _, errOut := testFactory(t)
+	service := filepath.Join(b.TempDir(), "payments")
+	if code := Run(context.Background(), f, []string{"new", "service", "payments", "--owner", "group:payments", "--yes", "-o", service}); code != 0 {
+		b.Fatalf("new service: exit %d: %s", code, errOut)
+	}
+	for path, edit := range map[string][2]string{
+		"Dockerfile":      {"WORKDIR /src", "WORKDIR /src\n# The team caches modules here."},
+		"README.md":       {"## Overview", "## Overview\n\nOwned by the payments team; pager: #payments-oncall."},
+		"docs/runbook.md": {"# ", "<!-- reviewed by the team -->\n# "},
+	} {
+		p := filepath.Join(service, filepath.FromSlash(path))
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(strings.Replace(string(data), edit[0], edit[1], 1)), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := gitx.CommitOnBranch(service, "main", []string{"Dockerfile", "README.md", "docs/runbook.md"}, gitx.Author{Name: "Team", Email: "team@example.com"}, "team edits", f.Now()); err != nil {
+		b.Fatal(err)
+	}
+	next, _, errOut := testFactory(t)
+	next.Templates, next.Releases = nextTemplates(b), templates.Releases
+	work := b.TempDir()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		i++
+		dir := filepath.Join(work, strconv.Itoa(i))
+		if err := os.CopyFS(dir, os.DirFS(service)); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if code := Run(context.Background(), next, []string{"update", dir, "--yes"}); code != 0 {
+			b.Fatalf("update: exit %d: %s", code, errOut)
+		}
+	}
 }

@@ -8,10 +8,12 @@ import (
 
 	"github.com/platform-team/platform/internal/change"
 	"github.com/platform-team/platform/internal/config"
+	"github.com/platform-team/platform/internal/fstx"
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/lint"
 	"github.com/platform-team/platform/internal/scaffold"
+	"github.com/platform-team/platform/internal/updater"
 	"github.com/platform-team/platform/internal/wizard"
 )
 
@@ -89,6 +91,14 @@ func exitCode(err error, interrupted bool) int {
 		lintPath  *lint.PathError
 		selection *lint.RuleSelectionError
 		session   *change.RemoteError
+		version   *scaffold.UnknownVersionError
+		answers   *scaffold.AnswersError
+		service   *updater.NotServiceError
+		dirty     *updater.DirtyError
+		downgrade *updater.DowngradeError
+		source    *updater.SourceError
+		catalog   *updater.CatalogError
+		inTheWay  *fstx.ConflictError
 	)
 	switch {
 	case err == nil:
@@ -106,7 +116,10 @@ func exitCode(err error, interrupted bool) int {
 	case errors.As(err, &flagErr), errors.As(err, &invalid), errors.As(err, &notEmpty),
 		errors.As(err, &unknown), errors.As(err, &render), errors.As(err, &dest),
 		errors.As(err, &collide), errors.As(err, &template), errors.As(err, &project),
-		errors.As(err, &lintPath), errors.As(err, &selection), isCobraUsageError(err):
+		errors.As(err, &lintPath), errors.As(err, &selection), isCobraUsageError(err),
+		errors.As(err, &version), errors.As(err, &answers), errors.As(err, &service),
+		errors.As(err, &dirty), errors.As(err, &downgrade), errors.As(err, &source),
+		errors.As(err, &catalog), errors.As(err, &inTheWay):
 		return ExitUsage
 	case errors.As(err, &clone), errors.As(err, &remote), errors.As(err, &redirect), errors.As(err, &session):
 		return ExitRemote

@@ -11,10 +11,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/platform-team/platform/internal/config"
+	"github.com/platform-team/platform/internal/fstx"
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitlab/gitlabtest"
 	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/lint"
+	"github.com/platform-team/platform/internal/scaffold"
+	"github.com/platform-team/platform/internal/updater"
 	"github.com/platform-team/platform/internal/wizard"
 )
 
@@ -28,6 +31,7 @@ func gitLabCommandLines(out string) map[string][]string {
 		"platform promote status": {"promote", "status", "--project", "g/p"},
 		"platform new service":    {"new", "service", "svc", "--owner", "group:g", "--yes", "--publish", "--group", "g", "-o", out},
 		"platform doctor":         {"doctor", "--project", "g/p"},
+		"platform update":         {"update", "--mr", "--yes", "--project", "g/p"},
 	}
 }
 
@@ -116,6 +120,14 @@ func TestExitCodeByType(t *testing.T) {
 		{wrap(&config.ProjectError{Err: config.ErrNoProject}), ExitUsage},
 		{wrap(&lint.RuleSelectionError{Glob: "nope/*"}), ExitUsage},
 		{wrap(&lint.PathError{Path: "x", Err: errors.New("no such file")}), ExitUsage},
+		{wrap(&scaffold.UnknownVersionError{Template: "go-service", Version: "9.9.9"}), ExitUsage},
+		{wrap(&scaffold.AnswersError{Msg: "not valid YAML"}), ExitUsage},
+		{wrap(&updater.NotServiceError{Dir: ".", Reason: "no answers"}), ExitUsage},
+		{wrap(&updater.DirtyError{Dir: "."}), ExitUsage},
+		{wrap(&updater.DowngradeError{Template: "t", Current: "2.0.0", Target: "1.0.0"}), ExitUsage},
+		{wrap(&updater.SourceError{Msg: "no release tag"}), ExitUsage},
+		{wrap(&updater.CatalogError{Err: errors.New("ours: bad YAML")}), ExitUsage},
+		{wrap(&fstx.ConflictError{Path: "deploy", Msg: "is a symbolic link"}), ExitUsage},
 		{wrap(context.Canceled), ExitInterrupted},
 		{wrap(wizard.ErrCancelled), ExitInterrupted},
 		// A cancel wins over the failure it caused.

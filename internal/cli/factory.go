@@ -25,6 +25,9 @@ type Factory struct {
 	Build     BuildInfo
 	// Templates holds the embedded templates, one directory each.
 	Templates fs.FS
+	// Releases holds the release archive of every released version of the
+	// embedded templates (templates.Releases), for platform update.
+	Releases fs.FS
 	// Config is loaded by the root command before any command runs; for a
 	// command that works in a service repository (inService), with its
 	// platform.yaml as a layer.
@@ -42,7 +45,7 @@ func (f *Factory) Resolver() (*scaffold.Resolver, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &scaffold.Resolver{Embedded: f.Templates, CacheDir: cache, Clone: gitx.Clone}, nil
+	return &scaffold.Resolver{Embedded: f.Templates, Releases: f.Releases, CacheDir: cache, Clone: gitx.Clone}, nil
 }
 
 // GitLabTarget is the one resolver of which GitLab, which project and which

@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -35,12 +36,20 @@ import (
 
 // Main runs the CLI with the process's arguments and streams and returns the exit code.
 func Main(build BuildInfo) int {
+	return MainWithTemplates(build, templates.FS)
+}
+
+// MainWithTemplates is Main with embedded another set of templates (one
+// directory each, as templates.FS) and the release archives of this binary:
+// tests use it to build a binary whose embedded template has a new version.
+func MainWithTemplates(build BuildInfo, embedded fs.FS) int {
 	f := &Factory{
 		IOStreams: iostreams.System(os.Getenv),
 		Getenv:    os.Getenv,
 		Now:       time.Now,
 		Build:     build,
-		Templates: templates.FS,
+		Templates: embedded,
+		Releases:  templates.Releases,
 	}
 	// SIGHUP (a closed terminal) cleans up like Ctrl-C. Once the first signal
 	// has cancelled the run, the handlers go: a second Ctrl-C kills at once.
@@ -207,7 +216,7 @@ failed, 4 authentication missing or refused, 70 internal error, 130 interrupted.
 	pf.BoolVar(&opts.debug, "debug", false, "print debugging details, such as HTTP traces with tokens redacted")
 
 	root.AddGroup(&cobra.Group{ID: "paths", Title: "Golden paths:"}, &cobra.Group{ID: "more", Title: "More commands:"})
-	for _, c := range []*cobra.Command{newNewCmd(f), newTemplatesCmd(f), newLintCmd(f, nil), newCatalogCmd(f), newMRCmd(f), newPromoteCmd(f, nil)} {
+	for _, c := range []*cobra.Command{newNewCmd(f), newTemplatesCmd(f), newLintCmd(f, nil), newCatalogCmd(f), newMRCmd(f), newPromoteCmd(f, nil), newUpdateCmd(f, nil)} {
 		c.GroupID = "paths"
 		root.AddCommand(c)
 	}
