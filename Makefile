@@ -33,8 +33,9 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/scaffold/ ./internal/cli/ ./internal/gitx/
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/glob/ ./internal/lint/
 	$(GO) test -run '^$$' -bench BenchmarkMerge -benchmem -count 5 ./internal/merge3/
+	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./internal/update/ ./internal/fstx/ ./internal/yamlmerge/
 
-## fuzz: a short run of the fuzzers that guard untrusted input (templates, release archives, globs, .gitignore, redaction)
+## fuzz: a short run of the fuzzers that guard untrusted input (templates, release archives, globs, .gitignore, redaction, merges)
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseManifest -fuzztime 30s ./internal/scaffold/
 	$(GO) test -run '^$$' -fuzz FuzzLoadArchive -fuzztime 30s ./internal/scaffold/
@@ -43,6 +44,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzURL -fuzztime 30s ./internal/redact/
 	$(GO) test -run '^$$' -fuzz FuzzPasswordNeverShown -fuzztime 30s ./internal/redact/
 	$(GO) test -run '^$$' -fuzz FuzzMerge -fuzztime 30s ./internal/merge3/
+	$(GO) test -run '^$$' -fuzz FuzzMerge -fuzztime 30s ./internal/yamlmerge/
+	$(GO) test -run '^$$' -fuzz FuzzMerge -fuzztime 30s ./internal/yamlmerge/
 
 ## release-check: validate .goreleaser.yaml (downloads and builds goreleaser the first time; not part of test)
 release-check:
