@@ -45,7 +45,6 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzPasswordNeverShown -fuzztime 30s ./internal/redact/
 	$(GO) test -run '^$$' -fuzz FuzzMerge -fuzztime 30s ./internal/merge3/
 	$(GO) test -run '^$$' -fuzz FuzzMerge -fuzztime 30s ./internal/yamlmerge/
-	$(GO) test -run '^$$' -fuzz FuzzMerge -fuzztime 30s ./internal/yamlmerge/
 
 ## release-check: validate .goreleaser.yaml (downloads and builds goreleaser the first time; not part of test)
 release-check:
