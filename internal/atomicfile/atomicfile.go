@@ -12,6 +12,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/platform-team/platform/internal/fserr"
 )
 
 // Write writes data to path atomically, replacing a file already there.
@@ -31,7 +33,7 @@ func WriteFunc(path string, perm fs.FileMode, write func(io.Writer) error) error
 	}
 	defer os.Remove(tmp)
 	if err := os.Rename(tmp, path); err != nil {
-		return bare(err)
+		return fserr.Cause(err)
 	}
 	return nil
 }
@@ -61,7 +63,7 @@ func WriteNew(path string, data []byte, perm fs.FileMode) error {
 		return fs.ErrExist
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return bare(err)
+		return fserr.Cause(err)
 	}
 	return nil
 }
@@ -71,7 +73,7 @@ func WriteNew(path string, data []byte, perm fs.FileMode) error {
 func stage(path string, perm fs.FileMode, write func(io.Writer) error) (_ string, err error) {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return "", bare(err)
+		return "", fserr.Cause(err)
 	}
 	name := f.Name()
 	defer func() {
@@ -84,29 +86,14 @@ func stage(path string, perm fs.FileMode, write func(io.Writer) error) (_ string
 		return "", err
 	}
 	if err := f.Sync(); err != nil {
-		return "", bare(err)
+		return "", fserr.Cause(err)
 	}
 	if err := f.Close(); err != nil {
-		return "", bare(err)
+		return "", fserr.Cause(err)
 	}
 	// CreateTemp makes the file 0600; the mode asked for is set exactly, umask or not.
 	if err := os.Chmod(name, perm); err != nil {
-		return "", bare(err)
+		return "", fserr.Cause(err)
 	}
 	return name, nil
-}
-
-// bare drops the *os.LinkError or *fs.PathError wrapper, whose message
-// names the temporary file the user never asked for. The cause stays, so
-// errors.Is(err, fs.ErrNotExist) still holds.
-func bare(err error) error {
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

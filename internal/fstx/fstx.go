@@ -53,8 +53,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
+
+	"github.com/platform-team/platform/internal/fserr"
+	"github.com/platform-team/platform/internal/gitpath"
 )
 
 // Op is one change to a file of the directory.
@@ -144,7 +146,7 @@ func apply(ctx context.Context, dir string, ops []Op, inject fault) error {
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", dir, pathCause(err))
+		return fmt.Errorf("open %s: %w", dir, fserr.Cause(err))
 	}
 	defer root.Close()
 	t := &tx{root: root, dir: dir, inject: inject}
@@ -170,7 +172,7 @@ func validate(ops []Op) error {
 			return &InvalidOpError{Path: p, Msg: fmt.Sprintf("mode %v is not a regular file's", op.Mode)}
 		}
 		for seg := range strings.SplitSeq(p, "/") {
-			if isGitAlias(seg) {
+			if gitpath.IsDotGit(seg) {
 				return &InvalidOpError{Path: p, Msg: "is in a .git directory"}
 			}
 		}
@@ -283,7 +285,7 @@ func (t *tx) checkParents(op Op, checked map[string]dirState) (bool, error) {
 			case errors.Is(err, fs.ErrNotExist):
 				state = dirMissing
 			case err != nil:
-				return false, fmt.Errorf("check %s: %w", rel, pathCause(err))
+				return false, fmt.Errorf("check %s: %w", rel, fserr.Cause(err))
 			case info.Mode()&fs.ModeSymlink != 0:
 				return false, &ConflictError{Path: rel, Msg: fmt.Sprintf("%s is a symbolic link, and links are never followed", d)}
 			case !info.IsDir():
@@ -311,7 +313,7 @@ func (t *tx) checkFile(rel string) (fs.FileInfo, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil
 	case err != nil:
-		return nil, fmt.Errorf("check %s: %w", rel, pathCause(err))
+		return nil, fmt.Errorf("check %s: %w", rel, fserr.Cause(err))
 	case info.Mode()&fs.ModeSymlink != 0:
 		return nil, &ConflictError{Path: rel, Msg: "is a symbolic link where a regular file is expected, and links are never followed"}
 	case info.IsDir():
@@ -330,7 +332,7 @@ func (t *tx) same(op Op, info fs.FileInfo) (bool, error) {
 	}
 	data, err := t.root.ReadFile(op.Path)
 	if err != nil {
-		return false, fmt.Errorf("read %s: %w", op.Path, pathCause(err))
+		return false, fmt.Errorf("read %s: %w", op.Path, fserr.Cause(err))
 	}
 	return bytes.Equal(data, op.Data), nil
 }
@@ -361,7 +363,7 @@ func (t *tx) run(ctx context.Context, changes []change) (err error) {
 		}
 		if rerr != nil {
 			if err == nil {
-				err = &LeftoverError{Dir: filepath.Join(t.dir, t.staging), Err: pathCause(rerr)}
+				err = &LeftoverError{Dir: filepath.Join(t.dir, t.staging), Err: fserr.Cause(rerr)}
 			} else {
 				err = fmt.Errorf("%w (the staging directory %s is left over: remove it by hand)", err, filepath.Join(t.dir, t.staging))
 			}
@@ -421,7 +423,7 @@ func (t *tx) mkStaging() error {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("cannot stage files in %s: %w", t.dir, pathCause(err))
+			return fmt.Errorf("cannot stage files in %s: %w", t.dir, fserr.Cause(err))
 		}
 		t.staging = name
 		return nil
@@ -439,18 +441,18 @@ func (t *tx) stage(op Op) error {
 	}
 	p := t.newPath(op.Path)
 	if err := t.root.MkdirAll(path.Dir(p), 0o700); err != nil {
-		return fmt.Errorf("stage %s: %w", op.Path, pathCause(err))
+		return fmt.Errorf("stage %s: %w", op.Path, fserr.Cause(err))
 	}
 	f, err := t.root.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode(op.Mode))
 	if err != nil {
-		return fmt.Errorf("stage %s: %w", op.Path, pathCause(err))
+		return fmt.Errorf("stage %s: %w", op.Path, fserr.Cause(err))
 	}
 	_, err = f.Write(op.Data)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("stage %s: %w", op.Path, pathCause(err))
+		return fmt.Errorf("stage %s: %w", op.Path, fserr.Cause(err))
 	}
 	return nil
 }
@@ -489,10 +491,10 @@ func (t *tx) rename(from, to, rel string) error {
 // an error.
 func (t *tx) backup(rel, verb string) error {
 	if err := t.root.MkdirAll(path.Dir(t.oldPath(rel)), 0o700); err != nil {
-		return fmt.Errorf("%s %s: %w", verb, rel, pathCause(err))
+		return fmt.Errorf("%s %s: %w", verb, rel, fserr.Cause(err))
 	}
 	if err := t.rename(rel, t.oldPath(rel), rel); err != nil {
-		return fmt.Errorf("%s %s: %w", verb, rel, pathCause(err))
+		return fmt.Errorf("%s %s: %w", verb, rel, fserr.Cause(err))
 	}
 	t.journal = append(t.journal, undo{kind: undoBackup, rel: rel})
 	return nil
@@ -523,13 +525,13 @@ func (t *tx) write(rel string) error {
 			continue
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("create directory for %s: %w", rel, pathCause(err))
+			return fmt.Errorf("create directory for %s: %w", rel, fserr.Cause(err))
 		}
 		if err := t.step("mkdir", d); err != nil {
-			return fmt.Errorf("create directory for %s: %w", rel, pathCause(err))
+			return fmt.Errorf("create directory for %s: %w", rel, fserr.Cause(err))
 		}
 		if err := t.root.Mkdir(d, 0o755); err != nil {
-			return fmt.Errorf("create directory for %s: %w", rel, pathCause(err))
+			return fmt.Errorf("create directory for %s: %w", rel, fserr.Cause(err))
 		}
 		t.journal = append(t.journal, undo{kind: undoMkdir, rel: d})
 	}
@@ -543,7 +545,7 @@ func (t *tx) write(rel string) error {
 		}
 	}
 	if err := t.rename(t.newPath(rel), rel, rel); err != nil {
-		return fmt.Errorf("write %s: %w", rel, pathCause(err))
+		return fmt.Errorf("write %s: %w", rel, fserr.Cause(err))
 	}
 	t.journal = append(t.journal, undo{kind: undoMoveIn, rel: rel})
 	return nil
@@ -566,16 +568,16 @@ func (t *tx) removeEmptied(cands map[string]bool) error {
 		}
 		empty, info, err := t.isEmptyDir(d)
 		if err != nil {
-			return fmt.Errorf("remove empty directory %s: %w", d, pathCause(err))
+			return fmt.Errorf("remove empty directory %s: %w", d, fserr.Cause(err))
 		}
 		if !empty {
 			continue
 		}
 		if err := t.step("remove", d); err != nil {
-			return fmt.Errorf("remove empty directory %s: %w", d, pathCause(err))
+			return fmt.Errorf("remove empty directory %s: %w", d, fserr.Cause(err))
 		}
 		if err := t.root.Remove(d); err != nil {
-			return fmt.Errorf("remove empty directory %s: %w", d, pathCause(err))
+			return fmt.Errorf("remove empty directory %s: %w", d, fserr.Cause(err))
 		}
 		t.journal = append(t.journal, undo{kind: undoRmdir, rel: d, mode: info.Mode().Perm()})
 		cands[path.Dir(d)] = true
@@ -621,20 +623,20 @@ func (t *tx) rollback() error {
 		case undoMoveIn:
 			if err := t.rename(u.rel, t.newPath(u.rel), u.rel); err != nil {
 				if rerr := t.removeFile(u.rel); rerr != nil {
-					errs = append(errs, fmt.Errorf("remove %s: %w", u.rel, pathCause(rerr)))
+					errs = append(errs, fmt.Errorf("remove %s: %w", u.rel, fserr.Cause(rerr)))
 				}
 			}
 		case undoBackup:
 			if err := t.rename(t.oldPath(u.rel), u.rel, u.rel); err != nil {
-				errs = append(errs, fmt.Errorf("restore %s: %w", u.rel, pathCause(err)))
+				errs = append(errs, fmt.Errorf("restore %s: %w", u.rel, fserr.Cause(err)))
 			}
 		case undoMkdir:
 			if err := t.removeFile(u.rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, fmt.Errorf("remove directory %s: %w", u.rel, pathCause(err)))
+				errs = append(errs, fmt.Errorf("remove directory %s: %w", u.rel, fserr.Cause(err)))
 			}
 		case undoRmdir:
 			if err := t.mkdir(u.rel, u.mode); err != nil {
-				errs = append(errs, fmt.Errorf("restore directory %s: %w", u.rel, pathCause(err)))
+				errs = append(errs, fmt.Errorf("restore directory %s: %w", u.rel, fserr.Cause(err)))
 			}
 		}
 	}
@@ -681,48 +683,4 @@ func describeMode(m fs.FileMode) string {
 	default:
 		return "special file"
 	}
-}
-
-// pathCause drops the path of a *fs.PathError or *os.LinkError, so that a
-// message names the path its caller gives, never the staging directory.
-func pathCause(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
-}
-
-// gitShortName is the 8.3 name Windows may give .git (GIT~1, GIT~2, ...).
-var gitShortName = regexp.MustCompile(`^git~[0-9]+$`)
-
-// isGitAlias reports whether a path segment names .git on a case-insensitive
-// file system (macOS, Windows): any case, trailing dots and spaces (dropped by
-// Windows), an NTFS stream suffix, an 8.3 short name, or characters HFS+
-// ignores. It is scaffold's check, which fstx cannot import.
-func isGitAlias(seg string) bool {
-	s := strings.Map(func(r rune) rune {
-		if hfsIgnorable(r) {
-			return -1
-		}
-		return r
-	}, seg)
-	if i := strings.IndexByte(s, ':'); i >= 0 {
-		s = s[:i]
-	}
-	s = strings.ToLower(strings.TrimRight(s, ". "))
-	return s == ".git" || gitShortName.MatchString(s)
-}
-
-// hfsIgnorable lists the code points HFS+ drops when comparing names.
-func hfsIgnorable(r rune) bool {
-	switch {
-	case r >= 0x200c && r <= 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x206a && r <= 0x206f, r == 0xfeff:
-		return true
-	}
-	return false
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/platform-team/platform/internal/bytesize"
+	"github.com/platform-team/platform/internal/fserr"
 )
 
 // DefaultMaxFileSize keeps generated blobs and dumps out of the lint: a file
@@ -59,7 +60,7 @@ func (rd *reader) read(rel string, named bool) (*File, *skip) {
 	abs := filepath.Join(rd.root, filepath.FromSlash(rel))
 	info, err := os.Stat(abs)
 	if err != nil {
-		return nil, &skip{path: rel, err: cause(err)}
+		return nil, &skip{path: rel, err: fserr.Cause(err)}
 	}
 	if reason := special(info.Mode()); reason != "" {
 		return nil, &skip{path: rel, reason: reason, hint: hintSpecial}
@@ -75,19 +76,19 @@ func (rd *reader) read(rel string, named bool) (*File, *skip) {
 	}
 	f, err := rd.open(abs)
 	if err != nil {
-		return nil, &skip{path: rel, err: cause(err)}
+		return nil, &skip{path: rel, err: fserr.Cause(err)}
 	}
 	defer f.Close()
 	// The file may have been replaced since the walk saw it.
 	if info, err = f.Stat(); err != nil {
-		return nil, &skip{path: rel, err: cause(err)}
+		return nil, &skip{path: rel, err: fserr.Cause(err)}
 	}
 	if reason := special(info.Mode()); reason != "" {
 		return nil, &skip{path: rel, reason: reason, hint: hintSpecial}
 	}
 	data, err := readLimited(f, info.Size(), rd.limit)
 	if err != nil {
-		return nil, &skip{path: rel, err: cause(err)}
+		return nil, &skip{path: rel, err: fserr.Cause(err)}
 	}
 	if int64(len(data)) > rd.limit {
 		if expected {
@@ -159,16 +160,6 @@ func oversize(size, limit int64) string {
 		return fmt.Sprintf("over the size limit of %s", bytesize.Format(limit))
 	}
 	return fmt.Sprintf("%s, over the size limit of %s", bytesize.Format(size), bytesize.Format(limit))
-}
-
-// cause drops the absolute path an *fs.PathError carries: findings name files
-// relative to the root.
-func cause(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // skippedRule reports files that were not linted: over the size limit,

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/platform-team/platform/internal/fserr"
 )
 
 // Options say what to lint and how.
@@ -146,7 +148,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		switch {
 		case err != nil && isLink(abs):
 			// The name exists but does not lead to a file: a finding, not a typo.
-			w.skips = append(w.skips, skip{path: rel, err: cause(err)})
+			w.skips = append(w.skips, skip{path: rel, err: fserr.Cause(err)})
 		case err != nil:
 			return nil, &PathError{Path: rel, Err: err}
 		case info.IsDir():

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/platform-team/platform/internal/fserr"
 	"github.com/platform-team/platform/internal/glob"
 )
 
@@ -93,7 +94,7 @@ func (w *walker) walk(dir string, ignores *ignoreSet) error {
 				if ctxErr := w.ctx.Err(); ctxErr != nil {
 					return ctxErr
 				}
-				w.skips = append(w.skips, skip{path: rel, err: cause(err)})
+				w.skips = append(w.skips, skip{path: rel, err: fserr.Cause(err)})
 			}
 		case e.Type().IsRegular():
 			if strings.HasSuffix(e.Name(), ".tmpl") || w.excluded(rel) || ignores.Match(rel, parts, false) {

@@ -3,7 +3,6 @@ package scaffold
 import (
 	"fmt"
 	"io/fs"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -150,35 +149,4 @@ func (p *Plan) Lookup(path string) (File, bool) {
 		return File{}, false
 	}
 	return p.Files[i], true
-}
-
-// gitShortName is the 8.3 name Windows may give .git (GIT~1, GIT~2, ...).
-var gitShortName = regexp.MustCompile(`^git~[0-9]+$`)
-
-// isGitAlias reports whether a path segment names .git on a case-insensitive
-// file system (macOS, Windows): any case, trailing dots and spaces (dropped by
-// Windows), an NTFS stream suffix (.git::$INDEX_ALLOCATION), an 8.3 short
-// name, or characters HFS+ ignores (zero-width joiners and the like), as git
-// itself refuses them (is_ntfs_dotgit, is_hfs_dotgit).
-func isGitAlias(seg string) bool {
-	s := strings.Map(func(r rune) rune {
-		if hfsIgnorable(r) {
-			return -1
-		}
-		return r
-	}, seg)
-	if i := strings.IndexByte(s, ':'); i >= 0 {
-		s = s[:i]
-	}
-	s = strings.ToLower(strings.TrimRight(s, ". "))
-	return s == ".git" || gitShortName.MatchString(s)
-}
-
-// hfsIgnorable lists the code points HFS+ drops when comparing names.
-func hfsIgnorable(r rune) bool {
-	switch {
-	case r >= 0x200c && r <= 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x206a && r <= 0x206f, r == 0xfeff:
-		return true
-	}
-	return false
 }

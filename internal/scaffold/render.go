@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/platform-team/platform/internal/bytesize"
+	"github.com/platform-team/platform/internal/gitpath"
 	"github.com/platform-team/platform/internal/glob"
 )
 
@@ -378,7 +379,7 @@ func checkOutputPath(p string) error {
 		if seg == ".git" {
 			return fmt.Errorf("renders to %q: a template cannot write into .git", p)
 		}
-		if isGitAlias(seg) {
+		if gitpath.IsDotGit(seg) {
 			return fmt.Errorf("renders to %q: %q is .git on macOS or Windows, and a template cannot write into .git", p, seg)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/platform-team/platform/internal/fserr"
 	"github.com/platform-team/platform/internal/lock"
 )
 
@@ -169,7 +170,7 @@ func checkParents(dest, rel string, checked map[string]bool) error {
 			}
 			return nil
 		case err != nil:
-			return fmt.Errorf("check %s in destination %s: %w", dir, dest, pathCause(err))
+			return fmt.Errorf("check %s in destination %s: %w", dir, dest, fserr.Cause(err))
 		case info.Mode()&fs.ModeSymlink != 0:
 			return conflict(dest, fmt.Sprintf("has a symbolic link at %s where %s needs a directory: --force never writes through links", dir, rel))
 		case !info.IsDir():
@@ -187,7 +188,7 @@ func targetAction(dest string, f File) (Action, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return ActionCreate, nil
 	case err != nil:
-		return "", fmt.Errorf("check %s in destination %s: %w", f.Path, dest, pathCause(err))
+		return "", fmt.Errorf("check %s in destination %s: %w", f.Path, dest, fserr.Cause(err))
 	case info.IsDir():
 		return "", conflict(dest, fmt.Sprintf("has a directory at %s where the template writes a file", f.Path))
 	case !info.Mode().IsRegular():
@@ -195,7 +196,7 @@ func targetAction(dest string, f File) (Action, error) {
 	}
 	existing, err := os.ReadFile(target)
 	if err != nil {
-		return "", fmt.Errorf("read %s in destination %s: %w", f.Path, dest, pathCause(err))
+		return "", fmt.Errorf("read %s in destination %s: %w", f.Path, dest, fserr.Cause(err))
 	}
 	if bytes.Equal(existing, f.Data) {
 		return ActionSkip, nil
@@ -235,7 +236,7 @@ func isEmptyDir(dir string) (bool, error) {
 		if errors.Is(err, syscall.ENOTDIR) {
 			return false, &DestinationError{Dir: dir, Msg: "is inside a file, not a directory: choose another directory with --output"}
 		}
-		return false, fmt.Errorf("read destination %s: %w", dir, pathCause(err))
+		return false, fmt.Errorf("read destination %s: %w", dir, fserr.Cause(err))
 	}
 	return len(entries) == 0, nil
 }
@@ -325,7 +326,7 @@ func (w *writer) write(ctx context.Context) ([]Step, error) {
 	}()
 	w.root, err = os.MkdirTemp(parent, ".platform-staging-*")
 	if err != nil {
-		return nil, fmt.Errorf("cannot write next to %s: %w", w.dest, pathCause(err))
+		return nil, fmt.Errorf("cannot write next to %s: %w", w.dest, fserr.Cause(err))
 	}
 	defer func() {
 		if !w.keepRoot {
@@ -335,7 +336,7 @@ func (w *writer) write(ctx context.Context) ([]Step, error) {
 	w.tree, w.backup = filepath.Join(w.root, "tree"), filepath.Join(w.root, "backup")
 	// MkdirTemp makes root private; the service directory is an ordinary one.
 	if err := os.Mkdir(w.tree, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot write next to %s: %w", w.dest, pathCause(err))
+		return nil, fmt.Errorf("cannot write next to %s: %w", w.dest, fserr.Cause(err))
 	}
 
 	for _, f := range w.plan.Files {
@@ -358,7 +359,7 @@ func (w *writer) write(ctx context.Context) ([]Step, error) {
 	// would leave a half-written tree.
 	if _, err := os.Lstat(abs); errors.Is(err, fs.ErrNotExist) {
 		if err := w.rename(w.tree, abs); err != nil {
-			return nil, fmt.Errorf("move the service into %s: %w", w.dest, pathCause(err))
+			return nil, fmt.Errorf("move the service into %s: %w", w.dest, fserr.Cause(err))
 		}
 		done = true
 		return steps, nil
@@ -372,10 +373,10 @@ func (w *writer) write(ctx context.Context) ([]Step, error) {
 
 func writeFile(path string, f File) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("create directory for %s: %w", f.Path, pathCause(err))
+		return fmt.Errorf("create directory for %s: %w", f.Path, fserr.Cause(err))
 	}
 	if err := os.WriteFile(path, f.Data, f.Mode); err != nil {
-		return fmt.Errorf("write %s: %w", f.Path, pathCause(err))
+		return fmt.Errorf("write %s: %w", f.Path, fserr.Cause(err))
 	}
 	return nil
 }
@@ -419,20 +420,20 @@ func (w *writer) merge(abs string, steps []Step) error {
 			journal = append(journal, undo{undoMkdir, filepath.ToSlash(r)})
 		}
 		if err != nil {
-			return fail(fmt.Errorf("create directory for %s: %w", s.Path, pathCause(err)))
+			return fail(fmt.Errorf("create directory for %s: %w", s.Path, fserr.Cause(err)))
 		}
 		if s.Action == ActionOverwrite {
 			b := filepath.Join(w.backup, rel)
 			if err := os.MkdirAll(filepath.Dir(b), 0o755); err != nil {
-				return fail(fmt.Errorf("back up %s: %w", s.Path, pathCause(err)))
+				return fail(fmt.Errorf("back up %s: %w", s.Path, fserr.Cause(err)))
 			}
 			if err := w.rename(to, b); err != nil {
-				return fail(fmt.Errorf("back up %s: %w", s.Path, pathCause(err)))
+				return fail(fmt.Errorf("back up %s: %w", s.Path, fserr.Cause(err)))
 			}
 			journal = append(journal, undo{undoBackup, s.Path})
 		}
 		if err := w.rename(filepath.Join(w.tree, rel), to); err != nil {
-			return fail(fmt.Errorf("move %s into place: %w", s.Path, pathCause(err)))
+			return fail(fmt.Errorf("move %s into place: %w", s.Path, fserr.Cause(err)))
 		}
 		journal = append(journal, undo{undoMoveIn, s.Path})
 	}
@@ -440,7 +441,7 @@ func (w *writer) merge(abs string, steps []Step) error {
 		target := filepath.Join(abs, ".git")
 		if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
 			if err := w.rename(filepath.Join(w.tree, ".git"), target); err != nil {
-				return fail(fmt.Errorf("move .git into place: %w", pathCause(err)))
+				return fail(fmt.Errorf("move .git into place: %w", fserr.Cause(err)))
 			}
 			journal = append(journal, undo{undoMoveGit, ".git"})
 		}
@@ -460,16 +461,16 @@ func (w *writer) rollback(abs string, journal []undo) error {
 		case undoMoveIn, undoMoveGit:
 			if err := w.rename(in, filepath.Join(w.tree, rel)); err != nil {
 				if rerr := os.RemoveAll(in); rerr != nil {
-					errs = append(errs, fmt.Errorf("remove %s: %w", u.rel, pathCause(rerr)))
+					errs = append(errs, fmt.Errorf("remove %s: %w", u.rel, fserr.Cause(rerr)))
 				}
 			}
 		case undoBackup:
 			if err := w.rename(filepath.Join(w.backup, rel), in); err != nil {
-				errs = append(errs, fmt.Errorf("restore %s: %w", u.rel, pathCause(err)))
+				errs = append(errs, fmt.Errorf("restore %s: %w", u.rel, fserr.Cause(err)))
 			}
 		case undoMkdir:
 			if err := os.Remove(in); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				errs = append(errs, fmt.Errorf("remove directory %s: %w", u.rel, pathCause(err)))
+				errs = append(errs, fmt.Errorf("remove directory %s: %w", u.rel, fserr.Cause(err)))
 			}
 		}
 	}
@@ -515,21 +516,6 @@ func removeDirs(dirs []string) {
 	for i := len(dirs) - 1; i >= 0; i-- {
 		_ = os.Remove(dirs[i])
 	}
-}
-
-// pathCause drops the path of a *fs.PathError or *os.LinkError, so that a
-// message names the destination-relative path its caller gives, never the
-// staging directory.
-func pathCause(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }
 
 // stagingError shows an error with the staging tree's path replaced by the
