@@ -31,7 +31,8 @@ type Options struct {
 	Project *gitlab.Project
 	// Remote is the git URL cloned from and pushed to.
 	Remote string
-	// Token authenticates pushes over HTTPS (as gitlab-ci-token with JobToken).
+	// Token authenticates clones and pushes over HTTPS (as gitlab-ci-token
+	// with JobToken), so private projects work.
 	Token    string
 	JobToken bool
 	// GitLabURL is the GitLab the token belongs to: it is sent only to a
@@ -40,6 +41,11 @@ type Options struct {
 	// TempPattern names the temporary directory (os.MkdirTemp); default
 	// "platform-change-*".
 	TempPattern string
+}
+
+// token is what fetches and pushes of the session authenticate with.
+func (o Options) token() gitx.Token {
+	return gitx.Token{Value: o.Token, Job: o.JobToken, GitLabURL: o.GitLabURL}
 }
 
 // Session is one clone of a repository's default branch in a temporary
@@ -73,7 +79,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		return nil, fmt.Errorf("change: %w", err)
 	}
 	s := &Session{opts: opts, tmp: tmp, dir: filepath.Join(tmp, "repo")}
-	if _, err := gitx.Clone(ctx, opts.Remote, opts.Project.DefaultBranch, s.dir); err != nil {
+	if _, err := gitx.CloneWithToken(ctx, opts.Remote, opts.Project.DefaultBranch, s.dir, opts.token()); err != nil {
 		s.Close()
 		return nil, &RemoteError{Err: err}
 	}
@@ -189,7 +195,7 @@ func (s *Session) checkoutBranch(ctx context.Context, branch string) (dir string
 		return "", false, fmt.Errorf("change: %w", err)
 	}
 	dir = filepath.Join(parent, "repo")
-	_, err = gitx.Clone(ctx, s.opts.Remote, branch, dir)
+	_, err = gitx.CloneWithToken(ctx, s.opts.Remote, branch, dir, s.opts.token())
 	switch {
 	case err == nil:
 		return dir, true, nil

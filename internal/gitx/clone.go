@@ -12,6 +12,8 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
 	"github.com/platform-team/platform/internal/redact"
 )
@@ -35,6 +37,33 @@ var ErrUnknownRef = errors.New("unknown ref")
 // *RemoteError naming the URL, with any credentials in it replaced by "***",
 // and the ref.
 func Clone(ctx context.Context, url, ref, dir string) (hash string, err error) {
+	return CloneWithToken(ctx, url, ref, dir, Token{})
+}
+
+// Token is a GitLab token for git over HTTPS: sent as basic auth (as oauth2,
+// or as gitlab-ci-token when Job is set) only to a URL on GitLabURL's host
+// (TokenMayGo), never written to .git/config.
+type Token struct {
+	Value     string
+	Job       bool
+	GitLabURL string
+}
+
+// auth is the token for url, nil when there is none or url is elsewhere.
+func (t Token) auth(url string) transport.AuthMethod {
+	if t.Value == "" || !TokenMayGo(t.GitLabURL, url) {
+		return nil
+	}
+	user := "oauth2"
+	if t.Job {
+		user = "gitlab-ci-token"
+	}
+	return &githttp.BasicAuth{Username: user, Password: t.Value}
+}
+
+// CloneWithToken is Clone of a private repository: token authenticates the
+// fetch when url is on its GitLab.
+func CloneWithToken(ctx context.Context, url, ref, dir string, token Token) (hash string, err error) {
 	defer func() {
 		if err != nil {
 			err = &RemoteError{Err: fmt.Errorf("clone %s at %s: %w", redact.URL(url), describeRef(ref), redact.Error(err, url))}
@@ -65,7 +94,7 @@ func Clone(ctx context.Context, url, ref, dir string) (hash string, err error) {
 	}
 	defer closeStorer(repo)
 
-	h, err := fetchRef(ctx, src, repo, ref)
+	h, err := fetchRef(ctx, src, repo, ref, token.auth(url))
 	if err != nil {
 		return "", err
 	}

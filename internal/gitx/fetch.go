@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/capability"
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp/sideband"
+	"github.com/go-git/go-git/v5/plumbing/transport"
 )
 
 // fetchPlan is what to ask the remote for and what to make of it.
@@ -30,8 +31,8 @@ type fetchPlan struct {
 // into repo and returns the commit ref resolves to. This is the part of
 // go-git's Remote.Fetch a fresh clone needs (no haves, no shallow), driven
 // directly so that the transport can be chosen per call.
-func fetchRef(ctx context.Context, src *source, repo *git.Repository, ref string) (plumbing.Hash, error) {
-	sess, err := src.tr.NewUploadPackSession(src.ep, nil)
+func fetchRef(ctx context.Context, src *source, repo *git.Repository, ref string, auth transport.AuthMethod) (plumbing.Hash, error) {
+	sess, err := src.tr.NewUploadPackSession(src.ep, auth)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}

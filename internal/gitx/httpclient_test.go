@@ -188,3 +188,38 @@ func TestTokenMayGo(t *testing.T) {
 		}
 	}
 }
+
+func TestCloneSendsTheTokenOnlyToTheGitLabHost(t *testing.T) {
+	gitlab := newGitHost(t, false)
+	other := newGitHost(t, false)
+	const token = "glpat-clone-secret"
+	tok := Token{Value: token, GitLabURL: gitlab.srv.URL}
+
+	_, err := CloneWithToken(context.Background(), gitlab.srv.URL+"/g/p.git", "main", filepath.Join(t.TempDir(), "c1"), tok)
+	if err == nil {
+		t.Fatal("clone from a 401 server succeeded")
+	}
+	if auths, _ := gitlab.seen(); len(auths) == 0 || auths[0] != basic("oauth2", token) {
+		t.Fatalf("the GitLab host saw %q, want the token as basic auth", auths)
+	}
+	if strings.Contains(err.Error(), token) {
+		t.Errorf("error shows the token: %v", err)
+	}
+
+	tok.Job = true
+	_, _ = CloneWithToken(context.Background(), gitlab.srv.URL+"/g/p.git", "main", filepath.Join(t.TempDir(), "c2"), tok)
+	if auths, _ := gitlab.seen(); auths[len(auths)-1] != basic("gitlab-ci-token", token) {
+		t.Errorf("a job token went as %q", auths[len(auths)-1])
+	}
+
+	_, _ = CloneWithToken(context.Background(), other.srv.URL+"/g/p.git", "main", filepath.Join(t.TempDir(), "c3"), tok)
+	auths, _ := other.seen()
+	if len(auths) == 0 {
+		t.Fatal("the other host saw no request")
+	}
+	for _, a := range auths {
+		if a != "" {
+			t.Errorf("the other host saw credentials %q", a)
+		}
+	}
+}

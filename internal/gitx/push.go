@@ -14,7 +14,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/protocol/packp"
 	"github.com/go-git/go-git/v5/plumbing/revlist"
 	"github.com/go-git/go-git/v5/plumbing/transport"
-	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
 	"github.com/platform-team/platform/internal/origin"
 	"github.com/platform-team/platform/internal/redact"
@@ -140,14 +139,7 @@ func Push(ctx context.Context, dir string, opts PushOptions) (res PushResult, er
 // pushAuth is the token as basic auth, or nil when there is none or the
 // remote is not on the token's GitLab.
 func pushAuth(opts PushOptions) transport.AuthMethod {
-	if opts.Token == "" || !TokenMayGo(opts.GitLabURL, opts.URL) {
-		return nil
-	}
-	user := "oauth2"
-	if opts.JobToken {
-		user = "gitlab-ci-token"
-	}
-	return &githttp.BasicAuth{Username: user, Password: opts.Token}
+	return Token{Value: opts.Token, Job: opts.JobToken, GitLabURL: opts.GitLabURL}.auth(opts.URL)
 }
 
 // withheldHint explains an authentication failure when the token was kept
