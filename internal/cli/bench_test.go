@@ -32,9 +32,9 @@ func BenchmarkNewService(b *testing.B) {
 	}
 }
 
-// fleet is a corpus of 200 services (5,800 YAML manifests, 1,000 Markdown files),
+// lintFleet is a corpus of 200 services (5,800 YAML manifests, 1,000 Markdown files),
 // written once per benchmark binary run.
-func fleet(b *testing.B) string {
+func lintFleet(b *testing.B) string {
 	b.Helper()
 	fleetOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "platform-fleet-*")
@@ -59,7 +59,7 @@ var (
 
 // BenchmarkLintFleet lints the whole fleet with every rule, as `platform lint` does.
 func BenchmarkLintFleet(b *testing.B) {
-	dir := fleet(b)
+	dir := lintFleet(b)
 	settings := lint.Settings{AnnotationPrefix: "platform.example.com", ReadmeSections: lint.DefaultReadmeSections, Lifecycles: lint.DefaultLifecycles}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -76,7 +76,7 @@ func BenchmarkLintFleet(b *testing.B) {
 // BenchmarkParseFleet is the floor: read every file and parse its YAML once,
 // with no rules, for comparison with BenchmarkLintFleet.
 func BenchmarkParseFleet(b *testing.B) {
-	dir := fleet(b)
+	dir := lintFleet(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		res, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}, Rules: []lint.Rule{parseOnly}})

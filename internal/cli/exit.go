@@ -8,6 +8,7 @@ import (
 
 	"github.com/platform-team/platform/internal/change"
 	"github.com/platform-team/platform/internal/config"
+	"github.com/platform-team/platform/internal/fleet"
 	"github.com/platform-team/platform/internal/fstx"
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitx"
@@ -91,6 +92,7 @@ func exitCode(err error, interrupted bool) int {
 		lintPath  *lint.PathError
 		selection *lint.RuleSelectionError
 		session   *change.RemoteError
+		fleetRun  *fleet.FailedError
 		version   *scaffold.UnknownVersionError
 		answers   *scaffold.AnswersError
 		service   *updater.NotServiceError
@@ -121,7 +123,7 @@ func exitCode(err error, interrupted bool) int {
 		errors.As(err, &dirty), errors.As(err, &downgrade), errors.As(err, &source),
 		errors.As(err, &catalog), errors.As(err, &inTheWay):
 		return ExitUsage
-	case errors.As(err, &clone), errors.As(err, &remote), errors.As(err, &redirect), errors.As(err, &session):
+	case errors.As(err, &clone), errors.As(err, &remote), errors.As(err, &redirect), errors.As(err, &session), errors.As(err, &fleetRun):
 		return ExitRemote
 	default:
 		return ExitCheckFailed

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/platform-team/platform/internal/config"
+	"github.com/platform-team/platform/internal/fleet"
 	"github.com/platform-team/platform/internal/fstx"
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitlab/gitlabtest"
@@ -32,6 +33,8 @@ func gitLabCommandLines(out string) map[string][]string {
 		"platform new service":    {"new", "service", "svc", "--owner", "group:g", "--yes", "--publish", "--group", "g", "-o", out},
 		"platform doctor":         {"doctor", "--project", "g/p"},
 		"platform update":         {"update", "--mr", "--yes", "--project", "g/p"},
+		"platform fleet status":   {"fleet", "status", "--group", "g"},
+		"platform fleet update":   {"fleet", "update", "--group", "g", "--yes"},
 	}
 }
 
@@ -128,6 +131,7 @@ func TestExitCodeByType(t *testing.T) {
 		{wrap(&updater.SourceError{Msg: "no release tag"}), ExitUsage},
 		{wrap(&updater.CatalogError{Err: errors.New("ours: bad YAML")}), ExitUsage},
 		{wrap(&fstx.ConflictError{Path: "deploy", Msg: "is a symbolic link"}), ExitUsage},
+		{wrap(&fleet.FailedError{Projects: []string{"g/a"}, Total: 3}), ExitRemote},
 		{wrap(context.Canceled), ExitInterrupted},
 		{wrap(wizard.ErrCancelled), ExitInterrupted},
 		// A cancel wins over the failure it caused.

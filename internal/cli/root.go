@@ -161,6 +161,7 @@ func (f *Factory) loadConfig(cmd *cobra.Command, opts *globalOptions, dir, file 
 		ServiceFile: file,
 		Getenv:      f.Getenv,
 		Flags:       cmd.Flags(),
+		Command:     cmd.CommandPath(),
 	})
 	if err != nil {
 		return usageErrorf("%w", err)
@@ -216,7 +217,7 @@ failed, 4 authentication missing or refused, 70 internal error, 130 interrupted.
 	pf.BoolVar(&opts.debug, "debug", false, "print debugging details, such as HTTP traces with tokens redacted")
 
 	root.AddGroup(&cobra.Group{ID: "paths", Title: "Golden paths:"}, &cobra.Group{ID: "more", Title: "More commands:"})
-	for _, c := range []*cobra.Command{newNewCmd(f), newTemplatesCmd(f), newLintCmd(f, nil), newCatalogCmd(f), newMRCmd(f), newPromoteCmd(f, nil), newUpdateCmd(f, nil)} {
+	for _, c := range []*cobra.Command{newNewCmd(f), newTemplatesCmd(f), newLintCmd(f, nil), newCatalogCmd(f), newMRCmd(f), newPromoteCmd(f, nil), newUpdateCmd(f, nil), newFleetCmd(f)} {
 		c.GroupID = "paths"
 		root.AddCommand(c)
 	}

@@ -239,7 +239,7 @@ func prepareUpdate(ctx context.Context, opts *UpdateOptions, svc *updater.Servic
 
 // runUpdateCheck reports whether the service is behind: exit 1 when it is.
 func runUpdateCheck(ctx context.Context, opts *UpdateOptions, svc *updater.Service) error {
-	c, err := updater.Latest(ctx, svc, opts.Sources)
+	c, err := updater.Latest(ctx, svc.Provenance.Template, opts.Sources)
 	if err != nil {
 		return err
 	}

@@ -70,11 +70,14 @@ type key struct {
 	name string // viper key, as written in config files (case-insensitive)
 	env  string
 	flag string
+	// command is the only command whose flag it is ("" for every command
+	// that has the flag): other commands may use the name for another thing.
+	command string
 }
 
 var keys = []key{
 	{name: "noColor", env: "PLATFORM_NO_COLOR", flag: "no-color"},
-	{name: "template", env: "PLATFORM_TEMPLATE", flag: "template"},
+	{name: "template", env: "PLATFORM_TEMPLATE", flag: "template", command: "platform new service"},
 	{name: "annotationPrefix", env: "PLATFORM_ANNOTATION_PREFIX"},
 	{name: "accessible", env: "PLATFORM_ACCESSIBLE", flag: "accessible"},
 }
@@ -95,6 +98,9 @@ type LoadOptions struct {
 	Getenv func(string) string
 	// Flags are the command's flags; a flag the user set wins over every other layer.
 	Flags *pflag.FlagSet
+	// Command is the command's path ("platform new service"), for settings
+	// that only one command's flag takes.
+	Command string
 }
 
 // Load layers every source into a Config. It also copies layered values into flags
@@ -135,7 +141,7 @@ func Load(opts LoadOptions) (*Config, error) {
 	if opts.Flags != nil {
 		for _, k := range keys {
 			f := opts.Flags.Lookup(k.flag)
-			if k.flag == "" || f == nil {
+			if k.flag == "" || f == nil || (k.command != "" && k.command != opts.Command) {
 				continue
 			}
 			if f.Changed {

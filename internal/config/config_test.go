@@ -29,7 +29,7 @@ func TestLoadLayering(t *testing.T) {
 
 	// User config over defaults; the unset --template flag receives the layered value.
 	flags := newFlags()
-	cfg, err := Load(LoadOptions{Getenv: env(map[string]string{"HOME": home}), Flags: flags})
+	cfg, err := Load(LoadOptions{Getenv: env(map[string]string{"HOME": home}), Flags: flags, Command: "platform new service"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,6 +38,15 @@ func TestLoadLayering(t *testing.T) {
 	}
 	if got := flags.Lookup("template").Value.String(); got != "cronjob" {
 		t.Fatalf("--template = %q, want the layered value copied in", got)
+	}
+
+	// Another command's --template means something else: it is left alone.
+	other := newFlags()
+	if _, err := Load(LoadOptions{Getenv: env(map[string]string{"HOME": home}), Flags: other, Command: "platform fleet status"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := other.Lookup("template").Value.String(); got != "" {
+		t.Fatalf("fleet status --template = %q, want it left unset", got)
 	}
 
 	// Environment over user config.
@@ -54,7 +63,7 @@ func TestLoadLayering(t *testing.T) {
 	if err := flags.Set("template", "container-service"); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err = Load(LoadOptions{Getenv: env(map[string]string{"HOME": home, "PLATFORM_TEMPLATE": "go-service"}), Flags: flags})
+	cfg, err = Load(LoadOptions{Getenv: env(map[string]string{"HOME": home, "PLATFORM_TEMPLATE": "go-service"}), Flags: flags, Command: "platform new service"})
 	if err != nil {
 		t.Fatal(err)
 	}

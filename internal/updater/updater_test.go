@@ -383,13 +383,13 @@ func TestResolveVersions(t *testing.T) {
 	// A service recorded at a version newer than the binary's: the
 	// binary's is a downgrade, refused unless named with AllowDowngrade.
 	svc.Provenance.Template.Version = "1.1.0"
-	c, err := Latest(ctx, svc, sources(t, templates.FS))
+	c, err := Latest(ctx, svc.Provenance.Template, sources(t, templates.FS))
 	if err != nil || c.Behind || c.Latest != "1.0.0" {
 		t.Errorf("Latest = %+v, %v", c, err)
 	}
 	newer := sources(t, nextGoService(t))
 	svc.Provenance.Template.Version = "1.0.0"
-	c, err = Latest(ctx, svc, newer)
+	c, err = Latest(ctx, svc.Provenance.Template, newer)
 	if err != nil || !c.Behind || c.Latest != "1.1.0" {
 		t.Errorf("Latest = %+v, %v", c, err)
 	}

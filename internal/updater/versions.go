@@ -79,10 +79,10 @@ type Check struct {
 	Behind   bool   `json:"behind"`
 }
 
-// Latest tells the service's version and its template's latest one, without
-// rendering anything (for a git template, without cloning).
-func Latest(ctx context.Context, svc *Service, src Sources) (Check, error) {
-	rec := svc.Provenance.Template
+// Latest tells the version a service records (rec, from its
+// .platform/answers.yaml) and its template's latest one, without rendering
+// anything (for a git template, without cloning).
+func Latest(ctx context.Context, rec scaffold.RecordedTemplate, src Sources) (Check, error) {
 	c := Check{Template: rec.Name, Current: rec.Version}
 	switch {
 	case src.Template != "":
