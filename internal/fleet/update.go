@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/platform-team/platform/internal/change"
-	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/gitlab"
+	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/redact"
 	"github.com/platform-team/platform/internal/updater"
 )
@@ -191,7 +191,6 @@ func Failures(outcomes []Outcome) error {
 	}
 	return &FailedError{Projects: failed, Total: len(outcomes)}
 }
-
 
 // Of keeps the services of the shard.
 func (s Shard) Of(services []Service) []Service {
