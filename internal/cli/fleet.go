@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -97,6 +98,9 @@ func (opts *FleetOptions) status(ctx context.Context) (*GitLab, []fleet.Service,
 	services, err := fleet.Status(ctx, fleet.Options{
 		Client: gl.Client, Group: opts.Group, Template: opts.Template, Parallel: opts.Parallel, Sources: opts.Sources,
 	})
+	if errors.Is(err, gitlab.ErrNotFound) {
+		return nil, nil, usageErrorf("%w: check --group (the full path, e.g. payments/backend)", err)
+	}
 	return gl, services, err
 }
 
