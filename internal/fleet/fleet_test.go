@@ -414,10 +414,10 @@ func maps(a, b map[string]int) bool {
 func TestOwnerOf(t *testing.T) {
 	for in, want := range map[string]string{
 		catalog("team-a"): "team-a",
-		"kind: Component\nspec:\n  owner: user:jo\n":     "user:jo",
-		"kind: API\nspec:\n  owner: x\n":                  "",
-		"kind: Component\nspec: [\n":                      "",
-		"":                                                "",
+		"kind: Component\nspec:\n  owner: user:jo\n": "user:jo",
+		"kind: API\nspec:\n  owner: x\n":             "",
+		"kind: Component\nspec: [\n":                 "",
+		"":                                           "",
 		"kind: System\n---\nkind: Component\nspec: {}\n": "",
 	} {
 		if got := ownerOf([]byte(in)); got != want {
