@@ -34,6 +34,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/glob/ ./internal/lint/
 	$(GO) test -run '^$$' -bench BenchmarkMerge -benchmem -count 5 ./internal/merge3/
 	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./internal/update/ ./internal/fstx/ ./internal/yamlmerge/
+	$(GO) test -run '^$$' -bench BenchmarkFleetStatus -benchtime 1x -count 3 ./internal/fleet/
 
 ## fuzz: a short run of the fuzzers that guard untrusted input (templates, release archives, globs, .gitignore, redaction, merges)
 fuzz:
