@@ -55,6 +55,7 @@ func BenchmarkFleetStatus(b *testing.B) {
 			f.srv.SetLatency(c.latency)
 			var dials atomic.Int64
 			tr := http.DefaultTransport.(*http.Transport).Clone()
+			tr.MaxIdleConnsPerHost = gitlab.MaxIdleConnsPerHost // as gitlab.New sets it
 			dial := tr.DialContext
 			tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
 				dials.Add(1)

@@ -57,6 +57,11 @@ type Config struct {
 // DefaultMaxResponseBytes is Config.MaxResponseBytes' default.
 const DefaultMaxResponseBytes = 32 << 20
 
+// MaxIdleConnsPerHost is how many idle connections to GitLab a client keeps
+// (Go's default is 2): commands such as fleet talk to one host from many
+// goroutines and should reuse connections and TLS sessions, not reopen them.
+const MaxIdleConnsPerHost = 128
+
 // Client calls GitLab. It is safe for concurrent use.
 type Client struct {
 	gl       *gl.Client
@@ -95,7 +100,11 @@ func New(cfg Config) (*Client, error) {
 	}
 	next := hc.Transport
 	if next == nil {
-		next = http.DefaultTransport.(*http.Transport).Clone()
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		// Commands such as fleet talk to one host from many goroutines: keep
+		// their connections (and TLS sessions) instead of Go's default of 2.
+		t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+		next = t
 	}
 	if cfg.Debug != nil {
 		next = &traceTransport{next: next, w: cfg.Debug, mu: &sync.Mutex{}, redact: c.redact}
