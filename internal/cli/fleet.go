@@ -354,25 +354,7 @@ func runFleetUpdate(ctx context.Context, opts *FleetUpdateOptions) error {
 			return err
 		}
 	}
-	uopts := fleet.UpdateOptions{
-		Open: func(ctx context.Context, p *gitlab.Project) (*change.Session, error) {
-			auth := gl.PushOptions(p.HTTPURLToRepo, "") // the token goes only to the GitLab's host
-			return change.Open(ctx, change.Options{Client: gl.Client, Project: p, Remote: p.HTTPURLToRepo,
-				Token: auth.Token, JobToken: auth.JobToken, GitLabURL: auth.GitLabURL, TempPattern: "platform-fleet-*"})
-		},
-		Sources:  opts.Sources,
-		Inputs:   updater.Inputs{Service: opts.Service},
-		Author:   commitAuthor(opts.IO, opts.Getenv),
-		When:     opts.Now(),
-		DryRun:   opts.DryRun,
-		Parallel: opts.Parallel,
-	}
-	if opts.IO.IsStderrTTY() {
-		uopts.Progress = func(done, total int, o fleet.Outcome) {
-			fmt.Fprintf(errOut, "[%d/%d] %s: %s\n", done, total, o.Project, outcomeText(o))
-		}
-	}
-	outcomes := fleet.Update(ctx, services, uopts)
+	outcomes := fleet.Update(ctx, services, opts.updateOptions(gl))
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -391,6 +373,32 @@ func runFleetUpdate(ctx context.Context, opts *FleetUpdateOptions) error {
 	}
 	fmt.Fprintf(errOut, "%s %s\n", st.SuccessIcon(), outcomeSummary(outcomes))
 	return nil
+}
+
+// updateOptions say how each behind project is updated: a change session
+// on its repository with the token (sent only to the GitLab's host), the
+// render options, the author, and progress lines at a terminal.
+func (opts *FleetUpdateOptions) updateOptions(gl *GitLab) fleet.UpdateOptions {
+	uopts := fleet.UpdateOptions{
+		Open: func(ctx context.Context, p *gitlab.Project) (*change.Session, error) {
+			auth := gl.PushOptions(p.HTTPURLToRepo, "")
+			return change.Open(ctx, change.Options{Client: gl.Client, Project: p, Remote: p.HTTPURLToRepo,
+				Token: auth.Token, JobToken: auth.JobToken, GitLabURL: auth.GitLabURL, TempPattern: "platform-fleet-*"})
+		},
+		Sources:  opts.Sources,
+		Inputs:   updater.Inputs{Service: opts.Service},
+		Author:   commitAuthor(opts.IO, opts.Getenv),
+		When:     opts.Now(),
+		DryRun:   opts.DryRun,
+		Parallel: opts.Parallel,
+	}
+	if opts.IO.IsStderrTTY() {
+		errOut := opts.IO.ErrOut
+		uopts.Progress = func(done, total int, o fleet.Outcome) {
+			fmt.Fprintf(errOut, "[%d/%d] %s: %s\n", done, total, o.Project, outcomeText(o))
+		}
+	}
+	return uopts
 }
 
 // fleetPlan is what the confirmation shows: each behind project and its move.
