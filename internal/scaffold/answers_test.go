@@ -68,3 +68,15 @@ func TestRecordedAnswersAreTheLowestInput(t *testing.T) {
 		t.Errorf("Dropped = %v", got)
 	}
 }
+
+func TestParseManifestNamesAForeignTemplate(t *testing.T) {
+	_, err := ParseManifest([]byte("apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: x}\nspec:\n  steps: []\n"))
+	var fe *ForeignManifestError
+	if !errors.As(err, &fe) || fe.APIVersion != "scaffolder.backstage.io/v1beta3" || fe.Kind != "Template" {
+		t.Fatalf("err = %v, want a *ForeignManifestError", err)
+	}
+	// A typo of our own apiVersion is still our error, with every problem listed.
+	if _, err := ParseManifest([]byte("apiVersion: platform/v1\nkind: Template\n")); errors.As(err, &fe) {
+		t.Errorf("a wrong version of our own apiVersion: %v", err)
+	}
+}

@@ -170,6 +170,13 @@ func ParseManifest(data []byte) (*Manifest, error) {
 	if n := expandedNodes(&doc, MaxManifestNodes, map[*yaml.Node]int{}, map[*yaml.Node]bool{}); n > MaxManifestNodes {
 		return nil, fmt.Errorf("template.yaml: %w: more than %d YAML nodes once aliases are expanded (a manifest is a few hundred lines: are aliases nested?)", ErrTooLarge, MaxManifestNodes)
 	}
+	var head struct {
+		APIVersion string `yaml:"apiVersion"`
+		Kind       string `yaml:"kind"`
+	}
+	if err := doc.Decode(&head); err == nil && strings.Contains(head.APIVersion, "/") && !strings.HasPrefix(head.APIVersion, "platform/") {
+		return nil, &ForeignManifestError{APIVersion: head.APIVersion, Kind: head.Kind}
+	}
 	m := &Manifest{}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -200,6 +207,17 @@ func decodeError(err error) error {
 }
 
 var goTypeSuffix = regexp.MustCompile(` in type \S+$`)
+
+// ForeignManifestError is a template.yaml of another kind of template (a
+// Backstage Software Template, scaffolder.backstage.io/v1beta3): callers
+// that run those hand it on.
+type ForeignManifestError struct {
+	APIVersion, Kind string
+}
+
+func (e *ForeignManifestError) Error() string {
+	return fmt.Sprintf("template.yaml: apiVersion %q, kind %q is not a platform template (want %s)", e.APIVersion, e.Kind, APIVersion)
+}
 
 // MaxManifestNodes caps the YAML nodes of a template.yaml, counting each
 // alias as a copy of what it names: far above any real manifest, far below
