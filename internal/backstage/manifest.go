@@ -44,6 +44,9 @@ type Spec struct {
 	// read as one page). Each is a JSON Schema object with Backstage's ui:
 	// keys, kept as decoded YAML (map[string]any) for the parameter layer.
 	Parameters []map[string]any `yaml:"-"`
+	// pageNodes are the pages as parsed, for the order the author wrote
+	// the properties in (a map forgets it).
+	pageNodes []*yaml.Node
 	Steps      []Step           `yaml:"steps"`
 	// Output is the template's output (links, text), rendered at the end.
 	Output map[string]any `yaml:"output,omitempty"`
@@ -117,6 +120,7 @@ func ParseManifest(data []byte) (*Manifest, error) {
 		errs = append(errs, err)
 	}
 	m.Spec.Parameters = pages
+	m.Spec.pageNodes = pageNodes(&raw.Spec.Parameters)
 	seen := map[string]bool{}
 	for i, s := range m.Spec.Steps {
 		where := fmt.Sprintf("spec.steps[%d]", i)
@@ -164,6 +168,17 @@ func parsePages(n *yaml.Node) ([]map[string]any, error) {
 	default:
 		return nil, fmt.Errorf("spec.parameters: want a list of form pages, got %s", describeNode(n))
 	}
+}
+
+// pageNodes returns the nodes of the pages parsePages read.
+func pageNodes(n *yaml.Node) []*yaml.Node {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return []*yaml.Node{n}
+	case yaml.SequenceNode:
+		return n.Content
+	}
+	return nil
 }
 
 func describeNode(n *yaml.Node) string {
