@@ -47,7 +47,7 @@ type Spec struct {
 	// pageNodes are the pages as parsed, for the order the author wrote
 	// the properties in (a map forgets it).
 	pageNodes []*yaml.Node
-	Steps      []Step           `yaml:"steps"`
+	Steps     []Step `yaml:"steps"`
 	// Output is the template's output (links, text), rendered at the end.
 	Output map[string]any `yaml:"output,omitempty"`
 }

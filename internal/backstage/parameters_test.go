@@ -254,7 +254,7 @@ func TestParametersRefusesUnsupported(t *testing.T) {
 			`dependencies.db.oneOf[0].properties.db: want {const: VALUE} or {enum: [VALUES]}`},
 		"picker not a string": {"          ui:field: EntityPicker\n", "          ui:field: EntityPicker\n          enum: [1]\n",
 			`enum[0]: want a string`},
-		"else": {"      then:\n", "      else: {properties: {x: {type: string}}}\n      then:\n", `keyword "else" is not supported`},
+		"else":        {"      then:\n", "      else: {properties: {x: {type: string}}}\n      then:\n", `keyword "else" is not supported`},
 		"bad default": {"default: 2, minimum: 1", "default: 20, minimum: 1", `parameter "replicas": default: 20 is above the maximum 10`},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -278,8 +278,8 @@ func TestNameParameter(t *testing.T) {
 	for doc, want := range map[string]string{
 		nodeTemplate: "component_id",
 		strings.Replace(nodeTemplate, "        description:\n", "        name: {type: string}\n        description:\n", 1): "name",
-		strings.ReplaceAll(nodeTemplate, "component_id", "componentId"):                                                 "componentId",
-		strings.ReplaceAll(nodeTemplate, "component_id", "service"):                                                     "",
+		strings.ReplaceAll(nodeTemplate, "component_id", "componentId"):                                                    "componentId",
+		strings.ReplaceAll(nodeTemplate, "component_id", "service"):                                                        "",
 	} {
 		m, err := ParseManifest([]byte(doc))
 		if err != nil {
