@@ -44,12 +44,13 @@ type Spec struct {
 	// read as one page). Each is a JSON Schema object with Backstage's ui:
 	// keys, kept as decoded YAML (map[string]any) for the parameter layer.
 	Parameters []map[string]any `yaml:"-"`
+	Steps      []Step           `yaml:"steps"`
+	// Output is the template's output (links, text), rendered at the end.
+	Output map[string]any `yaml:"output,omitempty"`
+
 	// pageNodes are the pages as parsed, for the order the author wrote
 	// the properties in (a map forgets it).
 	pageNodes []*yaml.Node
-	Steps     []Step `yaml:"steps"`
-	// Output is the template's output (links, text), rendered at the end.
-	Output map[string]any `yaml:"output,omitempty"`
 }
 
 // Step is one action of the template.
