@@ -122,7 +122,7 @@ type Items struct {
 // Param is active and its value (given, or its default) is one of Values.
 // An inactive parameter is not asked, not defaulted, not required, and a
 // value given for it is dropped, as Backstage's form drops fields it does
-// not show.
+// not show: it takes its zero value, or has none with Spec.LeaveUnset.
 type When struct {
 	Param  string `yaml:"param"`
 	Values []any  `yaml:"values"`

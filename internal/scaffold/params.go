@@ -415,8 +415,9 @@ func (m *Manifest) Active(p *Parameter, values Values) bool {
 	return true
 }
 
-// describeWhen says when a conditional parameter is asked, for messages.
-func (p *Parameter) describeWhen() string {
+// Condition says when a conditional parameter applies, e.g. `database is
+// "postgres" or "mysql"`, or "" for a parameter that always does.
+func (p *Parameter) Condition() string {
 	if p.When == nil {
 		return ""
 	}

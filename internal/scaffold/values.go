@@ -157,8 +157,8 @@ func Gather(m *Manifest, in Inputs) (Values, []Problem) {
 // Resolve applies defaults to the given values and validates every parameter,
 // returning all problems at once, each naming the flag that fixes it.
 // A conditional parameter (see When) is resolved after the parameter its
-// condition names; when the condition does not hold, it is left out and a
-// value given for it is dropped.
+// condition names; when the condition does not hold, a value given for it
+// is dropped and it takes its zero value (or is left out, with LeaveUnset).
 func Resolve(m *Manifest, given Values) (Values, []Problem) {
 	values := Values{}
 	var problems []Problem
@@ -174,6 +174,9 @@ func Resolve(m *Manifest, given Values) (Values, []Problem) {
 				// A condition on a parameter that is inactive, unset or
 				// refused does not hold.
 				if v, ok := values[p.When.Param]; !ok || !p.When.holds(v) {
+					if !m.Spec.LeaveUnset {
+						values[p.Name] = p.Zero()
+					}
 					continue
 				}
 			}
@@ -185,7 +188,7 @@ func Resolve(m *Manifest, given Values) (Values, []Problem) {
 			case p.Required:
 				msg := "is required" + describe(p)
 				if p.When != nil {
-					msg += " when " + p.describeWhen()
+					msg += " when " + p.Condition()
 				}
 				problems = append(problems, Problem{Param: p.Name, Flag: FlagFor(p.Name), Message: msg})
 				continue
