@@ -1,12 +1,15 @@
 package backstage
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/platform-team/platform/internal/scaffold"
+	"github.com/platform-team/platform/internal/wizard"
 )
 
 // nodeTemplate is in the style of the Node.js templates of
@@ -288,5 +291,36 @@ func TestNameParameter(t *testing.T) {
 		if got := NameParameter(m); got != want {
 			t.Errorf("NameParameter = %q, want %q", got, want)
 		}
+	}
+}
+
+// The wizard asks a Backstage template's pages as it asks a template.yaml's:
+// enumNames shown, the oneOf fields only for a database, the secret hidden.
+func TestParametersThroughTheWizard(t *testing.T) {
+	sm := converted(t, nodeTemplate)
+	tmpl := &scaffold.Template{Manifest: sm}
+	answers := strings.Join([]string{
+		"payments", "", "group:payments", "", // page 1: component_id, description, owner, system
+		"", "", "2", "1", "0", "", "", // page 2: replicas, cpu, db: PostgreSQL, features (toggle metrics, confirm), labels, monitoring
+		"gitlab.example.com?owner=group/sub&repo=payments", "", // page 3: repoUrl, apiToken
+		"2", "hunter22", // then: dbSize large, dbPassword
+	}, "\n") + "\n"
+	var out bytes.Buffer
+	wiz := wizard.New(strings.NewReader(answers), &out, true, false)
+	values, err := scaffold.Collect(sm, scaffold.Inputs{Ask: func(given scaffold.Values) (scaffold.Values, error) {
+		return wiz.Ask(context.Background(), tmpl, given)
+	}})
+	if err != nil {
+		t.Fatalf("%v\noutput:\n%s", err, out.String())
+	}
+	if values["component_id"] != "payments" || values["db"] != "postgres" || values["dbSize"] != "large" || values["dbPassword"] != "hunter22" || values["cpu"] != 0.5 ||
+		!reflect.DeepEqual(values["features"], []string{"metrics"}) {
+		t.Fatalf("values = %#v\noutput:\n%s", values, out.String())
+	}
+	if _, ok := values["alertEmail"]; ok {
+		t.Errorf("alertEmail asked although monitoring is off: %v", values)
+	}
+	if o := out.String(); !strings.Contains(o, "2. PostgreSQL") || strings.Contains(o, "hunter22") || strings.Contains(o, "Alert email") {
+		t.Errorf("output:\n%s", o)
 	}
 }
