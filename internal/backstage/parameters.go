@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -38,7 +39,8 @@ var NameCandidates = []string{"name", "component_id", "componentId"}
 // required; conditional fields through dependencies with oneOf (each branch
 // telling the values of the field it depends on with const or enum) and
 // through a page's if/then; ui:widget password and ui:field Secret (hidden);
-// the entity pickers and RepoUrlPicker (validated as their values). Other
+// the entity pickers and RepoUrlPicker (validated as the values they
+// write; RepoUrlPicker keeps to its ui:options.allowedHosts). Other
 // ui: keys are presentation and ignored. Any other schema keyword is an
 // error naming the page and the field, never silently ignored.
 func Parameters(m *Manifest) (*scaffold.Manifest, error) {
@@ -277,6 +279,14 @@ func convertProperty(name string, raw any) (*scaffold.Parameter, error) {
 			errs = append(errs, fmt.Errorf("ui:field %s: want type string", field))
 		}
 		p.Format = f
+		if hosts := allowedHosts(s); field == "RepoUrlPicker" && len(hosts) > 0 && p.Pattern == "" {
+			// The picker offers only these hosts.
+			quoted := make([]string, len(hosts))
+			for i, h := range hosts {
+				quoted[i] = regexp.QuoteMeta(h)
+			}
+			p.Pattern = `^(?:` + strings.Join(quoted, "|") + `)\?`
+		}
 	}
 	if w, _ := s["ui:widget"].(string); w == "password" || field == "Secret" {
 		p.Secret = true
@@ -285,6 +295,13 @@ func convertProperty(name string, raw any) (*scaffold.Parameter, error) {
 		return nil, fmt.Errorf("field %q: %w", name, errors.Join(errs...))
 	}
 	return p, nil
+}
+
+// allowedHosts reads a RepoUrlPicker's ui:options.allowedHosts.
+func allowedHosts(s map[string]any) []string {
+	opts, _ := s["ui:options"].(map[string]any)
+	hosts, _ := stringList(opts["allowedHosts"])
+	return hosts
 }
 
 // conditional is a field shown only when a condition holds.

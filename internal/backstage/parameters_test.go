@@ -210,7 +210,7 @@ func TestParametersCollect(t *testing.T) {
 		t.Fatalf("values = %#v\nwant %#v", values, want)
 	}
 
-	in.Sets = []string{"component_id=payments", "repoUrl=gitlab.example.com", "owner=", "dbSize=huge", "monitoring=true", "cpu=0"}
+	in.Sets = []string{"component_id=payments", "repoUrl=github.com?owner=a&repo=b", "owner=", "dbSize=huge", "monitoring=true", "cpu=0"}
 	in.ValuesFiles = []string{"values.json"}
 	in.Owner = ""
 	_, err = scaffold.Collect(sm, in)
@@ -220,7 +220,7 @@ func TestParametersCollect(t *testing.T) {
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		`--set repoUrl=VALUE: "gitlab.example.com" is not a repository location, HOST?owner=OWNER&repo=NAME, e.g. gitlab.example.com?owner=group/sub&repo=payments`,
+		`--set repoUrl=VALUE: "github.com?owner=a&repo=b" does not match the pattern ^(?:gitlab\.example\.com)\?`,
 		`--owner: "" is not an entity reference, [KIND:][NAMESPACE/]NAME`,
 		`--set dbSize=VALUE: "huge" is not one of small, large`,
 		`--set dbPassword=VALUE: is required when db is "postgres" or "mysql"`,
