@@ -62,7 +62,9 @@ func TestNewParameterTypesFromFlagsAndFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Values{"name": "payments", "owner": "group:default/payments", "repo": "", "cpu": 2.0,
-		"labels": map[string]any{"team": "payments", "tier": 1}, "database": "none"}
+		"labels": map[string]any{"team": "payments", "tier": 1}, "database": "none",
+		// Inactive: their zero values.
+		"size": "", "password": "", "replicas": 0, "backups": false}
 	if !reflect.DeepEqual(values, want) {
 		t.Fatalf("values = %#v\nwant %#v", values, want)
 	}
