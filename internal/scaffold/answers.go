@@ -18,7 +18,7 @@ const answersHeader = `# Written by 'platform new service': the template this re
 
 // Answers renders .platform/answers.yaml: template name, path, version and
 // source (with the commit for git sources) and the values in parameter order,
-// without those of secret parameters.
+// without those of secret parameters and of conditional ones that do not apply.
 func Answers(t *Template, values Values) ([]byte, error) {
 	tmpl := mapping(
 		"name", scalar(t.Manifest.Metadata.Name),
@@ -34,7 +34,9 @@ func Answers(t *Template, values Values) ([]byte, error) {
 	}
 	vals := mapping()
 	for _, kv := range t.Manifest.Ordered(values) {
-		if p := t.Manifest.Parameter(kv[0].(string)); p != nil && p.Secret {
+		// A parameter whose condition does not hold has only its zero
+		// value: recorded, it would be given on the next run.
+		if p := t.Manifest.Parameter(kv[0].(string)); p != nil && (p.Secret || !t.Manifest.Active(p, values)) {
 			continue
 		}
 		var n yaml.Node

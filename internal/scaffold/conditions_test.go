@@ -164,6 +164,15 @@ func TestSecretsAreNeverRecordedNorQuoted(t *testing.T) {
 	if strings.Contains(string(data), "s3cret") || strings.Contains(string(data), "password") || !strings.Contains(string(data), "size: small") {
 		t.Fatalf("answers:\n%s", data)
 	}
+	values, err = Collect(tmpl.Manifest, Inputs{Name: "payments", Owner: "group:payments"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Parameters that do not apply are not recorded either: their zero
+	// values would be given on the next run.
+	if data, _ := Answers(tmpl, values); strings.Contains(string(data), "size") || strings.Contains(string(data), "replicas") {
+		t.Fatalf("answers:\n%s", data)
+	}
 	_, err = Collect(tmpl.Manifest, Inputs{Name: "payments", Owner: "group:payments", Sets: []string{"database=postgres", "size=small", "password=hunter2"}})
 	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "the value is too short") {
 		t.Fatalf("err = %v", err)

@@ -281,7 +281,11 @@ func Summary(t *scaffold.Template, values scaffold.Values, dest string) string {
 	}
 	for _, kv := range t.Manifest.Ordered(values) {
 		v := kv[1]
-		if p := t.Manifest.Parameter(kv[0].(string)); p != nil && p.Secret {
+		p := t.Manifest.Parameter(kv[0].(string))
+		if p != nil && !t.Manifest.Active(p, values) {
+			continue
+		}
+		if p != nil && p.Secret {
 			v = "(hidden)"
 		}
 		switch x := v.(type) {
