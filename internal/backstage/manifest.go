@@ -47,6 +47,10 @@ type Spec struct {
 	Steps      []Step           `yaml:"steps"`
 	// Output is the template's output (links, text), rendered at the end.
 	Output map[string]any `yaml:"output,omitempty"`
+
+	// pageNodes are the pages as parsed, for the order the author wrote
+	// the properties in (a map forgets it).
+	pageNodes []*yaml.Node
 }
 
 // Step is one action of the template.
@@ -117,6 +121,7 @@ func ParseManifest(data []byte) (*Manifest, error) {
 		errs = append(errs, err)
 	}
 	m.Spec.Parameters = pages
+	m.Spec.pageNodes = pageNodes(&raw.Spec.Parameters)
 	seen := map[string]bool{}
 	for i, s := range m.Spec.Steps {
 		where := fmt.Sprintf("spec.steps[%d]", i)
@@ -164,6 +169,17 @@ func parsePages(n *yaml.Node) ([]map[string]any, error) {
 	default:
 		return nil, fmt.Errorf("spec.parameters: want a list of form pages, got %s", describeNode(n))
 	}
+}
+
+// pageNodes returns the nodes of the pages parsePages read.
+func pageNodes(n *yaml.Node) []*yaml.Node {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return []*yaml.Node{n}
+	case yaml.SequenceNode:
+		return n.Content
+	}
+	return nil
 }
 
 func describeNode(n *yaml.Node) string {

@@ -17,7 +17,8 @@ const answersHeader = `# Written by 'platform new service': the template this re
 `
 
 // Answers renders .platform/answers.yaml: template name, path, version and
-// source (with the commit for git sources) and the values in parameter order.
+// source (with the commit for git sources) and the values in parameter order,
+// without those of secret parameters and of conditional ones that do not apply.
 func Answers(t *Template, values Values) ([]byte, error) {
 	tmpl := mapping(
 		"name", scalar(t.Manifest.Metadata.Name),
@@ -33,6 +34,11 @@ func Answers(t *Template, values Values) ([]byte, error) {
 	}
 	vals := mapping()
 	for _, kv := range t.Manifest.Ordered(values) {
+		// A parameter whose condition does not hold has only its zero
+		// value: recorded, it would be given on the next run.
+		if p := t.Manifest.Parameter(kv[0].(string)); p != nil && (p.Secret || !t.Manifest.Active(p, values)) {
+			continue
+		}
 		var n yaml.Node
 		if err := n.Encode(kv[1]); err != nil {
 			return nil, fmt.Errorf("encode answer %v: %w", kv[0], err)

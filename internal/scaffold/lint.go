@@ -107,12 +107,25 @@ func sampleValue(p *Parameter) any {
 	if s, ok := sampleValues[p.Name]; ok {
 		return s
 	}
+	switch p.Format {
+	case FormatEntityRef:
+		return "group:example"
+	case FormatRepoURL:
+		return "gitlab.example.com?owner=example&repo=example-service"
+	}
 	switch p.Type {
 	case TypeInteger:
 		if p.Minimum != nil {
 			return int(*p.Minimum)
 		}
 		return 1
+	case TypeNumber:
+		if p.Minimum != nil {
+			return *p.Minimum
+		}
+		return 1.0
+	case TypeObject:
+		return map[string]any{}
 	case TypeBoolean:
 		return false
 	case TypeArray:

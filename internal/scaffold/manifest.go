@@ -54,10 +54,15 @@ type Metadata struct {
 
 // Spec is what a template offers and asks.
 type Spec struct {
-	Path       string      `yaml:"path"`
-	Version    string      `yaml:"version"`
-	Tradeoffs  string      `yaml:"tradeoffs"`
-	Parameters []Page      `yaml:"parameters"`
+	Path       string `yaml:"path"`
+	Version    string `yaml:"version"`
+	Tradeoffs  string `yaml:"tradeoffs"`
+	Parameters []Page `yaml:"parameters"`
+	// LeaveUnset leaves an optional parameter without a value or default
+	// out of the values instead of giving it its zero value, as Backstage
+	// does (a template tells undefined from empty). Set by converters of
+	// other template formats; template.yaml cannot set it.
+	LeaveUnset bool        `yaml:"-"`
 	Catalog    CatalogSpec `yaml:"catalog"`
 	Conditions []Condition `yaml:"conditions"`
 	// Migrations say what a three-way merge cannot see between versions
@@ -90,6 +95,17 @@ type Parameter struct {
 	Minimum     *float64 `yaml:"minimum"`
 	Maximum     *float64 `yaml:"maximum"`
 	Items       *Items   `yaml:"items"`
+	// EnumNames label the Enum values in the wizard, one per value; the
+	// values are what is stored.
+	EnumNames []string `yaml:"enumNames"`
+	// Secret values are asked hidden, never quoted in messages and never
+	// written to the answers file.
+	Secret bool `yaml:"secret"`
+	// Format is a check on a string beyond its pattern: FormatEntityRef
+	// or FormatRepoURL.
+	Format string `yaml:"format"`
+	// When makes the parameter conditional (see When).
+	When *When `yaml:"when"`
 
 	// Required is set from the page's required list.
 	Required bool `yaml:"-"`
@@ -100,6 +116,16 @@ type Parameter struct {
 type Items struct {
 	Type string   `yaml:"type"`
 	Enum []string `yaml:"enum"`
+}
+
+// When makes a parameter conditional: it is active only when parameter
+// Param is active and its value (given, or its default) is one of Values.
+// An inactive parameter is not asked, not defaulted, not required, and a
+// value given for it is dropped, as Backstage's form drops fields it does
+// not show: it takes its zero value, or has none with Spec.LeaveUnset.
+type When struct {
+	Param  string `yaml:"param"`
+	Values []any  `yaml:"values"`
 }
 
 // CatalogSpec says what the catalog-info.yaml of a generated repository holds
@@ -128,6 +154,7 @@ type Condition struct {
 var parameterFields = map[string]bool{
 	"type": true, "title": true, "description": true, "default": true, "enum": true, "pattern": true,
 	"minLength": true, "maxLength": true, "minimum": true, "maximum": true, "items": true,
+	"enumNames": true, "secret": true, "format": true, "when": true,
 }
 
 // UnmarshalYAML reads a mapping of parameter name to schema, keeping its order.
@@ -285,6 +312,42 @@ func (m *Manifest) check() []error {
 	if !versionPattern.MatchString(m.Spec.Version) {
 		add("spec.version %q: want a semantic version such as 1.0.0", m.Spec.Version)
 	}
+	errs = append(errs, m.CheckParameters()...)
+	for _, required := range []string{"name", "owner"} {
+		switch p := m.Parameter(required); {
+		case p == nil:
+			add("parameter %q is required in every template (it names the component and its owner in the catalog)", required)
+		case p.Type != TypeString || !p.Required && p.Default == nil:
+			add("parameter %q must be a required string (or have a default): it names the component and its owner in the catalog", required)
+		}
+	}
+	for i, c := range m.Spec.Conditions {
+		if len(c.Paths) == 0 || c.If == "" {
+			add("spec.conditions[%d]: needs paths and if", i)
+		}
+		for _, g := range c.Paths {
+			if err := glob.Check(g); err != nil {
+				add("spec.conditions[%d]: %w", i, err)
+			}
+		}
+	}
+	for i, r := range m.Spec.Catalog.Resources {
+		if r.Name == "" || r.Type == "" {
+			add("spec.catalog.resources[%d]: needs name and type", i)
+		}
+	}
+	errs = append(errs, m.checkMigrations()...)
+	return errs
+}
+
+// CheckParameters checks the parameter pages: names unique and well formed,
+// each schema valid (see Parameter), required lists naming properties of
+// their page, and conditions naming another parameter without a cycle. It
+// marks required parameters and normalises enums, defaults and condition
+// values to each parameter's type.
+func (m *Manifest) CheckParameters() []error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	seen := map[string]bool{}
 	for i, page := range m.Spec.Parameters {
 		onPage := map[string]bool{}
@@ -312,30 +375,11 @@ func (m *Manifest) check() []error {
 			}
 		}
 	}
-	for _, required := range []string{"name", "owner"} {
-		switch p := m.Parameter(required); {
-		case p == nil:
-			add("parameter %q is required in every template (it names the component and its owner in the catalog)", required)
-		case p.Type != TypeString || !p.Required && p.Default == nil:
-			add("parameter %q must be a required string (or have a default): it names the component and its owner in the catalog", required)
+	for _, p := range m.Parameters() {
+		for _, err := range m.checkWhen(p) {
+			add("parameter %q: %w", p.Name, err)
 		}
 	}
-	for i, c := range m.Spec.Conditions {
-		if len(c.Paths) == 0 || c.If == "" {
-			add("spec.conditions[%d]: needs paths and if", i)
-		}
-		for _, g := range c.Paths {
-			if err := glob.Check(g); err != nil {
-				add("spec.conditions[%d]: %w", i, err)
-			}
-		}
-	}
-	for i, r := range m.Spec.Catalog.Resources {
-		if r.Name == "" || r.Type == "" {
-			add("spec.catalog.resources[%d]: needs name and type", i)
-		}
-	}
-	errs = append(errs, m.checkMigrations()...)
 	return errs
 }
 

@@ -1,14 +1,21 @@
 package scaffold
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/platform-team/platform/internal/catalog"
 )
 
 // Parameter types a template may declare.
@@ -17,6 +24,20 @@ const (
 	TypeInteger = "integer"
 	TypeBoolean = "boolean"
 	TypeArray   = "array"
+	// TypeNumber values are float64.
+	TypeNumber = "number"
+	// TypeObject values are map[string]any, given whole as JSON or YAML
+	// and passed through unchecked.
+	TypeObject = "object"
+)
+
+// Formats a string parameter may declare.
+const (
+	// FormatEntityRef is a catalog entity reference, [KIND:][NAMESPACE/]NAME.
+	FormatEntityRef = "entity-ref"
+	// FormatRepoURL is a repository location as Backstage's RepoUrlPicker
+	// writes it: HOST?owner=OWNER&repo=NAME.
+	FormatRepoURL = "repo-url"
 )
 
 // check reports what is wrong with a parameter's schema. It compiles the pattern
@@ -24,15 +45,27 @@ const (
 func (p *Parameter) check() []error {
 	var errs []error
 	switch p.Type {
-	case TypeString, TypeInteger, TypeBoolean:
+	case TypeString, TypeInteger, TypeBoolean, TypeNumber, TypeObject:
 	case TypeArray:
 		if p.Items == nil || p.Items.Type != TypeString || len(p.Items.Enum) == 0 {
 			errs = append(errs, errors.New("an array needs items: {type: string, enum: [...]}"))
 		}
 	case "":
-		errs = append(errs, errors.New("type is required (string, integer, boolean or array)"))
+		errs = append(errs, errors.New("type is required (string, integer, number, boolean, array or object)"))
 	default:
-		errs = append(errs, fmt.Errorf("type %q is not supported: use string, integer, boolean or array", p.Type))
+		errs = append(errs, fmt.Errorf("type %q is not supported: use string, integer, number, boolean, array or object", p.Type))
+	}
+	switch p.Format {
+	case "":
+	case FormatEntityRef, FormatRepoURL:
+		if p.Type != TypeString {
+			errs = append(errs, fmt.Errorf("format %s needs type string", p.Format))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("format %q is not supported: use %s or %s", p.Format, FormatEntityRef, FormatRepoURL))
+	}
+	if len(p.EnumNames) > 0 && len(p.EnumNames) != len(p.Enum) {
+		errs = append(errs, fmt.Errorf("enumNames has %d names for %d enum values", len(p.EnumNames), len(p.Enum)))
 	}
 	if p.Pattern != "" {
 		re, err := regexp.Compile(p.Pattern)
@@ -90,6 +123,22 @@ func (p *Parameter) Parse(raw string) (any, error) {
 			return nil, fmt.Errorf("%q is not true or false", raw)
 		}
 		return b, nil
+	case TypeNumber:
+		f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+		if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+			return nil, fmt.Errorf("%q is not a number", raw)
+		}
+		return f, nil
+	case TypeObject:
+		var v any
+		if err := yaml.Unmarshal([]byte(raw), &v); err != nil {
+			return nil, fmt.Errorf("not a JSON or YAML object (%v): want e.g. {\"key\": \"value\"}", err)
+		}
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%q is not a JSON or YAML object: want e.g. {\"key\": \"value\"}", raw)
+		}
+		return obj, nil
 	case TypeArray:
 		out := []string{}
 		for _, s := range strings.Split(raw, ",") {
@@ -104,7 +153,7 @@ func (p *Parameter) Parse(raw string) (any, error) {
 }
 
 // normalize converts a value decoded from YAML into the parameter's Go type:
-// string, int, bool or []string.
+// string, int, float64, bool, []string or map[string]any.
 func (p *Parameter) normalize(v any) (any, error) {
 	switch p.Type {
 	case TypeString:
@@ -126,6 +175,24 @@ func (p *Parameter) normalize(v any) (any, error) {
 			return p.Parse(x)
 		}
 		return nil, fmt.Errorf("want a whole number, got %v", v)
+	case TypeNumber:
+		switch x := v.(type) {
+		case int:
+			return float64(x), nil
+		case float64:
+			return x, nil
+		case string:
+			return p.Parse(x)
+		}
+		return nil, fmt.Errorf("want a number, got %v", v)
+	case TypeObject:
+		switch x := v.(type) {
+		case map[string]any:
+			return x, nil
+		case string:
+			return p.Parse(x)
+		}
+		return nil, fmt.Errorf("want an object, got %v", v)
 	case TypeBoolean:
 		switch x := v.(type) {
 		case bool:
@@ -161,18 +228,32 @@ func (p *Parameter) normalize(v any) (any, error) {
 func (p *Parameter) Validate(v any) string {
 	switch x := v.(type) {
 	case string:
+		q := p.quote(x)
 		n := utf8.RuneCountInString(x)
 		if p.MinLength != nil && n < *p.MinLength {
-			return fmt.Sprintf("%q is too short: at least %d characters", x, *p.MinLength)
+			return fmt.Sprintf("%s is too short: at least %d characters", q, *p.MinLength)
 		}
 		if p.MaxLength != nil && n > *p.MaxLength {
-			return fmt.Sprintf("%q is too long: at most %d characters", x, *p.MaxLength)
+			return fmt.Sprintf("%s is too long: at most %d characters", q, *p.MaxLength)
 		}
 		if p.pattern != nil && !p.pattern.MatchString(x) {
-			return fmt.Sprintf("%q does not match the pattern %s", x, p.Pattern)
+			return fmt.Sprintf("%s does not match the pattern %s", q, p.Pattern)
 		}
 		if len(p.Enum) > 0 && !slices.Contains(p.Enum, any(x)) {
-			return fmt.Sprintf("%q is not one of %s", x, p.enumList())
+			return fmt.Sprintf("%s is not one of %s", q, p.enumList())
+		}
+		if msg := p.checkFormat(x); msg != "" {
+			return fmt.Sprintf("%s is not %s", q, msg)
+		}
+	case float64:
+		if p.Minimum != nil && x < *p.Minimum {
+			return fmt.Sprintf("%v is below the minimum %v", x, *p.Minimum)
+		}
+		if p.Maximum != nil && x > *p.Maximum {
+			return fmt.Sprintf("%v is above the maximum %v", x, *p.Maximum)
+		}
+		if len(p.Enum) > 0 && !slices.Contains(p.Enum, any(x)) {
+			return fmt.Sprintf("%v is not one of %s", x, p.enumList())
 		}
 	case int:
 		if p.Minimum != nil && float64(x) < *p.Minimum {
@@ -194,6 +275,54 @@ func (p *Parameter) Validate(v any) string {
 	return ""
 }
 
+// quote shows a value in a message: quoted, or not at all for a secret.
+func (p *Parameter) quote(s string) string {
+	if p.Secret {
+		return "the value"
+	}
+	return strconv.Quote(s)
+}
+
+// Hint says what form a value of the parameter takes when its format
+// asks for one ("" otherwise): the wizard shows it, and a refused value's
+// message ends with it.
+func (p *Parameter) Hint() string {
+	switch p.Format {
+	case FormatEntityRef:
+		return "an entity reference, [KIND:][NAMESPACE/]NAME, e.g. group:default/payments"
+	case FormatRepoURL:
+		return "a repository location, HOST?owner=OWNER&repo=NAME, e.g. gitlab.example.com?owner=group/sub&repo=payments"
+	}
+	return ""
+}
+
+// checkFormat returns the parameter's hint when s does not have its format.
+func (p *Parameter) checkFormat(s string) string {
+	switch p.Format {
+	case FormatEntityRef:
+		// The kind may be left out: the catalog fills in each field's default kind.
+		if _, _, _, err := catalog.ParseRef(s, "component", ""); err != nil {
+			return p.Hint()
+		}
+	case FormatRepoURL:
+		if !validRepoURL(s) {
+			return p.Hint()
+		}
+	}
+	return ""
+}
+
+// validRepoURL reports whether s is HOST?owner=OWNER&repo=NAME with all
+// three present (other query keys, such as Bitbucket's workspace, may follow).
+func validRepoURL(s string) bool {
+	host, query, ok := strings.Cut(s, "?")
+	if !ok || host == "" || strings.ContainsAny(host, "/:@ \t") {
+		return false
+	}
+	q, err := url.ParseQuery(query)
+	return err == nil && strings.TrimSpace(q.Get("owner")) != "" && strings.TrimSpace(q.Get("repo")) != ""
+}
+
 func (p *Parameter) enumList() string {
 	parts := make([]string, len(p.Enum))
 	for i, e := range p.Enum {
@@ -208,6 +337,10 @@ func (p *Parameter) Zero() any {
 	switch p.Type {
 	case TypeInteger:
 		return 0
+	case TypeNumber:
+		return 0.0
+	case TypeObject:
+		return map[string]any{}
 	case TypeBoolean:
 		return false
 	case TypeArray:
@@ -215,4 +348,83 @@ func (p *Parameter) Zero() any {
 	default:
 		return ""
 	}
+}
+
+// checkWhen checks a parameter's condition: it names another parameter of
+// a type with comparable values, its values are of that type, and no
+// chain of conditions comes back to the parameter.
+func (m *Manifest) checkWhen(p *Parameter) []error {
+	w := p.When
+	if w == nil {
+		return nil
+	}
+	c := m.Parameter(w.Param)
+	switch {
+	case w.Param == p.Name:
+		return []error{errors.New("when names the parameter itself")}
+	case c == nil:
+		return []error{fmt.Errorf("when names %q, which is not a parameter", w.Param)}
+	case c.Type == TypeArray || c.Type == TypeObject:
+		return []error{fmt.Errorf("when names %q, of type %s: a condition needs a string, number, integer or boolean", w.Param, c.Type)}
+	case len(w.Values) == 0:
+		return []error{errors.New("when needs values")}
+	}
+	var errs []error
+	for i, v := range w.Values {
+		nv, err := c.normalize(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("when.values[%d]: %w", i, err))
+			continue
+		}
+		w.Values[i] = nv
+	}
+	seen := map[string]bool{p.Name: true}
+	for q := c; q != nil && q.When != nil; q = m.Parameter(q.When.Param) {
+		if seen[q.Name] {
+			errs = append(errs, fmt.Errorf("its conditions form a cycle through %q", q.Name))
+			break
+		}
+		seen[q.Name] = true
+	}
+	return errs
+}
+
+// holds reports whether a condition holds on v.
+func (w *When) holds(v any) bool {
+	return slices.ContainsFunc(w.Values, func(x any) bool { return reflect.DeepEqual(x, v) })
+}
+
+// Active reports whether p is asked and resolved when the other parameters
+// take values: it has no condition, or its condition's parameter is active
+// and its value (from values, else its default) is one of the condition's.
+func (m *Manifest) Active(p *Parameter, values Values) bool {
+	for depth := 0; p != nil && p.When != nil; depth++ {
+		c := m.Parameter(p.When.Param)
+		if c == nil || depth > len(m.Parameters()) {
+			return false
+		}
+		v, ok := values[c.Name]
+		if !ok {
+			v = c.Default
+		}
+		if v == nil || !p.When.holds(v) {
+			return false
+		}
+		p = c
+	}
+	return true
+}
+
+// Condition says when a conditional parameter applies, e.g. `database is
+// "postgres" or "mysql"`, or "" for a parameter that always does.
+func (p *Parameter) Condition() string {
+	if p.When == nil {
+		return ""
+	}
+	vals := make([]string, len(p.When.Values))
+	for i, v := range p.When.Values {
+		b, _ := json.Marshal(v)
+		vals[i] = string(b)
+	}
+	return fmt.Sprintf("%s is %s", p.When.Param, strings.Join(vals, " or "))
 }

@@ -83,7 +83,7 @@ func TestParseManifestErrors(t *testing.T) {
 		"bad pattern":         {func(s string) string { return strings.Replace(s, "pattern: '^[a-z]", "pattern: '^([a-z]", 1) }, "pattern: error parsing regexp"},
 		"bad default":         {func(s string) string { return strings.Replace(s, "default: 8080", "default: 80", 1) }, "below the minimum"},
 		"default not in enum": {func(s string) string { return strings.Replace(s, "default: none", "default: mysql", 1) }, "not one of none, postgres"},
-		"unknown type":        {func(s string) string { return strings.Replace(s, "type: boolean", "type: number", 1) }, `type "number" is not supported`},
+		"unknown type":        {func(s string) string { return strings.Replace(s, "type: boolean", "type: float", 1) }, `type "float" is not supported`},
 		"required not a prop": {func(s string) string { return strings.Replace(s, "[name, owner]", "[name, owner, team]", 1) }, `names "team"`},
 		"no owner":            {func(s string) string { return strings.Replace(s, "owner: {type: string}", "team: {type: string}", 1) }, `parameter "owner" is required`},
 		"integer name": {func(s string) string {

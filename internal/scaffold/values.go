@@ -156,31 +156,58 @@ func Gather(m *Manifest, in Inputs) (Values, []Problem) {
 
 // Resolve applies defaults to the given values and validates every parameter,
 // returning all problems at once, each naming the flag that fixes it.
+// A conditional parameter (see When) is resolved after the parameter its
+// condition names; when the condition does not hold, a value given for it
+// is dropped and it takes its zero value (or is left out, with LeaveUnset).
 func Resolve(m *Manifest, given Values) (Values, []Problem) {
 	values := Values{}
 	var problems []Problem
-	for _, p := range m.Parameters() {
-		v, ok := given[p.Name]
-		switch {
-		case ok:
-		case p.Default != nil:
-			v = p.Default
-		case p.Required:
-			problems = append(problems, Problem{Param: p.Name, Flag: FlagFor(p.Name), Message: "is required" + describe(p)})
-			continue
-		default:
-			values[p.Name] = p.Zero()
-			continue
+	done := map[string]bool{}
+	for progress := true; progress; {
+		progress = false
+		for _, p := range m.Parameters() {
+			if done[p.Name] || p.When != nil && !done[p.When.Param] {
+				continue
+			}
+			done[p.Name], progress = true, true
+			if p.When != nil {
+				// A condition on a parameter that is inactive, unset or
+				// refused does not hold.
+				if v, ok := values[p.When.Param]; !ok || !p.When.holds(v) {
+					if !m.Spec.LeaveUnset {
+						values[p.Name] = p.Zero()
+					}
+					continue
+				}
+			}
+			v, ok := given[p.Name]
+			switch {
+			case ok:
+			case p.Default != nil:
+				v = p.Default
+			case p.Required:
+				msg := "is required" + describe(p)
+				if p.When != nil {
+					msg += " when " + p.Condition()
+				}
+				problems = append(problems, Problem{Param: p.Name, Flag: FlagFor(p.Name), Message: msg})
+				continue
+			case m.Spec.LeaveUnset:
+				continue
+			default:
+				values[p.Name] = p.Zero()
+				continue
+			}
+			msg := p.Validate(v)
+			if msg == "" && p.Name == NameParam {
+				msg = checkName(v)
+			}
+			if msg != "" {
+				problems = append(problems, Problem{Param: p.Name, Flag: FlagFor(p.Name), Message: msg})
+				continue
+			}
+			values[p.Name] = v
 		}
-		msg := p.Validate(v)
-		if msg == "" && p.Name == NameParam {
-			msg = checkName(v)
-		}
-		if msg != "" {
-			problems = append(problems, Problem{Param: p.Name, Flag: FlagFor(p.Name), Message: msg})
-			continue
-		}
-		values[p.Name] = v
 	}
 	for _, name := range slices.Sorted(maps.Keys(given)) {
 		if m.Parameter(name) == nil {
@@ -203,11 +230,13 @@ func Dropped(m *Manifest, recorded Values) []string {
 }
 
 // CheckGiven validates the values given so far, without requiring the rest:
-// a wizard checks the flags before it asks the remaining questions.
+// a wizard checks the flags before it asks the remaining questions. A value
+// given for a parameter whose condition does not hold is not checked: it
+// is dropped.
 func CheckGiven(m *Manifest, given Values) []Problem {
 	var problems []Problem
 	for _, p := range m.Parameters() {
-		if v, ok := given[p.Name]; ok {
+		if v, ok := given[p.Name]; ok && m.Active(p, given) {
 			msg := p.Validate(v)
 			if msg == "" && p.Name == NameParam {
 				msg = checkName(v)

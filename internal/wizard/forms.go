@@ -5,6 +5,7 @@
 package wizard
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -61,20 +62,37 @@ type Answers struct {
 	strings map[string]*string
 	bools   map[string]*bool
 	lists   map[string]*[]string
+	hide    bool
 }
 
 // ParametersForm asks for every parameter not already given: one group per
-// page, in order; inputs for strings and integers, selects for enums, confirms
+// page, in order; inputs for strings, numbers and objects (as JSON), hidden
+// inputs for secrets, selects for enums (showing their enumNames), confirms
 // for booleans and multi-selects for arrays. Defaults are pre-filled and each
-// input is validated as it is typed, with the same validators as flags. It
-// returns a nil form when there is nothing to ask.
+// input is validated as it is typed, with the same validators as flags. A
+// conditional parameter is asked only when its condition holds on the given
+// values; one whose condition depends on a question of this form is left
+// for a later form (Wizard.Ask asks until nothing is left). It returns a nil
+// form when there is nothing to ask.
 func ParametersForm(t *scaffold.Template, given scaffold.Values) (*huh.Form, *Answers) {
-	a := &Answers{strings: map[string]*string{}, bools: map[string]*bool{}, lists: map[string]*[]string{}}
+	return parametersForm(t, given, nil, true)
+}
+
+// parametersForm builds one pass of questions: asked are the parameters
+// earlier passes asked (an empty answer takes the default), and hide says
+// whether secrets can be read hidden (a terminal; not a pipe in accessible
+// mode, where nothing echoes the answer anyway).
+func parametersForm(t *scaffold.Template, given scaffold.Values, asked map[string]bool, hide bool) (*huh.Form, *Answers) {
+	a := &Answers{strings: map[string]*string{}, bools: map[string]*bool{}, lists: map[string]*[]string{}, hide: hide}
+	m := t.Manifest
 	var groups []*huh.Group
-	for _, page := range t.Manifest.Spec.Parameters {
+	for _, page := range m.Spec.Parameters {
 		var fields []huh.Field
 		for _, p := range page.Properties {
-			if _, ok := given[p.Name]; ok {
+			if _, ok := given[p.Name]; ok || asked[p.Name] {
+				continue
+			}
+			if !settled(m, p, given, asked) || !m.Active(p, given) {
 				continue
 			}
 			a.params = append(a.params, p)
@@ -98,6 +116,49 @@ func ParametersForm(t *scaffold.Template, given scaffold.Values) (*huh.Form, *An
 	return huh.NewForm(groups...), a
 }
 
+// settled reports whether p's conditions can be decided: each parameter
+// they depend on was given, asked before, or is itself inactive.
+func settled(m *scaffold.Manifest, p *scaffold.Parameter, given scaffold.Values, asked map[string]bool) bool {
+	for depth := 0; p.When != nil && depth <= len(m.Parameters()); depth++ {
+		c := m.Parameter(p.When.Param)
+		if c == nil {
+			return true
+		}
+		if _, ok := given[c.Name]; !ok && !asked[c.Name] {
+			return !m.Active(c, given)
+		}
+		p = c
+	}
+	return true
+}
+
+// display shows a value as the user would type it: objects as JSON.
+func display(v any) string {
+	if obj, ok := v.(map[string]any); ok {
+		b, err := json.Marshal(obj)
+		if err == nil {
+			return string(b)
+		}
+	}
+	return fmt.Sprint(v)
+}
+
+// description is the parameter's description, with the form its value
+// takes when its format or type asks for one.
+func description(p *scaffold.Parameter) string {
+	hint := p.Hint()
+	if p.Type == scaffold.TypeObject {
+		hint = `a JSON object, e.g. {"key": "value"}`
+	}
+	switch {
+	case hint == "":
+		return p.Description
+	case p.Description == "":
+		return "Enter " + hint + "."
+	}
+	return strings.TrimRight(p.Description, ". ") + ". Enter " + hint + "."
+}
+
 func title(p *scaffold.Parameter) string {
 	s := p.Title
 	if s == "" {
@@ -106,9 +167,9 @@ func title(p *scaffold.Parameter) string {
 	switch {
 	case p.Required && p.Default == nil:
 		s += " (required)"
-	case p.Default != nil && fmt.Sprint(p.Default) != "" && p.Type != scaffold.TypeBoolean && p.Type != scaffold.TypeArray:
+	case p.Default != nil && fmt.Sprint(p.Default) != "" && p.Type != scaffold.TypeBoolean && p.Type != scaffold.TypeArray && !p.Secret:
 		// Accessible prompts show only the title: say what an empty answer gives.
-		s += fmt.Sprintf(" [%v]", p.Default)
+		s += fmt.Sprintf(" [%s]", display(p.Default))
 	}
 	return s
 }
@@ -137,18 +198,26 @@ func (a *Answers) field(p *scaffold.Parameter) huh.Field {
 		}
 		a.strings[p.Name] = &v
 		opts := make([]huh.Option[string], 0, len(p.Enum))
-		for _, e := range p.Enum {
+		for i, e := range p.Enum {
 			s := fmt.Sprint(e)
-			opts = append(opts, huh.NewOption(s, s))
+			label := s
+			if i < len(p.EnumNames) {
+				label = p.EnumNames[i]
+			}
+			opts = append(opts, huh.NewOption(label, s))
 		}
 		return huh.NewSelect[string]().Title(title(p)).Description(p.Description).Options(opts...).Value(&v)
 	default:
 		v := ""
 		if p.Default != nil {
-			v = fmt.Sprint(p.Default)
+			v = display(p.Default)
 		}
 		a.strings[p.Name] = &v
-		return huh.NewInput().Title(title(p)).Description(p.Description).Value(&v).Validate(validator(p, v))
+		in := huh.NewInput().Title(title(p)).Description(description(p)).Value(&v).Validate(validator(p, v))
+		if p.Secret && a.hide {
+			in = in.EchoMode(huh.EchoModePassword)
+		}
+		return in
 	}
 }
 
@@ -212,7 +281,16 @@ func Summary(t *scaffold.Template, values scaffold.Values, dest string) string {
 	}
 	for _, kv := range t.Manifest.Ordered(values) {
 		v := kv[1]
+		p := t.Manifest.Parameter(kv[0].(string))
+		if p != nil && !t.Manifest.Active(p, values) {
+			continue
+		}
+		if p != nil && p.Secret {
+			v = "(hidden)"
+		}
 		switch x := v.(type) {
+		case map[string]any:
+			v = display(x)
 		case []string:
 			v = strings.Join(x, ", ")
 		case int:

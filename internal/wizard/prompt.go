@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/huh"
+	"golang.org/x/term"
 
 	"github.com/platform-team/platform/internal/iostreams"
 )
@@ -33,8 +34,33 @@ func NewPrompter(in io.Reader, out io.Writer, accessible, color bool) *Prompter 
 	if accessible {
 		p.lines = newLineReader(in)
 		p.in = p.lines
+		if f, ok := in.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(f.Fd())) {
+			// huh reads a hidden answer from the terminal itself.
+			p.in = ttyLineReader{p.lines, f.Fd()}
+		}
 	}
 	return p
+}
+
+// ttyLineReader is the line reader of a terminal, whose descriptor huh
+// needs to read a hidden answer.
+type ttyLineReader struct {
+	*lineReader
+	fd uintptr
+}
+
+// Fd is the terminal's file descriptor.
+func (t ttyLineReader) Fd() uintptr { return t.fd }
+
+// canHide reports whether secrets can be asked hidden: at a terminal. In
+// accessible mode on a pipe they are read as plain lines, which nothing
+// echoes.
+func (p *Prompter) canHide() bool {
+	if !p.accessible {
+		return true
+	}
+	_, ok := p.in.(ttyLineReader)
+	return ok
 }
 
 // ForStreams returns the prompter of a command: forms are drawn on stderr,

@@ -64,15 +64,28 @@ func (w *Wizard) AcceptTradeoffs(ctx context.Context, t *scaffold.Template) (boo
 
 // Ask asks for every parameter not given and returns all values. They are not
 // validated as a whole here: the caller validates them again, as for flags.
+// Conditional parameters are asked once their conditions can be decided,
+// and only when they hold: a question whose condition depends on an answer
+// comes in a form after the one that asked it.
 func (w *Wizard) Ask(ctx context.Context, t *scaffold.Template, given scaffold.Values) (scaffold.Values, error) {
-	form, answers := ParametersForm(t, given)
-	if form == nil {
-		return given, nil
+	values := given
+	asked := map[string]bool{}
+	for {
+		form, answers := parametersForm(t, values, asked, w.canHide())
+		if form == nil {
+			return values, nil
+		}
+		if err := w.Run(ctx, form); err != nil {
+			return nil, err
+		}
+		var err error
+		if values, err = answers.Values(values); err != nil {
+			return nil, err
+		}
+		for _, p := range answers.params {
+			asked[p.Name] = true
+		}
 	}
-	if err := w.Run(ctx, form); err != nil {
-		return nil, err
-	}
-	return answers.Values(given)
 }
 
 // Confirm shows the summary of a new service and asks whether to create it.

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/charmbracelet/huh"
@@ -249,5 +250,116 @@ func TestSummaryListsEveryAnswer(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("summary lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// condTemplate has a select with enumNames, conditional questions (one
+// depending on another) and a secret.
+const condTemplate = `apiVersion: platform/v1alpha1
+kind: Template
+metadata: {name: cond, title: Cond, description: Conditional questions}
+spec:
+  path: golden
+  version: 1.0.0
+  parameters:
+    - title: Service
+      required: [name, owner]
+      properties:
+        name: {type: string}
+        owner: {type: string, format: entity-ref}
+        database: {type: string, enum: [none, postgres], enumNames: [No database, PostgreSQL], default: none}
+        labels: {type: object, default: {team: a}}
+        password: {type: string, secret: true, minLength: 8, when: {param: database, values: [postgres]}}
+        size: {type: string, enum: [small, large], default: small, when: {param: database, values: [postgres]}}
+        backups: {type: boolean, when: {param: size, values: [large]}}
+`
+
+func condTmpl(t *testing.T) *scaffold.Template {
+	t.Helper()
+	fsys := fstest.MapFS{"template.yaml": {Data: []byte(condTemplate)}, "skeleton/README.md": {Data: []byte("hi")}}
+	tmpl, err := scaffold.Load(fsys, scaffold.Source{Kind: scaffold.SourceLocal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tmpl
+}
+
+func TestAccessibleWizardAsksConditionalQuestionsWhenTheyApply(t *testing.T) {
+	tmpl := condTmpl(t)
+	// name, owner (refused, then corrected), database: PostgreSQL, labels:
+	// default; then password (too short, then good), size: large; then backups.
+	in := strings.NewReader("payments\nnot:\ngroup:payments\n2\n\nshort\ns3cret-pass\n2\ny\n")
+	var out bytes.Buffer
+	wiz := New(in, &out, true, false)
+	values, err := wiz.Ask(context.Background(), tmpl, scaffold.Values{})
+	if err != nil {
+		t.Fatalf("%v\noutput:\n%s", err, out.String())
+	}
+	want := scaffold.Values{"name": "payments", "owner": "group:payments", "database": "postgres",
+		"labels": map[string]any{"team": "a"}, "password": "s3cret-pass", "size": "large", "backups": true}
+	if !reflect.DeepEqual(values, want) {
+		t.Fatalf("values = %#v\nwant %#v\noutput:\n%s", values, want, out.String())
+	}
+	o := out.String()
+	for _, want := range []string{"1. No database\n2. PostgreSQL\n", "labels [{\"team\":\"a\"}]",
+		`"not:" is not an entity reference, [KIND:][NAMESPACE/]NAME`, "the value is too short"} {
+		if !strings.Contains(o, want) {
+			t.Errorf("output lacks %q:\n%s", want, o)
+		}
+	}
+	// The secret is never shown: not echoed, not quoted in the error.
+	if strings.Contains(o, "s3cret") || strings.Contains(o, "short\"") {
+		t.Errorf("the secret shows in the output:\n%s", o)
+	}
+	if _, problems := scaffold.Resolve(tmpl.Manifest, values); len(problems) > 0 {
+		t.Fatalf("answers do not validate: %v", problems)
+	}
+	if s := Summary(tmpl, values, "payments"); !strings.Contains(s, "password  (hidden)") || strings.Contains(s, "s3cret") {
+		t.Errorf("summary:\n%s", s)
+	}
+
+	// No database: the conditional questions are not asked at all.
+	out.Reset()
+	wiz = New(strings.NewReader("payments\ngroup:payments\n\n\n"), &out, true, false)
+	values, err = wiz.Ask(context.Background(), tmpl, scaffold.Values{})
+	if err != nil {
+		t.Fatalf("%v\noutput:\n%s", err, out.String())
+	}
+	if _, ok := values["password"]; ok || strings.Contains(out.String(), "password") || strings.Contains(out.String(), "size") {
+		t.Fatalf("conditional questions asked for no database: %v\n%s", values, out.String())
+	}
+}
+
+func TestSecretInputIsHiddenAtATerminal(t *testing.T) {
+	tmpl := condTmpl(t)
+	form, answers := ParametersForm(tmpl, scaffold.Values{"name": "x", "owner": "group:x", "database": "postgres", "labels": map[string]any{}})
+	// The secret is the first question: its input masks what is typed.
+	var out bytes.Buffer
+	r, w := io.Pipe()
+	form.WithInput(r).WithOutput(&out).WithWidth(100)
+	done := make(chan error, 1)
+	go func() { done <- form.Run() }()
+	for _, k := range []string{"s3cret-pass", enter, enter, enter} {
+		time.Sleep(30 * time.Millisecond)
+		w.Write([]byte(k))
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("form did not finish")
+	}
+	w.Close()
+	values, err := answers.Values(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if values["password"] != "s3cret-pass" {
+		t.Fatalf("values = %v", values)
+	}
+	if strings.Contains(out.String(), "s3cret") {
+		t.Fatal("the secret was drawn on the terminal")
 	}
 }
