@@ -90,7 +90,7 @@ func (w *workspace) move(src, dst string, overwrite bool) error {
 		return errors.New("source does not exist")
 	}
 	if src == dst {
-		return nil
+		return errors.New("Source and destination must not be the same.")
 	}
 	if w.dirs[src] && strings.HasPrefix(dst, src+"/") {
 		return fmt.Errorf("cannot move '%s' to a subdirectory of itself, '%s'", src, dst)
