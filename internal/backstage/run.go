@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/platform-team/platform/internal/nunjucks"
 	"github.com/platform-team/platform/internal/scaffold"
 )
 
@@ -34,6 +35,36 @@ type EngineOptions struct {
 	TrimBlocks, LstripBlocks bool
 }
 
+// NewEngine is the engine Backstage's scaffolder renders with: Nunjucks,
+// autoescape off, ${{ }} variable tags, the filters parseRepoUrl,
+// parseEntityRef, pick and projectSlug. With Cookiecutter it uses {{ }}
+// and only adds jsonify (dump), as SecureTemplater's compat environment
+// does; Nunjucks' installJinjaCompat extras (Python-style methods, slices)
+// are not there, and fail with the engine's error naming them. TrimBlocks and LstripBlocks are refused: the engine does not have
+// them.
+func NewEngine(o EngineOptions) (Renderer, error) {
+	if o.TrimBlocks || o.LstripBlocks {
+		return nil, errors.New("the trimBlocks and lstripBlocks inputs are not supported: remove them, and control whitespace with {%- -%}")
+	}
+	if o.Cookiecutter {
+		// SecureTemplater's compat environment: {{ }}, jsonify, and none
+		// of the Backstage filters.
+		dump := nunjucks.New(nunjucks.Options{})
+		jsonify := func(v any, args ...any) (any, error) {
+			ctx := map[string]any{"v": v}
+			src := "{{ v | dump }}"
+			if len(args) > 0 {
+				ctx["i"] = args[0]
+				src = "{{ v | dump(i) }}"
+			}
+			return dump.Render("jsonify", src, ctx)
+		}
+		return nunjucks.New(nunjucks.Options{Filters: map[string]nunjucks.Filter{"jsonify": jsonify}}), nil
+	}
+	filters := nunjucks.BackstageFilters()
+	return nunjucks.New(nunjucks.Options{VariableStart: "${{", VariableEnd: "}}", Filters: filters}), nil
+}
+
 // User is the user a template runs for: ${{ user.entity }} and ${{ user.ref }}.
 type User struct {
 	// Entity is the user's catalog entity, as decoded JSON/YAML; nil when unknown.
@@ -44,11 +75,11 @@ type User struct {
 
 // RunOptions configure Run.
 type RunOptions struct {
-	// Engine renders step inputs, the output and skeletons. Required.
+	// Engine renders step inputs, the output and skeletons; nil is
+	// NewEngine(EngineOptions{}).
 	Engine Renderer
 	// NewEngine makes an engine for a fetch:template step with
-	// cookiecutterCompat, trimBlocks or lstripBlocks; nil refuses such a
-	// step with a clear error.
+	// cookiecutterCompat, trimBlocks or lstripBlocks; nil is NewEngine.
 	NewEngine func(EngineOptions) (Renderer, error)
 	// User is ${{ user }}; nil leaves it undefined.
 	User *User
@@ -211,8 +242,15 @@ func checkStep(s Step) error {
 // into an empty in-memory workspace, and renders the template's output. It
 // writes nothing: Result.Plan is the workspace, for scaffold.Write.
 func Run(ctx context.Context, t *Template, values map[string]any, opts RunOptions) (*Result, error) {
+	if opts.NewEngine == nil {
+		opts.NewEngine = NewEngine
+	}
 	if opts.Engine == nil {
-		return nil, errors.New("backstage: no template engine")
+		eng, err := opts.NewEngine(EngineOptions{})
+		if err != nil {
+			return nil, err
+		}
+		opts.Engine = eng
 	}
 	if !opts.SkipUnsupported {
 		if err := Check(t); err != nil {
@@ -681,9 +719,6 @@ func safeChild(base, p string) (string, error) {
 func (a *actionCtx) engine(o EngineOptions) (Renderer, error) {
 	if o == (EngineOptions{}) {
 		return a.r.opts.Engine, nil
-	}
-	if a.r.opts.NewEngine == nil {
-		return nil, errors.New("cookiecutterCompat, trimBlocks and lstripBlocks are not supported")
 	}
 	return a.r.opts.NewEngine(o)
 }
