@@ -37,7 +37,7 @@ func (fakeEngine) Render(name, src string, ctx map[string]any) (string, error) {
 			return ""
 		}
 		if dump {
-			b, _ := json.Marshal(v)
+			b, _ := json.Marshal(toPlain(v))
 			return string(b)
 		}
 		return fmt.Sprint(v)
@@ -55,12 +55,8 @@ func fakeLookup(expr string, ctx map[string]any) (any, bool) {
 	expr = regexp.MustCompile(`\['([^']*)'\]`).ReplaceAllString(expr, ".$1")
 	var cur any = ctx
 	for _, seg := range strings.Split(expr, ".") {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		cur, ok = m[seg]
-		if !ok {
+		var ok bool
+		if cur, ok = field(cur, seg); !ok {
 			return nil, false
 		}
 	}

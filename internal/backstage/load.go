@@ -37,6 +37,33 @@ type Template struct {
 	File string
 
 	tree *tree
+	// inputs and outputSpec are the steps' inputs and the output with
+	// their key order (see orderedSpec); nil when they could not be read
+	// so, then the manifest's maps are used.
+	inputs     []any
+	outputSpec any
+}
+
+// input is step i's input, ordered when possible.
+func (t *Template) input(i int) any {
+	if i < len(t.inputs) {
+		return t.inputs[i]
+	}
+	if in := t.Manifest.Spec.Steps[i].Input; in != nil {
+		return in
+	}
+	return nil
+}
+
+// output is the template's output, ordered when possible.
+func (t *Template) output() any {
+	if t.outputSpec != nil {
+		return t.outputSpec
+	}
+	if t.Manifest.Spec.Output != nil {
+		return t.Manifest.Spec.Output
+	}
+	return nil
 }
 
 // Name is the template's metadata.name.
@@ -197,6 +224,9 @@ func loadRoot(root *os.Root, file string, src scaffold.Source, lim scaffold.Limi
 		return nil, &scaffold.TemplateError{Err: err}
 	}
 	t := &Template{Manifest: m, Source: src, Dir: path.Dir(file), File: file, tree: r.tree}
+	if inputs, output, err := orderedSpec(data); err == nil && len(inputs) == len(m.Spec.Steps) {
+		t.inputs, t.outputSpec = inputs, output
+	}
 	dirLoaded := false
 	for _, s := range m.Spec.Steps {
 		url, ok := fetchURL(s)

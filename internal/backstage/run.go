@@ -273,19 +273,19 @@ func Run(ctx context.Context, t *Template, values map[string]any, opts RunOption
 		r.context["user"] = user
 	}
 	res := &Result{}
-	for _, s := range t.Manifest.Spec.Steps {
+	for i, s := range t.Manifest.Spec.Steps {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		log, err := r.step(s, res)
+		log, err := r.step(s, t.input(i), res)
 		if err != nil {
 			return nil, err
 		}
 		res.Steps = append(res.Steps, log)
 	}
-	if t.Manifest.Spec.Output != nil {
-		out, _ := r.render(t.Manifest.Spec.Output, r.context)
-		res.Output, _ = out.(map[string]any)
+	if output := t.output(); output != nil {
+		out, _ := r.render(output, r.context)
+		res.Output, _ = toPlain(out).(map[string]any)
 	}
 	plan, err := r.ws.plan()
 	if err != nil {
@@ -304,7 +304,7 @@ type runner struct {
 }
 
 // step runs one step and records its output.
-func (r *runner) step(s Step, res *Result) (StepLog, error) {
+func (r *runner) step(s Step, rawInput any, res *Result) (StepLog, error) {
 	log := StepLog{ID: s.ID, Name: s.Name, Action: s.Action}
 	// Backstage: if: false skips; a string is rendered and tested for
 	// truth; any other value (true, a number) runs the step.
@@ -345,10 +345,16 @@ func (r *runner) step(s Step, res *Result) (StepLog, error) {
 		secrets[k] = v
 	}
 	inCtx["secrets"] = secrets
+	// The action reads its input by key; values inside keep their order.
 	input := map[string]any{}
-	if s.Input != nil {
-		v, _ := r.render(s.Input, inCtx)
-		if m, ok := v.(map[string]any); ok {
+	if rawInput != nil {
+		v, _ := r.render(rawInput, inCtx)
+		switch m := v.(type) {
+		case *nunjucks.Object:
+			for _, k := range m.Keys() {
+				input[k], _ = m.Get(k)
+			}
+		case map[string]any:
 			input = m
 		}
 	}
@@ -404,6 +410,8 @@ func truthy(v any) bool {
 		return x != 0 && !math.IsNaN(x)
 	case []any:
 		return len(x) > 0
+	case nunjucks.Undefined:
+		return false
 	}
 	return true
 }
@@ -423,6 +431,15 @@ func (r *runner) render(v any, ctx map[string]any) (any, bool) {
 		for k, e := range x {
 			if rv, ok := r.render(e, ctx); ok {
 				out[k] = rv
+			}
+		}
+		return out, true
+	case *nunjucks.Object:
+		out := nunjucks.NewObject()
+		for _, k := range x.Keys() {
+			e, _ := x.Get(k)
+			if rv, ok := r.render(e, ctx); ok {
+				out.Set(k, rv)
 			}
 		}
 		return out, true
@@ -463,43 +480,6 @@ func (r *runner) renderString(s string, ctx map[string]any) (any, bool) {
 		return nil, false
 	}
 	return out, true
-}
-
-// parseJSON is JSON.parse: numbers that are whole become ints.
-func parseJSON(s string) (any, error) {
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if dec.More() {
-		return nil, errors.New("trailing data")
-	}
-	return fromJSONNumbers(v), nil
-}
-
-func fromJSONNumbers(v any) any {
-	switch x := v.(type) {
-	case json.Number:
-		if i, err := x.Int64(); err == nil {
-			return int(i)
-		}
-		f, _ := x.Float64()
-		if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
-			return int(f)
-		}
-		return f
-	case map[string]any:
-		for k, e := range x {
-			x[k] = fromJSONNumbers(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = fromJSONNumbers(e)
-		}
-	}
-	return v
 }
 
 // isSingleTemplateString reports whether s parses, with ${{ }} variable
@@ -673,7 +653,7 @@ func describe(v any) string {
 		return "a number"
 	case []any:
 		return "an array"
-	case map[string]any:
+	case map[string]any, *nunjucks.Object:
 		return "an object"
 	}
 	return fmt.Sprintf("%T", v)
@@ -741,7 +721,7 @@ func (a *actionCtx) templateEngine() (Renderer, map[string]any, bool, error) {
 		return nil, nil, false, err
 	}
 	if v, ok := a.input["values"]; ok && v != nil {
-		if _, ok := v.(map[string]any); !ok {
+		if !isObject(v) {
 			return nil, nil, false, fmt.Errorf("input values must be an object, not %s", describe(v))
 		}
 	}
@@ -991,13 +971,15 @@ func (a *actionCtx) fsRename() error {
 		return errors.New("files must be an Array")
 	}
 	for _, item := range list {
-		f, _ := item.(map[string]any)
-		from, _ := f["from"].(string)
-		to, _ := f["to"].(string)
+		fromV, _ := field(item, "from")
+		toV, _ := field(item, "to")
+		from, _ := fromV.(string)
+		to, _ := toV.(string)
 		if from == "" || to == "" {
 			return errors.New("each file must have a from and to property")
 		}
-		overwrite, _ := f["overwrite"].(bool)
+		overwriteV, _ := field(item, "overwrite")
+		overwrite, _ := overwriteV.(bool)
 		src, err := safeChild(".", from)
 		if err != nil {
 			return err
@@ -1051,7 +1033,7 @@ func (a *actionCtx) debugLog() error {
 		if s, ok := msg.(string); ok {
 			a.logf("%s", s)
 		} else {
-			b, _ := json.Marshal(msg)
+			b, _ := json.Marshal(toPlain(msg))
 			a.logf("%s", b)
 		}
 	}
@@ -1111,7 +1093,7 @@ func (a *actionCtx) publishGitLab() (*Publish, error) {
 	a.output["repoContentsUrl"] = remote + "/-/blob/" + branch
 	a.log.Reason = fmt.Sprintf("publishes to %s/%s on %s: done by the platform with --publish", owner, repo, host)
 	return &Publish{StepID: a.step.ID, RepoURL: repoURL, Host: host, Owner: owner, Repo: repo,
-		DefaultBranch: branch, SourcePath: sourcePath, Input: a.input}, nil
+		DefaultBranch: branch, SourcePath: sourcePath, Input: toPlain(a.input).(map[string]any)}, nil
 }
 
 // catalogRegister is catalog:register, skipped: it says what it would register.
