@@ -126,3 +126,41 @@ func TestRunRealEngine(t *testing.T) {
 		t.Errorf("output = %#v, want %#v", res.Output, want)
 	}
 }
+
+func TestRunEach(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]file{
+		"template.yaml": {data: manifest(`    - id: services
+      each: ${{ parameters.services }}
+      action: fetch:template
+      input:
+        url: ./skeleton
+        targetPath: ${{ each.value }}
+        values: {name: "${{ each.value }}", index: "${{ each.key }}"}
+    - id: repos
+      each: {api: first, web: second}
+      action: publish:gitlab
+      input: {repoUrl: "gitlab.example.com?owner=g&repo=${{ each.key }}"}
+    - id: none
+      each: ${{ parameters.nothing }}
+      action: debug:log
+      input: {message: never}
+`, `    urls: ${{ steps.repos.output.remoteUrl }}
+`)},
+		"skeleton/name.txt": {data: "${{ values.name }} ${{ values.index }}"},
+	})
+	res, err := run(t, dir, map[string]any{"services": []any{"api", "web"}}, nil, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{"api/name.txt": "api 0", "web/name.txt": "web 1"}; !reflect.DeepEqual(files(res), want) {
+		t.Errorf("files = %q, want %q", files(res), want)
+	}
+	want := map[string]any{"urls": []any{"https://gitlab.example.com/g/api", "https://gitlab.example.com/g/web"}}
+	if !reflect.DeepEqual(res.Output, want) {
+		t.Errorf("output = %#v, want %#v", res.Output, want)
+	}
+	if len(res.Steps[2].Lines) != 0 {
+		t.Errorf("each over nothing ran: %+v", res.Steps[2])
+	}
+}

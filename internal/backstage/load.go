@@ -41,7 +41,16 @@ type Template struct {
 	// their key order (see orderedSpec); nil when they could not be read
 	// so, then the manifest's maps are used.
 	inputs     []any
+	eachSpec   []any
 	outputSpec any
+}
+
+// each is step i's each, ordered when possible.
+func (t *Template) each(i int) any {
+	if i < len(t.eachSpec) {
+		return t.eachSpec[i]
+	}
+	return t.Manifest.Spec.Steps[i].Each
 }
 
 // input is step i's input, ordered when possible.
@@ -224,8 +233,8 @@ func loadRoot(root *os.Root, file string, src scaffold.Source, lim scaffold.Limi
 		return nil, &scaffold.TemplateError{Err: err}
 	}
 	t := &Template{Manifest: m, Source: src, Dir: path.Dir(file), File: file, tree: r.tree}
-	if inputs, output, err := orderedSpec(data); err == nil && len(inputs) == len(m.Spec.Steps) {
-		t.inputs, t.outputSpec = inputs, output
+	if inputs, each, output, err := orderedSpec(data); err == nil && len(inputs) == len(m.Spec.Steps) {
+		t.inputs, t.eachSpec, t.outputSpec = inputs, each, output
 	}
 	dirLoaded := false
 	for _, s := range m.Spec.Steps {

@@ -19,35 +19,42 @@ import (
 
 // orderedSpec reads the step inputs and the output of template.yaml with
 // their key order: inputs[i] is step i's input (nil when it has none).
-func orderedSpec(data []byte) (inputs []any, output any, err error) {
+func orderedSpec(data []byte) (inputs, each []any, output any, err error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return nil, nil, errors.New("empty document")
+		return nil, nil, nil, errors.New("empty document")
 	}
 	spec := mapValue(doc.Content[0], "spec")
 	if spec == nil {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	if steps := mapValue(spec, "steps"); steps != nil && steps.Kind == yaml.SequenceNode {
 		for _, s := range steps.Content {
 			var in any
 			if n := mapValue(s, "input"); n != nil {
 				if in, err = fromYAML(n); err != nil {
-					return nil, nil, err
+					return nil, nil, nil, err
 				}
 			}
 			inputs = append(inputs, in)
+			var e any
+			if n := mapValue(s, "each"); n != nil {
+				if e, err = fromYAML(n); err != nil {
+					return nil, nil, nil, err
+				}
+			}
+			each = append(each, e)
 		}
 	}
 	if n := mapValue(spec, "output"); n != nil {
 		if output, err = fromYAML(n); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
-	return inputs, output, nil
+	return inputs, each, output, nil
 }
 
 // mapValue is the value of key in a mapping node, nil if absent.

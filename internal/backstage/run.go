@@ -12,7 +12,9 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/platform-team/platform/internal/nunjucks"
@@ -277,7 +279,7 @@ func Run(ctx context.Context, t *Template, values map[string]any, opts RunOption
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		log, err := r.step(s, t.input(i), res)
+		log, err := r.step(s, t.input(i), t.each(i), res)
 		if err != nil {
 			return nil, err
 		}
@@ -304,7 +306,7 @@ type runner struct {
 }
 
 // step runs one step and records its output.
-func (r *runner) step(s Step, rawInput any, res *Result) (StepLog, error) {
+func (r *runner) step(s Step, rawInput, rawEach any, res *Result) (StepLog, error) {
 	log := StepLog{ID: s.ID, Name: s.Name, Action: s.Action}
 	// Backstage: if: false skips; a string is rendered and tested for
 	// truth; any other value (true, a number) runs the step.
@@ -322,75 +324,134 @@ func (r *runner) step(s Step, rawInput any, res *Result) (StepLog, error) {
 		}
 	}
 	kind := actionKind(s.Action)
-	if kind == "" || checkStep(s) != nil {
-		err := checkStep(s)
-		if err == nil {
-			err = &UnsupportedActionError{StepID: s.ID, Action: s.Action}
-		}
+	if err := checkStep(s); err != nil {
+		why := "unknown action"
 		var ue *UnsupportedActionError
-		errors.As(err, &ue)
-		why := ue.Why
-		if why == "" {
-			why = "unknown action"
+		if errors.As(err, &ue) && ue.Why != "" {
+			why = ue.Why
 		}
 		log.Status, log.Reason = StatusSkipped, why+" (--skip-unsupported)"
 		return log, nil
 	}
-	inCtx := make(map[string]any, len(r.context)+1)
-	for k, v := range r.context {
-		inCtx[k] = v
-	}
-	secrets := map[string]any{}
-	for k, v := range r.opts.Secrets {
-		secrets[k] = v
-	}
-	inCtx["secrets"] = secrets
-	// The action reads its input by key; values inside keep their order.
-	input := map[string]any{}
-	if rawInput != nil {
-		v, _ := r.render(rawInput, inCtx)
-		switch m := v.(type) {
-		case *nunjucks.Object:
-			for _, k := range m.Keys() {
-				input[k], _ = m.Get(k)
-			}
-		case map[string]any:
-			input = m
-		}
-	}
-	out := map[string]any{}
-	a := &actionCtx{r: r, step: s, input: input, output: out, log: &log}
-	var err error
-	switch kind {
-	case "local":
-		log.Status = StatusRan
-		err = a.runLocal()
-	case "publish":
-		log.Status = StatusPublish
-		var p *Publish
-		p, err = a.publishGitLab()
-		if err == nil && res.Publish == nil {
-			res.Publish = p
-		}
-	case "register":
-		log.Status = StatusSkipped
-		err = a.catalogRegister()
-	default:
-		log.Status = StatusSkipped
-		log.Reason = "it acts on another system (" + s.Action + "): not run locally"
-	}
-	if err != nil {
+	fail := func(err error) (StepLog, error) {
 		var se *StepError
 		if errors.As(err, &se) {
 			return log, err
 		}
 		return log, &StepError{StepID: s.ID, Action: s.Action, Err: err}
 	}
+	// each: the action runs once per entry of the rendered value (an
+	// array's items or an object's members), with ${{ each.key }} and
+	// ${{ each.value }}; each output is then the list of the iterations'.
+	iterations := []map[string]any{nil}
+	if rawEach != nil {
+		v, _ := r.render(rawEach, r.context)
+		iterations = eachEntries(v)
+	}
+	secrets := map[string]any{}
+	for k, v := range r.opts.Secrets {
+		secrets[k] = v
+	}
+	inputs := make([]map[string]any, len(iterations))
+	for i, it := range iterations {
+		// Secrets are seen by the inputs only, as in Backstage.
+		inCtx := make(map[string]any, len(r.context)+2)
+		for k, v := range r.context {
+			inCtx[k] = v
+		}
+		inCtx["secrets"] = secrets
+		if it != nil {
+			inCtx["each"] = it
+		}
+		// The action reads its input by key; values inside keep their order.
+		input := map[string]any{}
+		if rawInput != nil {
+			v, _ := r.render(rawInput, inCtx)
+			switch m := v.(type) {
+			case *nunjucks.Object:
+				for _, k := range m.Keys() {
+					input[k], _ = m.Get(k)
+				}
+			case map[string]any:
+				input = m
+			}
+		}
+		inputs[i] = input
+	}
+	out := map[string]any{}
+	for i, input := range inputs {
+		iterOut := map[string]any{}
+		a := &actionCtx{r: r, step: s, input: input, output: iterOut, log: &log}
+		var err error
+		switch kind {
+		case "local":
+			log.Status = StatusRan
+			err = a.runLocal()
+		case "publish":
+			log.Status = StatusPublish
+			var p *Publish
+			p, err = a.publishGitLab()
+			if err == nil && res.Publish == nil {
+				res.Publish = p
+			}
+		case "register":
+			log.Status = StatusSkipped
+			err = a.catalogRegister()
+		default:
+			log.Status = StatusSkipped
+			log.Reason = "it acts on another system (" + s.Action + "): not run locally"
+		}
+		if err != nil {
+			return fail(err)
+		}
+		for k, v := range iterOut {
+			if iterations[i] == nil {
+				out[k] = v
+				continue
+			}
+			list, _ := out[k].([]any)
+			out[k] = append(list, v)
+		}
+	}
+	if len(iterations) == 0 {
+		log.Status, log.Reason = StatusRan, "each: nothing to iterate over"
+	}
 	r.steps[s.ID] = map[string]any{"output": out}
 	if len(out) > 0 {
 		log.Output = out
 	}
 	return log, nil
+}
+
+// eachEntries is Object.entries of a step's rendered each: {key, value}
+// per array item (keys "0", "1", ...) or object member, in order.
+func eachEntries(v any) []map[string]any {
+	var out []map[string]any
+	switch x := v.(type) {
+	case []any:
+		for i, e := range x {
+			out = append(out, map[string]any{"key": strconv.Itoa(i), "value": e})
+		}
+	case *nunjucks.Object:
+		for _, k := range x.Keys() {
+			e, _ := x.Get(k)
+			out = append(out, map[string]any{"key": k, "value": e})
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			out = append(out, map[string]any{"key": k, "value": x[k]})
+		}
+	case string:
+		for i, u := range utf16.Encode([]rune(x)) {
+			out = append(out, map[string]any{"key": strconv.Itoa(i), "value": string(utf16.Decode([]uint16{u}))})
+		}
+	}
+	return out
 }
 
 // truthy is Backstage's isTruthy: JavaScript truth, and an empty array is false.
