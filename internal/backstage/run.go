@@ -87,6 +87,8 @@ type RunOptions struct {
 	User *User
 	// Secrets is ${{ secrets }}, seen by step inputs only, as in Backstage.
 	Secrets map[string]string
+	// TaskID is ${{ context.task.id }} (Backstage's task id, a UUID there); "" when unset.
+	TaskID string
 	// SkipUnsupported skips the steps whose action is not known (reported
 	// in the log) instead of refusing the template before anything runs.
 	SkipUnsupported bool
@@ -263,7 +265,8 @@ func Run(ctx context.Context, t *Template, values map[string]any, opts RunOption
 	if values == nil {
 		values = map[string]any{}
 	}
-	r.context = map[string]any{"parameters": values, "steps": r.steps}
+	r.context = map[string]any{"parameters": values, "steps": r.steps,
+		"context": map[string]any{"task": map[string]any{"id": opts.TaskID}}}
 	if opts.User != nil {
 		user := map[string]any{}
 		if opts.User.Entity != nil {
@@ -897,7 +900,9 @@ func (a *actionCtx) fetchTemplate() error {
 			continue
 		}
 		if e.n.dir {
-			a.r.ws.mkdir(dest)
+			if err := a.r.ws.mkdirChecked(dest); err != nil {
+				return fmt.Errorf("%s renders to %s: %w", location, out, err)
+			}
 			continue
 		}
 		if a.r.ws.isDir(dest) {
@@ -1057,31 +1062,33 @@ func (a *actionCtx) fsRename() error {
 	return nil
 }
 
-// fsDelete is fs:delete: files (paths or glob patterns) removed from the
-// workspace; a path naming nothing is not an error.
+// fsDelete is fs:delete: files (paths, or glob patterns as in recent
+// Backstage) removed from the workspace, directories with what they hold;
+// a path naming nothing is not an error, one leaving the workspace is.
 func (a *actionCtx) fsDelete() error {
 	files, ok, err := a.strings("files")
 	if err != nil || !ok {
 		return errors.New("files must be an Array")
 	}
 	for _, f := range files {
+		f = strings.ReplaceAll(f, `\`, "/") // .\file, as Windows users write it
+		p, err := safeChild(".", f)
+		if err != nil {
+			return err
+		}
 		if !strings.ContainsAny(f, "*?[{") {
-			p, err := safeChild(".", f)
-			if err != nil {
-				return err
-			}
 			a.r.ws.remove(p)
 			a.logf("File %s deleted successfully", f)
 			continue
 		}
-		re, err := globRegexp(strings.TrimPrefix(f, "./"))
+		re, err := globRegexp(p)
 		if err != nil {
-			return err
+			return fmt.Errorf("pattern %q: %w", f, err)
 		}
-		for _, p := range a.r.ws.paths() {
-			if re.MatchString(p) {
-				a.r.ws.remove(p)
-				a.logf("File %s deleted successfully", p)
+		for _, q := range a.r.ws.paths() {
+			if re.MatchString(q) && a.r.ws.exists(q) {
+				a.r.ws.remove(q)
+				a.logf("File %s deleted successfully", q)
 			}
 		}
 	}

@@ -40,6 +40,17 @@ func (w *workspace) mkdir(p string) {
 	}
 }
 
+// mkdirChecked is mkdir refusing a path where a file is, or under one.
+func (w *workspace) mkdirChecked(p string) error {
+	for q := p; q != "."; q = path.Dir(q) {
+		if w.files[q] != nil {
+			return fmt.Errorf("%s is a file in the workspace", q)
+		}
+	}
+	w.mkdir(p)
+	return nil
+}
+
 // put writes a file, creating its parents; it assumes none of them is a file.
 func (w *workspace) put(p string, mode fs.FileMode, data []byte, from string) {
 	w.mkdir(path.Dir(p))
