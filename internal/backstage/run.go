@@ -192,30 +192,47 @@ var localActions = map[string]bool{
 // skipped with a line, never an error.
 var sideEffectPrefixes = []string{"publish:", "github:", "gitlab:", "bitbucket:", "bitbucketCloud:", "bitbucketServer:", "azure:", "gerrit:", "gitea:"}
 
-// actionKind says how a run treats an action: "local", "publish",
-// "register", "side-effect" or "" (unknown).
-func actionKind(action string) string {
+// Action kinds: how a run treats a step's action (see ActionKind).
+const (
+	// KindLocal actions run here and change the workspace (fetch:*, fs:*)
+	// or the log (debug:log).
+	KindLocal = "local"
+	// KindPublish is publish:gitlab: left to the platform's publishing
+	// (Result.Publish), its output computed.
+	KindPublish = "publish"
+	// KindRegister is catalog:register: skipped, saying what it would register.
+	KindRegister = "register"
+	// KindSideEffect actions act on other systems (publish:github,
+	// github:*, gitlab:*, bitbucket*, ...): skipped with a line.
+	KindSideEffect = "side-effect"
+	// KindUnknown actions are refused before anything runs, or skipped
+	// with RunOptions.SkipUnsupported.
+	KindUnknown = "unknown"
+)
+
+// ActionKind says how a run treats an action, one of the Kind constants.
+func ActionKind(action string) string {
 	switch {
 	case localActions[action]:
-		return "local"
+		return KindLocal
 	case action == "publish:gitlab":
-		return "publish"
+		return KindPublish
 	case action == "catalog:register":
-		return "register"
+		return KindRegister
 	case action == "notification:send":
-		return "side-effect"
+		return KindSideEffect
 	}
 	for _, p := range sideEffectPrefixes {
 		if strings.HasPrefix(action, p) {
-			return "side-effect"
+			return KindSideEffect
 		}
 	}
-	return ""
+	return KindUnknown
 }
 
 // RunsLocally reports whether a step's action runs here (and writes files),
 // for 'templates show'.
-func RunsLocally(s Step) bool { return actionKind(s.Action) == "local" }
+func RunsLocally(s Step) bool { return ActionKind(s.Action) == KindLocal }
 
 // Check refuses, before anything runs, a template with a step that cannot
 // run here: an unknown action (fetch:cookiecutter, fetch:rails, custom
@@ -232,7 +249,7 @@ func Check(t *Template) error {
 }
 
 func checkStep(s Step) error {
-	if actionKind(s.Action) == "" {
+	if ActionKind(s.Action) == KindUnknown {
 		return &UnsupportedActionError{StepID: s.ID, Action: s.Action}
 	}
 	if url, ok := fetchURL(s); ok && isAbsURL(url) {
@@ -326,7 +343,7 @@ func (r *runner) step(s Step, rawInput, rawEach any, res *Result) (StepLog, erro
 			return log, nil
 		}
 	}
-	kind := actionKind(s.Action)
+	kind := ActionKind(s.Action)
 	if err := checkStep(s); err != nil {
 		why := "unknown action"
 		var ue *UnsupportedActionError
@@ -387,17 +404,17 @@ func (r *runner) step(s Step, rawInput, rawEach any, res *Result) (StepLog, erro
 		a := &actionCtx{r: r, step: s, input: input, output: iterOut, log: &log}
 		var err error
 		switch kind {
-		case "local":
+		case KindLocal:
 			log.Status = StatusRan
 			err = a.runLocal()
-		case "publish":
+		case KindPublish:
 			log.Status = StatusPublish
 			var p *Publish
 			p, err = a.publishGitLab()
 			if err == nil && res.Publish == nil {
 				res.Publish = p
 			}
-		case "register":
+		case KindRegister:
 			log.Status = StatusSkipped
 			err = a.catalogRegister()
 		default:
