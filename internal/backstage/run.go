@@ -590,6 +590,8 @@ func isSingleTemplateString(s string) bool {
 			case strings.HasPrefix(name, "end"):
 				depth--
 			case name == "else" || name == "elif" || name == "elseif":
+			case (name == "raw" || name == "verbatim") && depth == 0:
+				return false // parsed as text (Output of TemplateData)
 			case slices.Contains([]string{"if", "for", "asyncEach", "asyncAll", "macro", "call", "filter", "raw", "verbatim", "block"}, name),
 				name == "set" && !strings.Contains(rest, "="):
 				if depth == 0 {
