@@ -223,7 +223,7 @@ func loadRoot(root *os.Root, file string, src scaffold.Source, lim scaffold.Limi
 	if err := checkNoLinks(root, file); err != nil {
 		return nil, err
 	}
-	r := &reader{root: root, lim: lim, tree: newTree()}
+	r := &reader{root: root, lim: lim, tree: newTree(), loaded: map[string]bool{}}
 	data, err := r.readFile(file, lim.ManifestBytes, ManifestFile)
 	if err != nil {
 		return nil, err
@@ -346,14 +346,21 @@ type reader struct {
 	lim   scaffold.Limits
 	total int64
 	tree  *tree
+	// loaded are the directories read whole.
+	loaded map[string]bool
 }
 
 // readTree copies the file or directory tree at p (a step's url) into
 // memory. A url naming nothing is left for the step to report when it runs
 // (it may never run).
 func (r *reader) readTree(p string, s Step) error {
-	if _, ok := r.tree.nodes[p]; ok && p != "." {
-		return nil
+	for q := p; ; q = path.Dir(q) {
+		if r.loaded[q] {
+			return nil // already read, whole
+		}
+		if q == "." {
+			break
+		}
 	}
 	if err := checkNoLinks(r.root, p); err != nil {
 		var te *scaffold.TemplateError
@@ -367,9 +374,13 @@ func (r *reader) readTree(p string, s Step) error {
 		return fmt.Errorf("read template: %w", stripPath(err))
 	}
 	if !info.IsDir() {
+		if r.tree.nodes[p] != nil {
+			return nil
+		}
 		_, err := r.readFile(p, r.lim.FileBytes, "a template file")
 		return err
 	}
+	r.loaded[p] = true
 	return fs.WalkDir(r.root.FS(), p, func(q string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("read template: %w", stripPath(err))

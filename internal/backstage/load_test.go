@@ -169,3 +169,27 @@ func TestRunMissingURLNamesTheStep(t *testing.T) {
 		t.Fatalf("err = %v, want a StepError for step fetch", err)
 	}
 }
+
+// A url whose directory holds one already read is read whole.
+func TestLoadNestedURLs(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]file{
+		"template.yaml": {data: manifest(`    - id: inner
+      action: fetch:plain
+      input: {url: ./skeletons/base, targetPath: inner}
+    - id: outer
+      action: fetch:plain
+      input: {url: ./skeletons, targetPath: outer}
+`, "")},
+		"skeletons/base/a": {data: "a"},
+		"skeletons/b":      {data: "b"},
+	})
+	res, err := run(t, dir, nil, nil, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"inner/a": "a", "outer/base/a": "a", "outer/b": "b"}
+	if !reflect.DeepEqual(files(res), want) {
+		t.Errorf("files = %q, want %q", files(res), want)
+	}
+}

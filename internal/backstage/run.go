@@ -535,7 +535,8 @@ func (r *runner) render(v any, ctx map[string]any) (any, bool) {
 }
 
 // dumpWrap is the runner's rewrite of ${{ expr }} into ${{ ( expr ) | dump }}.
-var dumpWrap = regexp.MustCompile(`\$\{\{(.+)\}\}`)
+// JavaScript's . does not match line terminators: \n, \r, U+2028, U+2029.
+var dumpWrap = regexp.MustCompile(`\$\{\{([^\n\r\x{2028}\x{2029}]+)\}\}`)
 
 func (r *runner) renderString(s string, ctx map[string]any) (any, bool) {
 	if isSingleTemplateString(s) {
