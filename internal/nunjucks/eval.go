@@ -158,6 +158,16 @@ func plain(v any, top bool) any {
 	return v
 }
 
+// placeAt gives a budget error raised inside a filter or function the
+// position of the call.
+func placeAt(err error, p pos) error {
+	var pe *posError
+	if errors.As(err, &pe) && pe.line == 0 {
+		pe.line, pe.col = p.line, p.col
+	}
+	return err
+}
+
 type evaluator struct {
 	env    *Env
 	name   string
@@ -386,7 +396,9 @@ func (ev *evaluator) eval(x expr) (any, error) {
 	case *symExpr:
 		return ev.lookup(x.name), nil
 	case *arrayExpr:
-		out := make([]any, 0, len(x.items))
+		// Capacity one more than needed gives every literal its own backing
+		// array, so == between two literals compares distinct references.
+		out := make([]any, 0, len(x.items)+1)
 		for _, it := range x.items {
 			v, err := ev.eval(it)
 			if err != nil {
@@ -639,6 +651,9 @@ func (ev *evaluator) call(x *callExpr) (any, error) {
 	}
 	v, err := f.call(ev, args)
 	if err != nil {
+		if errors.Is(err, ErrBudget) {
+			return nil, placeAt(err, x.pos)
+		}
 		return nil, ev.errAt(x.pos, "%s: %v", f.name, err)
 	}
 	if s, ok := v.(string); ok {
@@ -677,7 +692,7 @@ func (ev *evaluator) filter(x *filterExpr) (any, error) {
 	v, err := f(ev, args[0], args[1:])
 	if err != nil {
 		if errors.Is(err, ErrBudget) {
-			return nil, err
+			return nil, placeAt(err, x.pos)
 		}
 		return nil, ev.errAt(x.pos, "filter %s: %v", x.name, err)
 	}
