@@ -352,13 +352,21 @@ func (ev *evaluator) execFor(n *forNode) error {
 				}
 			}
 		case string:
-			if len(n.names) == 1 {
-				u := units(x)
-				for i := range u {
+			// One name walks the characters; several names walk a string like
+			// an object: index keys and characters.
+			u := units(x)
+			for i := range u {
+				if len(n.names) == 1 {
 					frame[n.names[0]] = fromUnits(u[i : i+1])
-					if err := run(i, len(u)); err != nil {
-						return err
+				} else {
+					frame[n.names[0]] = numStr(float64(i))
+					frame[n.names[1]] = fromUnits(u[i : i+1])
+					for _, extra := range n.names[2:] {
+						frame[extra] = Undefined{}
 					}
+				}
+				if err := run(i, len(u)); err != nil {
+					return err
 				}
 			}
 		case *Object, map[string]any:
@@ -747,13 +755,22 @@ func (ev *evaluator) test(x *isExpr) (any, error) {
 			return nil, err
 		}
 	}
+	r, err := runTest(x.test, v, args)
+	if err != nil {
+		return nil, ev.errAt(x.pos, "%v", err)
+	}
+	return r, nil
+}
+
+// runTest applies nunjucks' test name to v.
+func runTest(name string, v any, args []any) (bool, error) {
 	arg := func() any {
 		if len(args) > 0 {
 			return args[0]
 		}
 		return Undefined{}
 	}
-	switch x.test {
+	switch name {
 	case "defined":
 		return v != Undefined{}, nil
 	case "undefined":
@@ -811,7 +828,7 @@ func (ev *evaluator) test(x *isExpr) (any, error) {
 	case "escaped":
 		return false, nil
 	}
-	return nil, ev.errAt(x.pos, "test not found: %s", x.test)
+	return false, fmt.Errorf("test not found: %s", name)
 }
 
 // sortedKeys is used where Go map order must not leak.

@@ -452,9 +452,8 @@ func (p *parser) parseSet() (stmt, error) {
 	if end == nil || end.typ != tBlockEnd {
 		return nil, p.errAt(end, "parseSet: expected = or block end in set tag")
 	}
-	if strings.HasPrefix(end.val, "-") {
-		p.dropLeadWS = true
-	}
+	// nunjucks skips this block end without looking at its "-", so
+	// "{% set x -%}" does not trim the body.
 	if n.body, err = p.parseUntil("endset"); err != nil {
 		return nil, err
 	}

@@ -196,6 +196,8 @@ func TestSpecFor(t *testing.T) {
 		{"integer keys", "{% for k, v in {b: 1, '2': 2, '1': 3} %}${{ k }}{% endfor %}", nil, "12b"},
 		{"destructure pairs", "{% for a, b in [[1, 2], [3, 4]] %}${{ a }}${{ b }};{% endfor %}", nil, "12;34;"},
 		{"string chars", "{% for c in 'abc' %}${{ c }}.{% endfor %}", nil, "a.b.c."},
+		// Two names over a string walk it like an object: index keys.
+		{"string pairs", "{% for i, c in 'ab' %}${{ i }}${{ c }}{% endfor %}", nil, "0a1b"},
 		// One name over an object makes no iterations.
 		{"single name over object", "{% for x in values.obj %}${{ x }}{% else %}empty{% endfor %}", values, "empty"},
 		{"nested loop", "{% for a in [1,2] %}{% for b in ['x','y'] %}${{ a }}${{ b }}{% endfor %}{% endfor %}", nil, "1x1y2x2y"},
@@ -215,6 +217,8 @@ func TestSpecSet(t *testing.T) {
 		{"set in loop updates outer", "{% set n = 0 %}{% for i in [1,2,3] %}{% set n = n + i %}{% endfor %}${{ n }}", nil, "6"},
 		// A new name set inside a loop stays in the loop.
 		{"set in loop new name", "{% for i in [1] %}{% set inner = 'x' %}{% endfor %}[${{ inner }}]", nil, "[]"},
+		// nunjucks skips the block end of "{% set x -%}" without trimming.
+		{"block set dash", "{% set x -%}  a{% endset %}[${{ x }}]", nil, "[  a]"},
 		{"set in if is visible", "{% if true %}{% set y = 2 %}{% endif %}${{ y }}", nil, "2"},
 	})
 }
@@ -270,7 +274,11 @@ func TestSpecFilters(t *testing.T) {
 		{"sort attribute", "${{ [{n: 2}, {n: 1}] | sort(false, false, 'n') | dump }}", nil, `[{"n":1},{"n":2}]`},
 		{"reverse", "${{ [1, 2, 3] | reverse }} ${{ 'abc' | reverse }}", nil, "3,2,1 cba"},
 		{"round", "${{ 2.5 | round }} ${{ 2.345 | round(2) }} ${{ 2.1 | round(0, 'ceil') }} ${{ 2.9 | round(0, 'floor') }}", nil, "3 2.35 3 2"},
-		{"sum", "${{ [1, 2, 3] | sum }} ${{ [{v: 1}, {v: 2}] | sum('v') }}", nil, "6 3"},
+		{"sum", "${{ [1, 2, 3] | sum }} ${{ [{v: 1}, {v: 2}] | sum('v') }} ${{ [1] | sum(none, 10) }}", nil, "6 3 11"},
+		// start + arr.reduce((a, b) => a + b, 0): strings concatenate after 0.
+		{"sum strings", "${{ ['a', 'b'] | sum }}", nil, "00ab"},
+		{"select reject", "${{ [1, 2, 3, 4] | select('odd') }} ${{ [1, 2, 3, 4] | reject('odd') }} ${{ [0, 1, ''] | select | length }} ${{ [1, 2] | select('equalto', 2) }}", nil, "1,3 2,4 1 2"},
+		{"urlencode other", "[${{ 5 | urlencode }}]", nil, "[]"},
 		{"abs", "${{ -2.5 | abs }}", nil, "2.5"},
 		{"wordcount", "${{ 'one two, three' | wordcount }}", nil, "3"},
 		{"nl2br", "${{ 'a\nb' | nl2br }}", nil, "a<br />\nb"},
