@@ -104,7 +104,7 @@ func (e *Env) Eval(src string, ctx map[string]any) (any, error) {
 	lx := e.newLexer("expression", src)
 	lx.inCode = true
 	p := &parser{lx: lx}
-	x, err := p.parseExpression()
+	x, err := p.parseTopExpression()
 	if err != nil {
 		return nil, err
 	}
@@ -425,6 +425,15 @@ func (ev *evaluator) eval(x expr) (any, error) {
 			o.Set(k, v)
 		}
 		return o, nil
+	case *groupExpr:
+		var v any
+		for _, it := range x.items {
+			var err error
+			if v, err = ev.eval(it); err != nil {
+				return nil, err
+			}
+		}
+		return v, nil
 	case *lookupExpr:
 		obj, err := ev.eval(x.obj)
 		if err != nil {

@@ -91,6 +91,10 @@ type isExpr struct {
 	test string
 	args []expr
 }
+type groupExpr struct {
+	pos
+	items []expr // (a, b) is JavaScript's comma operator: the last value
+}
 type condExpr struct {
 	pos
 	cond, then, else_ expr // else_ may be nil
@@ -211,7 +215,7 @@ func (p *parser) parseNodes() ([]stmt, error) {
 				out = append(out, n)
 			}
 		case tVarStart:
-			x, err := p.parseExpression()
+			x, err := p.parseTopExpression()
 			if err != nil {
 				return nil, err
 			}
@@ -308,7 +312,7 @@ func (p *parser) parseStatement() (stmt, bool, error) {
 
 func (p *parser) parseIf() (stmt, error) {
 	t, _ := p.next() // if / elif / elseif
-	cond, err := p.parseExpression()
+	cond, err := p.parseTopExpression()
 	if err != nil {
 		return nil, err
 	}
@@ -386,7 +390,7 @@ func (p *parser) parseFor() (stmt, error) {
 		return nil, p.errAt(t, `parseFor: expected "in" keyword for loop`)
 	}
 	var err error
-	if n.iter, err = p.parseExpression(); err != nil {
+	if n.iter, err = p.parseTopExpression(); err != nil {
 		return nil, err
 	}
 	if err := p.advanceAfterBlockEnd("for"); err != nil {
@@ -440,7 +444,7 @@ func (p *parser) parseSet() (stmt, error) {
 		return nil, err
 	}
 	if eq {
-		if n.value, err = p.parseExpression(); err != nil {
+		if n.value, err = p.parseTopExpression(); err != nil {
 			return nil, err
 		}
 		return n, p.advanceAfterBlockEnd("set")
@@ -503,6 +507,16 @@ func (p *parser) parseRaw(tag string) (stmt, error) {
 }
 
 // Expressions, with nunjucks' precedence from loosest to tightest.
+
+// parseTopExpression parses an expression that stands alone in the
+// compiled JavaScript and puts it in JavaScript's evaluation order.
+func (p *parser) parseTopExpression() (expr, error) {
+	x, err := p.parseExpression()
+	if err != nil {
+		return nil, err
+	}
+	return jsOrder(x), nil
+}
 
 func (p *parser) parseExpression() (expr, error) {
 	t, _ := p.peek()
@@ -856,11 +870,9 @@ func (p *parser) parseAggregate() (expr, error) {
 		if nt == nil {
 			return nil, p.errAt(t, "expected %s, got end of file", closer)
 		}
+		// nunjucks ends an aggregate at any closing bracket.
 		if nt.typ == tOp && (nt.val == ")" || nt.val == "]" || nt.val == "}") {
 			p.next()
-			if nt.val != closer {
-				return nil, p.errAt(nt, "unexpected token: %s", nt.val)
-			}
 			break
 		}
 		if len(items) > 0 {
@@ -870,7 +882,7 @@ func (p *parser) parseAggregate() (expr, error) {
 				return nil, p.errAt(nt, "parseAggregate: expected comma after expression")
 			}
 			// A trailing comma before the closer is allowed.
-			if c, _ := p.peek(); c != nil && c.typ == tOp && c.val == closer {
+			if c, _ := p.peek(); c != nil && c.typ == tOp && (c.val == ")" || c.val == "]" || c.val == "}") {
 				continue
 			}
 		}
@@ -879,14 +891,10 @@ func (p *parser) parseAggregate() (expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			if kt == nil || (kt.typ != tString && kt.typ != tSymbol && kt.typ != tInt && kt.typ != tFloat && kt.typ != tBool && kt.typ != tNone) {
-				return nil, p.errAt(kt, "parseAggregate: expected dict key")
+			if kt == nil || (kt.typ != tString && kt.typ != tSymbol) {
+				return nil, p.errAt(kt, "compilePair: Dict keys must be strings or names")
 			}
 			key := kt.val
-			if kt.typ == tInt || kt.typ == tFloat {
-				f, _ := strconv.ParseFloat(kt.val, 64)
-				key = numStr(f)
-			}
 			if ok, err := p.skipOp(":"); err != nil {
 				return nil, err
 			} else if !ok {
@@ -902,10 +910,10 @@ func (p *parser) parseAggregate() (expr, error) {
 	}
 	switch closer {
 	case ")":
-		if len(items) == 1 {
-			return items[0], nil
+		if len(items) == 0 {
+			return nil, p.errAt(t, "unexpected token: )")
 		}
-		return &arrayExpr{posOf(t), items}, nil
+		return &groupExpr{posOf(t), items}, nil
 	case "]":
 		return &arrayExpr{posOf(t), items}, nil
 	}

@@ -127,8 +127,20 @@ func TestSpecLiteralsAndOperators(t *testing.T) {
 		{"parens", "${{ (1 + 2) * 3 }}", nil, "9"},
 		// + concatenates when either side is a string (JavaScript).
 		{"plus strings", "${{ 'a' + 1 }} ${{ 1 + '1' }} ${{ values.name + '-svc' }}", values, "a1 11 my-service-svc"},
-		// nunjucks nests - under +: 'x' + 5 - 3 is 'x' + (5 - 3).
-		{"plus minus precedence", "${{ 'x' + 5 - 3 }}", nil, "x2"},
+		// nunjucks emits operators into JavaScript without parentheses, so
+		// JavaScript's precedence decides: 'x' + 5 - 3 is ('x' + 5) - 3.
+		{"plus minus precedence", "${{ 'x' + 5 - 3 }}", nil, "NaN"},
+		{"parenthesised", "${{ 'x' + (5 - 3) }}", nil, "x2"},
+		// not a == b is (!a) == b.
+		{"not binds to first operand", "${{ not 'a' == 'b' }} ${{ not (1 == 2) }} ${{ not 1 + 1 }}", nil, "false true 1"},
+		// a ~ b + c is a + "" + b + c.
+		{"tilde then plus", "${{ 'p-' ~ 1 + 1 }}", nil, "p-11"},
+		{"plus then tilde", "${{ 1 + 1 ~ 'x' }}", nil, "2x"},
+		// a == b < c is a == (b < c) in JavaScript.
+		{"equality below relational", "${{ false == 2 < 1 }}", nil, "true"},
+		// (a, b) is the comma operator.
+		{"comma group", "${{ (1, 2) }}", nil, "2"},
+		{"mismatched closer", "${{ [1, 2) | length }}", nil, "2"},
 		{"undefined plus", "${{ nope + 1 }}", nil, "NaN"},
 		{"null plus", "${{ values.none + 1 }}", values, "1"},
 		{"divide by zero", "${{ 1 / 0 }} ${{ -1 / 0 }}", nil, "Infinity -Infinity"},
@@ -412,6 +424,8 @@ func TestErrors(t *testing.T) {
 		{"unexpected token", "${{ ) }}", "unexpected token: )"},
 		{"slice", "${{ x[1:2] }}", "slices are not supported"},
 		{"deep nesting", "${{ " + strings.Repeat("(", 500) + "1" + strings.Repeat(")", 500) + " }}", "nested too deeply"},
+		{"number dict key", "${{ {1: 2} }}", "Dict keys must be strings or names"},
+		{"empty group", "${{ () }}", "unexpected token: )"},
 		{"random is not hermetic", "${{ [1,2] | random }}", "filter not found: random"},
 	}
 	for _, c := range cases {
