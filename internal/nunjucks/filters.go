@@ -37,7 +37,7 @@ func init() {
 		"replace":    fReplace,
 		"reverse":    fReverse,
 		"round":      fRound,
-		"safe":       func(_ *evaluator, v any, _ []any) (any, error) { return v, nil },
+		"safe":       fSafe,
 		"sort":       fSort,
 		"string":     fString,
 		"sum":        fSum,
@@ -681,9 +681,25 @@ func fTitle(_ *evaluator, v any, _ []any) (any, error) {
 	return strings.Join(words, " "), nil
 }
 
+// fTrim does not normalise its input in nunjucks: only strings work.
 func fTrim(_ *evaluator, v any, _ []any) (any, error) {
-	s, err := normStr(v, "replace")
-	return strings.TrimFunc(s, isJSSpace), err
+	s, ok := v.(string)
+	if !ok {
+		if v == nil || v == (Undefined{}) {
+			return nil, fmt.Errorf("cannot read properties of %s (reading 'replace')", toStr(v))
+		}
+		return nil, errors.New("str.replace is not a function")
+	}
+	return strings.TrimFunc(s, isJSSpace), nil
+}
+
+// fSafe marks a value safe, which makes it a string; null and undefined
+// become "".
+func fSafe(_ *evaluator, v any, _ []any) (any, error) {
+	if v == nil || v == (Undefined{}) {
+		return "", nil
+	}
+	return toStr(v), nil
 }
 
 func fTruncate(_ *evaluator, v any, args []any) (any, error) {

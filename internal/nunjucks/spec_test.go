@@ -272,7 +272,7 @@ func TestSpecFilters(t *testing.T) {
 		{"int float", "${{ '42px' | int }} ${{ 3.9 | int }} ${{ 'x' | int(7) }} ${{ '2.5e1' | float }} ${{ 'x' | float(1.5) }}", nil, "42 3 7 25 1.5"},
 		{"string", "${{ values.port | string }} ${{ values.list | string }}", values, "8080 a,b,c"},
 		{"list", "${{ 'ab' | list | dump }} ${{ {a: 1} | list | dump }}", nil, `["a","b"] [{"key":"a","value":1}]`},
-		{"safe", "${{ '<b>' | safe }}", nil, "<b>"},
+		{"safe", "${{ '<b>' | safe }} [${{ nope | safe }}] ${{ [1, 2] | safe | length }}", nil, "<b> [] 3"},
 		{"escape", "${{ '<a href=\"x\">&\\'' | escape }}", nil, "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"},
 		// indent leaves the first line unless asked, and indents blank lines.
 		{"indent", "${{ 'a\nb\n\nc' | indent(2) }}", nil, "a\n  b\n  \n  c"},
@@ -419,6 +419,8 @@ func TestErrors(t *testing.T) {
 		{"call non-function", "${{ values.name() }}", "Unable to call `values[\"name\"]`, which is not a function"},
 		{"in on number", "${{ 1 in 2 }}", `Cannot use "in" operator`},
 		{"bad filter input", "${{ 5 | upper }}", "filter upper: str.toUpperCase is not a function"},
+		// trim, unlike lower and upper, does not turn undefined into "".
+		{"trim undefined", "${{ nope | trim }}", "filter trim: cannot read properties of undefined"},
 		{"unclosed raw", "{% raw %}abc", "expected endraw"},
 		{"keyword args", "${{ x | f(a=1) }}", "keyword arguments are not supported"},
 		{"unexpected token", "${{ ) }}", "unexpected token: )"},
