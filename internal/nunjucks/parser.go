@@ -474,9 +474,10 @@ var rawRe = map[string]*regexp.Regexp{
 }
 
 // parseRaw copies text verbatim up to the matching endraw, counting nested
-// raw blocks as nunjucks does. Only plain "{% endraw %}" ends it.
+// raw blocks as nunjucks does. Only "{% endraw %}" without whitespace
+// control ends it.
 func (p *parser) parseRaw(tag string) (stmt, error) {
-	t, _ := p.next()
+	p.next()
 	if err := p.advanceAfterBlockEnd(tag); err != nil {
 		return nil, err
 	}
@@ -486,7 +487,9 @@ func (p *parser) parseRaw(tag string) (stmt, error) {
 	for {
 		m := re.FindStringSubmatchIndex(p.lx.src[p.lx.pos:])
 		if m == nil {
-			return nil, p.errAt(t, "expected end%s, got end of file", tag)
+			// Without its endraw, nunjucks keeps what it copied and lexes
+			// the rest as a template again.
+			return &textNode{s: b.String()}, nil
 		}
 		pre := p.lx.src[p.lx.pos : p.lx.pos+m[3]]
 		all := m[1]

@@ -85,6 +85,10 @@ func TestSpecOutput(t *testing.T) {
 		{"raw", "{% raw %}${{ keep }}{% if %}{% endraw %}", nil, "${{ keep }}{% if %}"},
 		{"raw nested", "{% raw %}a{% raw %}b{% endraw %}c{% endraw %}", nil, "a{% raw %}b{% endraw %}c"},
 		{"verbatim", "{% verbatim %}${{ x }}{% endverbatim %}", nil, "${{ x }}"},
+		// Without endraw the rest is lexed as a template again.
+		{"unclosed raw", "{% raw %}a{% raw %}b{% endraw %}${{ 1 }}", nil, "a{% raw %}b{% endraw %}1"},
+		// "{%- endraw %}" does not end a raw block.
+		{"raw dash endraw", "{% raw %}a{%- endraw %}b{% endraw %}", nil, "a{%- endraw %}b"},
 		// GitHub Actions expressions are kept by raw.
 		{"actions", "run: {% raw %}${{ github.sha }}{% endraw %}", nil, "run: ${{ github.sha }}"},
 	})
@@ -421,7 +425,6 @@ func TestErrors(t *testing.T) {
 		{"bad filter input", "${{ 5 | upper }}", "filter upper: str.toUpperCase is not a function"},
 		// trim, unlike lower and upper, does not turn undefined into "".
 		{"trim undefined", "${{ nope | trim }}", "filter trim: cannot read properties of undefined"},
-		{"unclosed raw", "{% raw %}abc", "expected endraw"},
 		{"keyword args", "${{ x | f(a=1) }}", "keyword arguments are not supported"},
 		{"unexpected token", "${{ ) }}", "unexpected token: )"},
 		{"slice", "${{ x[1:2] }}", "slices are not supported"},
