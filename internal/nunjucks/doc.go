@@ -34,8 +34,10 @@
 // with "," and objects as "[object Object]"; + concatenates when either
 // side is a string, array or object; == is JavaScript's loose equality;
 // member access on undefined or null is undefined, not an error; a set in
-// a loop updates a variable of an enclosing scope. Operator precedence is
-// Nunjucks' own, where + binds looser than - (a + b - c is a + (b - c)).
+// a loop updates a variable of an enclosing scope. Nunjucks compiles
+// operators into JavaScript without parentheses, so JavaScript's
+// precedence decides the order: "not a == b" is (!a) == b, "a ~ b + c" is
+// a + "" + b + c; this package evaluates them the same way.
 // Nunjucks refuses a stray "#}" in text and treats "{#" as a comment even
 // with Backstage's variable tags; so does this package.
 //

@@ -104,7 +104,7 @@ func (e *Env) Eval(src string, ctx map[string]any) (any, error) {
 	lx := e.newLexer("expression", src)
 	lx.inCode = true
 	p := &parser{lx: lx}
-	x, err := p.parseExpression()
+	x, err := p.parseTopExpression()
 	if err != nil {
 		return nil, err
 	}
@@ -156,6 +156,16 @@ func plain(v any, top bool) any {
 		return out
 	}
 	return v
+}
+
+// placeAt gives a budget error raised inside a filter or function the
+// position of the call.
+func placeAt(err error, p pos) error {
+	var pe *posError
+	if errors.As(err, &pe) && pe.line == 0 {
+		pe.line, pe.col = p.line, p.col
+	}
+	return err
 }
 
 type evaluator struct {
@@ -342,13 +352,21 @@ func (ev *evaluator) execFor(n *forNode) error {
 				}
 			}
 		case string:
-			if len(n.names) == 1 {
-				u := units(x)
-				for i := range u {
+			// One name walks the characters; several names walk a string like
+			// an object: index keys and characters.
+			u := units(x)
+			for i := range u {
+				if len(n.names) == 1 {
 					frame[n.names[0]] = fromUnits(u[i : i+1])
-					if err := run(i, len(u)); err != nil {
-						return err
+				} else {
+					frame[n.names[0]] = numStr(float64(i))
+					frame[n.names[1]] = fromUnits(u[i : i+1])
+					for _, extra := range n.names[2:] {
+						frame[extra] = Undefined{}
 					}
+				}
+				if err := run(i, len(u)); err != nil {
+					return err
 				}
 			}
 		case *Object, map[string]any:
@@ -386,7 +404,9 @@ func (ev *evaluator) eval(x expr) (any, error) {
 	case *symExpr:
 		return ev.lookup(x.name), nil
 	case *arrayExpr:
-		out := make([]any, 0, len(x.items))
+		// Capacity one more than needed gives every literal its own backing
+		// array, so == between two literals compares distinct references.
+		out := make([]any, 0, len(x.items)+1)
 		for _, it := range x.items {
 			v, err := ev.eval(it)
 			if err != nil {
@@ -405,6 +425,15 @@ func (ev *evaluator) eval(x expr) (any, error) {
 			o.Set(k, v)
 		}
 		return o, nil
+	case *groupExpr:
+		var v any
+		for _, it := range x.items {
+			var err error
+			if v, err = ev.eval(it); err != nil {
+				return nil, err
+			}
+		}
+		return v, nil
 	case *lookupExpr:
 		obj, err := ev.eval(x.obj)
 		if err != nil {
@@ -639,6 +668,9 @@ func (ev *evaluator) call(x *callExpr) (any, error) {
 	}
 	v, err := f.call(ev, args)
 	if err != nil {
+		if errors.Is(err, ErrBudget) {
+			return nil, placeAt(err, x.pos)
+		}
 		return nil, ev.errAt(x.pos, "%s: %v", f.name, err)
 	}
 	if s, ok := v.(string); ok {
@@ -677,7 +709,7 @@ func (ev *evaluator) filter(x *filterExpr) (any, error) {
 	v, err := f(ev, args[0], args[1:])
 	if err != nil {
 		if errors.Is(err, ErrBudget) {
-			return nil, err
+			return nil, placeAt(err, x.pos)
 		}
 		return nil, ev.errAt(x.pos, "filter %s: %v", x.name, err)
 	}
@@ -732,13 +764,22 @@ func (ev *evaluator) test(x *isExpr) (any, error) {
 			return nil, err
 		}
 	}
+	r, err := runTest(x.test, v, args)
+	if err != nil {
+		return nil, ev.errAt(x.pos, "%v", err)
+	}
+	return r, nil
+}
+
+// runTest applies nunjucks' test name to v.
+func runTest(name string, v any, args []any) (bool, error) {
 	arg := func() any {
 		if len(args) > 0 {
 			return args[0]
 		}
 		return Undefined{}
 	}
-	switch x.test {
+	switch name {
 	case "defined":
 		return v != Undefined{}, nil
 	case "undefined":
@@ -796,7 +837,7 @@ func (ev *evaluator) test(x *isExpr) (any, error) {
 	case "escaped":
 		return false, nil
 	}
-	return nil, ev.errAt(x.pos, "test not found: %s", x.test)
+	return false, fmt.Errorf("test not found: %s", name)
 }
 
 // sortedKeys is used where Go map order must not leak.

@@ -37,7 +37,7 @@ func init() {
 		"replace":    fReplace,
 		"reverse":    fReverse,
 		"round":      fRound,
-		"safe":       func(_ *evaluator, v any, _ []any) (any, error) { return v, nil },
+		"safe":       fSafe,
 		"sort":       fSort,
 		"string":     fString,
 		"sum":        fSum,
@@ -48,6 +48,8 @@ func init() {
 		"wordcount":  fWordcount,
 		"selectattr": func(_ *evaluator, v any, a []any) (any, error) { return filterAttr(v, a, true) },
 		"rejectattr": func(_ *evaluator, v any, a []any) (any, error) { return filterAttr(v, a, false) },
+		"select":     fSelect(true),
+		"reject":     fSelect(false),
 	}
 }
 
@@ -604,26 +606,67 @@ func fString(_ *evaluator, v any, _ []any) (any, error) {
 	return toStr(v), nil
 }
 
+// fSum is start + arr.reduce((a, b) => a + b, 0).
 func fSum(_ *evaluator, v any, args []any) (any, error) {
 	arr, ok := v.([]any)
 	if !ok {
-		return nil, errors.New("arr.forEach is not a function")
+		return nil, errors.New("arr.reduce is not a function")
 	}
-	var sum any = 0.0
-	if st := arg(args, 1); truthy(st) {
-		sum = st
-	}
+	var acc any = 0.0
 	for _, it := range arr {
 		if attr := arg(args, 0); truthy(attr) {
 			it = member(it, attr)
 		}
-		if isStrLike(sum) || isStrLike(it) {
-			sum = toStr(sum) + toStr(it)
-		} else {
-			sum = toNum(sum) + toNum(it)
-		}
+		acc = jsAdd(acc, it)
 	}
-	return sum, nil
+	var start any = 0.0
+	if st := arg(args, 1); st != (Undefined{}) {
+		start = st
+	}
+	return jsAdd(start, acc), nil
+}
+
+// jsAdd is JavaScript's binary +.
+func jsAdd(a, b any) any {
+	if isStrLike(a) || isStrLike(b) {
+		return toStr(a) + toStr(b)
+	}
+	return toNum(a) + toNum(b)
+}
+
+// fSelect is select/reject: keep the items whose test is want.
+func fSelect(want bool) builtin {
+	return func(_ *evaluator, v any, args []any) (any, error) {
+		arr, ok := v.([]any)
+		if !ok {
+			if s, isStr := v.(string); isStr {
+				arr, _ = mustList(s)
+			} else {
+				arr = []any{}
+			}
+		}
+		name := "truthy"
+		if t := arg(args, 0); t != (Undefined{}) {
+			name = toStr(t)
+		}
+		out := []any{}
+		for _, it := range arr {
+			r, err := runTest(name, it, args[min(1, len(args)):])
+			if err != nil {
+				return nil, err
+			}
+			if r == want {
+				out = append(out, it)
+			}
+		}
+		return out, nil
+	}
+}
+
+func mustList(s string) ([]any, error) {
+	v, err := fList(nil, s, nil)
+	l, _ := v.([]any)
+	return l, err
 }
 
 func fTitle(_ *evaluator, v any, _ []any) (any, error) {
@@ -638,9 +681,25 @@ func fTitle(_ *evaluator, v any, _ []any) (any, error) {
 	return strings.Join(words, " "), nil
 }
 
+// fTrim does not normalise its input in nunjucks: only strings work.
 func fTrim(_ *evaluator, v any, _ []any) (any, error) {
-	s, err := normStr(v, "replace")
-	return strings.TrimFunc(s, isJSSpace), err
+	s, ok := v.(string)
+	if !ok {
+		if v == nil || v == (Undefined{}) {
+			return nil, fmt.Errorf("cannot read properties of %s (reading 'replace')", toStr(v))
+		}
+		return nil, errors.New("str.replace is not a function")
+	}
+	return strings.TrimFunc(s, isJSSpace), nil
+}
+
+// fSafe marks a value safe, which makes it a string; null and undefined
+// become "".
+func fSafe(_ *evaluator, v any, _ []any) (any, error) {
+	if v == nil || v == (Undefined{}) {
+		return "", nil
+	}
+	return toStr(v), nil
 }
 
 func fTruncate(_ *evaluator, v any, args []any) (any, error) {
@@ -711,8 +770,6 @@ func fURLEncode(_ *evaluator, v any, _ []any) (any, error) {
 			val, _ := objectGet(x, k)
 			pairs = append(pairs, encodeURIComponent(k)+"="+encodeURIComponent(toStr(val)))
 		}
-	default:
-		return encodeURIComponent(toStr(v)), nil
 	}
 	return strings.Join(pairs, "&"), nil
 }

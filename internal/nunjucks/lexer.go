@@ -178,7 +178,7 @@ func (l *lexer) next() (*token, error) {
 			l.forward(1)
 			return tok(tOp, string(cur)), nil
 		default:
-			word, _ := l.extractUntil(wsChars + delimChars + "'\"")
+			word, _ := l.extractUntil(wsChars + delimChars)
 			if word == "" {
 				// Non-breaking space or a quote right after a word.
 				l.forward(1)

@@ -91,6 +91,10 @@ type isExpr struct {
 	test string
 	args []expr
 }
+type groupExpr struct {
+	pos
+	items []expr // (a, b) is JavaScript's comma operator: the last value
+}
 type condExpr struct {
 	pos
 	cond, then, else_ expr // else_ may be nil
@@ -211,7 +215,7 @@ func (p *parser) parseNodes() ([]stmt, error) {
 				out = append(out, n)
 			}
 		case tVarStart:
-			x, err := p.parseExpression()
+			x, err := p.parseTopExpression()
 			if err != nil {
 				return nil, err
 			}
@@ -308,7 +312,7 @@ func (p *parser) parseStatement() (stmt, bool, error) {
 
 func (p *parser) parseIf() (stmt, error) {
 	t, _ := p.next() // if / elif / elseif
-	cond, err := p.parseExpression()
+	cond, err := p.parseTopExpression()
 	if err != nil {
 		return nil, err
 	}
@@ -386,7 +390,7 @@ func (p *parser) parseFor() (stmt, error) {
 		return nil, p.errAt(t, `parseFor: expected "in" keyword for loop`)
 	}
 	var err error
-	if n.iter, err = p.parseExpression(); err != nil {
+	if n.iter, err = p.parseTopExpression(); err != nil {
 		return nil, err
 	}
 	if err := p.advanceAfterBlockEnd("for"); err != nil {
@@ -440,7 +444,7 @@ func (p *parser) parseSet() (stmt, error) {
 		return nil, err
 	}
 	if eq {
-		if n.value, err = p.parseExpression(); err != nil {
+		if n.value, err = p.parseTopExpression(); err != nil {
 			return nil, err
 		}
 		return n, p.advanceAfterBlockEnd("set")
@@ -452,9 +456,8 @@ func (p *parser) parseSet() (stmt, error) {
 	if end == nil || end.typ != tBlockEnd {
 		return nil, p.errAt(end, "parseSet: expected = or block end in set tag")
 	}
-	if strings.HasPrefix(end.val, "-") {
-		p.dropLeadWS = true
-	}
+	// nunjucks skips this block end without looking at its "-", so
+	// "{% set x -%}" does not trim the body.
 	if n.body, err = p.parseUntil("endset"); err != nil {
 		return nil, err
 	}
@@ -471,9 +474,10 @@ var rawRe = map[string]*regexp.Regexp{
 }
 
 // parseRaw copies text verbatim up to the matching endraw, counting nested
-// raw blocks as nunjucks does. Only plain "{% endraw %}" ends it.
+// raw blocks as nunjucks does. Only "{% endraw %}" without whitespace
+// control ends it.
 func (p *parser) parseRaw(tag string) (stmt, error) {
-	t, _ := p.next()
+	p.next()
 	if err := p.advanceAfterBlockEnd(tag); err != nil {
 		return nil, err
 	}
@@ -483,7 +487,9 @@ func (p *parser) parseRaw(tag string) (stmt, error) {
 	for {
 		m := re.FindStringSubmatchIndex(p.lx.src[p.lx.pos:])
 		if m == nil {
-			return nil, p.errAt(t, "expected end%s, got end of file", tag)
+			// Without its endraw, nunjucks keeps what it copied and lexes
+			// the rest as a template again.
+			return &textNode{s: b.String()}, nil
 		}
 		pre := p.lx.src[p.lx.pos : p.lx.pos+m[3]]
 		all := m[1]
@@ -504,6 +510,16 @@ func (p *parser) parseRaw(tag string) (stmt, error) {
 }
 
 // Expressions, with nunjucks' precedence from loosest to tightest.
+
+// parseTopExpression parses an expression that stands alone in the
+// compiled JavaScript and puts it in JavaScript's evaluation order.
+func (p *parser) parseTopExpression() (expr, error) {
+	x, err := p.parseExpression()
+	if err != nil {
+		return nil, err
+	}
+	return jsOrder(x), nil
+}
 
 func (p *parser) parseExpression() (expr, error) {
 	t, _ := p.peek()
@@ -857,11 +873,9 @@ func (p *parser) parseAggregate() (expr, error) {
 		if nt == nil {
 			return nil, p.errAt(t, "expected %s, got end of file", closer)
 		}
+		// nunjucks ends an aggregate at any closing bracket.
 		if nt.typ == tOp && (nt.val == ")" || nt.val == "]" || nt.val == "}") {
 			p.next()
-			if nt.val != closer {
-				return nil, p.errAt(nt, "unexpected token: %s", nt.val)
-			}
 			break
 		}
 		if len(items) > 0 {
@@ -871,7 +885,7 @@ func (p *parser) parseAggregate() (expr, error) {
 				return nil, p.errAt(nt, "parseAggregate: expected comma after expression")
 			}
 			// A trailing comma before the closer is allowed.
-			if c, _ := p.peek(); c != nil && c.typ == tOp && c.val == closer {
+			if c, _ := p.peek(); c != nil && c.typ == tOp && (c.val == ")" || c.val == "]" || c.val == "}") {
 				continue
 			}
 		}
@@ -880,14 +894,10 @@ func (p *parser) parseAggregate() (expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			if kt == nil || (kt.typ != tString && kt.typ != tSymbol && kt.typ != tInt && kt.typ != tFloat && kt.typ != tBool && kt.typ != tNone) {
-				return nil, p.errAt(kt, "parseAggregate: expected dict key")
+			if kt == nil || (kt.typ != tString && kt.typ != tSymbol) {
+				return nil, p.errAt(kt, "compilePair: Dict keys must be strings or names")
 			}
 			key := kt.val
-			if kt.typ == tInt || kt.typ == tFloat {
-				f, _ := strconv.ParseFloat(kt.val, 64)
-				key = numStr(f)
-			}
 			if ok, err := p.skipOp(":"); err != nil {
 				return nil, err
 			} else if !ok {
@@ -903,10 +913,10 @@ func (p *parser) parseAggregate() (expr, error) {
 	}
 	switch closer {
 	case ")":
-		if len(items) == 1 {
-			return items[0], nil
+		if len(items) == 0 {
+			return nil, p.errAt(t, "unexpected token: )")
 		}
-		return &arrayExpr{posOf(t), items}, nil
+		return &groupExpr{posOf(t), items}, nil
 	case "]":
 		return &arrayExpr{posOf(t), items}, nil
 	}
