@@ -119,7 +119,7 @@ func fromYAML(n *yaml.Node) (any, error) {
 func parseJSON(s string) (any, error) {
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
-	v, err := decodeJSON(dec)
+	v, err := decodeJSON(dec, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,14 @@ func parseJSON(s string) (any, error) {
 	return v, nil
 }
 
-func decodeJSON(dec *json.Decoder) (any, error) {
+// maxJSONDepth bounds the nesting parseJSON accepts (deeper: an error, and
+// the string is rendered as text).
+const maxJSONDepth = 512
+
+func decodeJSON(dec *json.Decoder, depth int) (any, error) {
+	if depth > maxJSONDepth {
+		return nil, errors.New("JSON nested too deeply")
+	}
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, err
@@ -145,7 +152,7 @@ func decodeJSON(dec *json.Decoder) (any, error) {
 					return nil, err
 				}
 				k, _ := kt.(string)
-				v, err := decodeJSON(dec)
+				v, err := decodeJSON(dec, depth+1)
 				if err != nil {
 					return nil, err
 				}
@@ -156,7 +163,7 @@ func decodeJSON(dec *json.Decoder) (any, error) {
 		case '[':
 			out := []any{}
 			for dec.More() {
-				v, err := decodeJSON(dec)
+				v, err := decodeJSON(dec, depth+1)
 				if err != nil {
 					return nil, err
 				}
