@@ -1,7 +1,9 @@
 package backstage
 
 import (
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/platform-team/platform/internal/nunjucks"
@@ -162,5 +164,43 @@ func TestRunEach(t *testing.T) {
 	}
 	if len(res.Steps[2].Lines) != 0 {
 		t.Errorf("each over nothing ran: %+v", res.Steps[2])
+	}
+}
+
+func TestRunCookiecutterCompatAndTemplatedURL(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]file{
+		"template.yaml": {data: manifest(`    - id: cc
+      action: fetch:template
+      input:
+        url: ./cc
+        cookiecutterCompat: true
+        values: {name: svc, tags: [a, b]}
+    - id: flavour
+      action: fetch:plain
+      input: {url: "./flavours/${{ parameters.flavour }}", targetPath: flavour}
+    - id: trim
+      if: ${{ parameters.trim }}
+      action: fetch:template
+      input: {url: ./cc, trimBlocks: true}
+`, "")},
+		"cc/{{ cookiecutter.name }}.txt": {data: "{{ cookiecutter.name }} ${{ x }} {{ cookiecutter.tags | jsonify }}"},
+		"flavours/go/main.go":            {data: "package main"},
+	})
+	res, err := run(t, dir, map[string]any{"flavour": "go"}, nil, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"svc.txt": `svc $ ["a","b"]`, "flavour/main.go": "package main"}
+	if !reflect.DeepEqual(files(res), want) {
+		t.Errorf("files = %q, want %q", files(res), want)
+	}
+	_, err = run(t, dir, map[string]any{"flavour": "go", "trim": true}, nil, RunOptions{})
+	if err == nil || !strings.Contains(err.Error(), "trimBlocks") {
+		t.Errorf("trimBlocks: err = %v", err)
+	}
+	_, err = run(t, dir, map[string]any{"flavour": "../../etc"}, nil, RunOptions{})
+	if !errors.Is(err, ErrEscapesRoot) {
+		t.Errorf("templated url leaving the root: err = %v", err)
 	}
 }
