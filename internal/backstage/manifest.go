@@ -60,6 +60,9 @@ type Step struct {
 	Action string `yaml:"action"`
 	// If is the step's condition, a template expression or a boolean.
 	If any `yaml:"if,omitempty"`
+	// Each repeats the step for every item of a list or member of an
+	// object (a template expression or a literal), as ${{ each }}.
+	Each any `yaml:"each,omitempty"`
 	// Input is the action's input, as decoded YAML; its strings are
 	// templates rendered before the action runs.
 	Input map[string]any `yaml:"input,omitempty"`

@@ -180,7 +180,42 @@ func (g GitRef) String() string {
 	return s
 }
 
-// resolveGit clones g into the template cache and loads it.
+// resolveGit clones g into the template cache and loads it (see Checkout).
+func (r *Resolver) resolveGit(ctx context.Context, g GitRef) (*Template, error) {
+	var t *Template
+	err := r.Checkout(ctx, g, func(repo *os.Root, src Source) error {
+		var err error
+		t, err = loadRoot(repo, g.Subdir, src, r.Limits)
+		return err
+	})
+	if err != nil {
+		var ce *CloneError
+		if errors.As(err, &ce) || !isTemplateLoadError(err) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("template %s: %w", g, err)
+	}
+	return t, nil
+}
+
+// isTemplateLoadError tells an error of the load callback from one of the
+// cache: only the former is prefixed with the template reference.
+func isTemplateLoadError(err error) bool {
+	var le *checkoutLoadError
+	return errors.As(err, &le)
+}
+
+// checkoutLoadError marks an error returned by Checkout's callback.
+type checkoutLoadError struct{ err error }
+
+func (e *checkoutLoadError) Error() string { return e.err.Error() }
+func (e *checkoutLoadError) Unwrap() error { return e.err }
+
+// Checkout clones g into the template cache and calls load with the
+// repository opened as an os.Root, and the Source to record, while it holds
+// the cache entry's lock: load must copy what it needs into memory, since
+// the entry may be replaced by another run afterwards. g.Subdir is checked to
+// be a relative path, but is not looked at: that is load's job.
 //
 // Runs of platform share the cache, so each entry is filled under an exclusive
 // lock (one per entry, in <CacheDir>/locks), and the lock is held until the
@@ -190,25 +225,25 @@ func (g GitRef) String() string {
 // directory and renaming it over the entry, so a run killed mid-clone leaves
 // at worst a stale temporary directory, removed by the next fill, never a
 // half entry under the entry's name.
-func (r *Resolver) resolveGit(ctx context.Context, g GitRef) (*Template, error) {
+func (r *Resolver) Checkout(ctx context.Context, g GitRef, load func(repo *os.Root, src Source) error) error {
 	if r.Clone == nil || r.CacheDir == "" {
-		return nil, errors.New("git templates are not available here")
+		return errors.New("git templates are not available here")
 	}
 	if g.Subdir != "" && !fs.ValidPath(g.Subdir) {
-		return nil, fmt.Errorf("template %s: subdirectory %q must be a relative path inside the repository", g, g.Subdir)
+		return fmt.Errorf("template %s: subdirectory %q must be a relative path inside the repository", g, g.Subdir)
 	}
 	sum := sha256.Sum256([]byte(redact.Clean(g.URL) + "@" + g.Ref))
 	name := hex.EncodeToString(sum[:8])
 	root := filepath.Join(r.CacheDir, "templates")
 	if err := os.MkdirAll(root, 0o755); err != nil {
-		return nil, fmt.Errorf("create template cache: %w", err)
+		return fmt.Errorf("create template cache: %w", err)
 	}
 	lk, err := lock.Acquire(ctx, lock.File(filepath.Join(r.CacheDir, "locks"), "template-cache:"+name))
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
-		return nil, fmt.Errorf("lock template cache: %w", err)
+		return fmt.Errorf("lock template cache: %w", err)
 	}
 	defer lk.Release()
 
@@ -217,27 +252,26 @@ func (r *Resolver) resolveGit(ctx context.Context, g GitRef) (*Template, error) 
 	// was left by a run that was killed.
 	tmp := filepath.Join(root, "."+name+".tmp")
 	if err := os.RemoveAll(tmp); err != nil {
-		return nil, fmt.Errorf("clean template cache: %w", err)
+		return fmt.Errorf("clean template cache: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 	commit, err := r.Clone(ctx, g.URL, g.Ref, tmp)
 	if err != nil {
-		return nil, &CloneError{URL: g.String(), Err: err}
+		return &CloneError{URL: g.String(), Err: err}
 	}
 	if err := os.RemoveAll(dir); err != nil {
-		return nil, fmt.Errorf("refresh template cache: %w", err)
+		return fmt.Errorf("refresh template cache: %w", err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {
-		return nil, fmt.Errorf("fill template cache: %w", err)
+		return fmt.Errorf("fill template cache: %w", err)
 	}
 	repo, err := os.OpenRoot(dir)
 	if err != nil {
-		return nil, fmt.Errorf("open template cache: %w", err)
+		return fmt.Errorf("open template cache: %w", err)
 	}
 	defer repo.Close()
-	t, err := loadRoot(repo, g.Subdir, Source{Kind: SourceGit, Ref: g.String(), Commit: commit}, r.Limits)
-	if err != nil {
-		return nil, fmt.Errorf("template %s: %w", g, err)
+	if err := load(repo, Source{Kind: SourceGit, Ref: g.String(), Commit: commit}); err != nil {
+		return &checkoutLoadError{err: err}
 	}
-	return t, nil
+	return nil
 }

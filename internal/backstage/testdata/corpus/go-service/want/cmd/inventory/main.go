@@ -1,0 +1,14 @@
+// Command inventory serves the inventory API.
+package main
+
+import (
+	"log"
+	"net/http"
+)
+
+func main() {
+	http.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("ok"))
+	})
+	log.Fatal(http.ListenAndServe(":8080", nil))
+}

@@ -1,0 +1,3 @@
+module gitlab.example.com/go/inventory
+
+go 1.22
