@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/platform-team/platform/internal/backstage"
 	"github.com/platform-team/platform/internal/change"
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/fleet"
@@ -101,6 +102,9 @@ func exitCode(err error, interrupted bool) int {
 		source    *updater.SourceError
 		catalog   *updater.CatalogError
 		inTheWay  *fstx.ConflictError
+		step      *backstage.StepError
+		action    *backstage.UnsupportedActionError
+		notBS     *backstage.NotTemplateError
 	)
 	switch {
 	case err == nil:
@@ -121,7 +125,8 @@ func exitCode(err error, interrupted bool) int {
 		errors.As(err, &lintPath), errors.As(err, &selection), isCobraUsageError(err),
 		errors.As(err, &version), errors.As(err, &answers), errors.As(err, &service),
 		errors.As(err, &dirty), errors.As(err, &downgrade), errors.As(err, &source),
-		errors.As(err, &catalog), errors.As(err, &inTheWay):
+		errors.As(err, &catalog), errors.As(err, &inTheWay),
+		errors.As(err, &step), errors.As(err, &action), errors.As(err, &notBS):
 		return ExitUsage
 	case errors.As(err, &clone), errors.As(err, &remote), errors.As(err, &redirect), errors.As(err, &session), errors.As(err, &fleetRun):
 		return ExitRemote

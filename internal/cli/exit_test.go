@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/platform-team/platform/internal/backstage"
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/fleet"
 	"github.com/platform-team/platform/internal/fstx"
@@ -132,6 +133,9 @@ func TestExitCodeByType(t *testing.T) {
 		{wrap(&updater.CatalogError{Err: errors.New("ours: bad YAML")}), ExitUsage},
 		{wrap(&fstx.ConflictError{Path: "deploy", Msg: "is a symbolic link"}), ExitUsage},
 		{wrap(&fleet.FailedError{Projects: []string{"g/a"}, Total: 3}), ExitRemote},
+		{wrap(&backstage.StepError{StepID: "fetch", Action: "fetch:template", Err: errors.New("url leaves the repository")}), ExitUsage},
+		{wrap(&backstage.UnsupportedActionError{StepID: "cc", Action: "fetch:cookiecutter"}), ExitUsage},
+		{wrap(&backstage.NotTemplateError{APIVersion: "x/v1", Kind: "Thing"}), ExitUsage},
 		{wrap(context.Canceled), ExitInterrupted},
 		{wrap(wizard.ErrCancelled), ExitInterrupted},
 		// A cancel wins over the failure it caused.

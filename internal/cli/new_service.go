@@ -44,6 +44,9 @@ type NewServiceOptions struct {
 	Force           bool
 	AcceptTradeoffs bool
 	NoGit           bool
+	// SkipUnsupported skips the steps of a Backstage template whose action
+	// is not known here, instead of refusing the template.
+	SkipUnsupported bool
 
 	// Publish creates the GitLab project in Group and pushes the first commit.
 	Publish   bool
@@ -120,11 +123,13 @@ func (opts *NewServiceOptions) checkFlags() error {
 		return flagErrorf("--json goes with --dry-run")
 	case opts.Publish && opts.NoGit:
 		return flagErrorf("--publish pushes the first commit: drop --no-git")
-	case opts.Publish && opts.Group == "":
-		return flagErrorf("--publish needs --group: the GitLab group (namespace path) to create the project in")
 	}
 	return nil
 }
+
+// errPublishNeedsGroup is --publish without --group for a platform
+// template (a Backstage template names its project in publish:gitlab).
+var errPublishNeedsGroup = flagErrorf("--publish needs --group: the GitLab group (namespace path) to create the project in")
 
 // setDependencies copies what the run needs from the Factory: streams,
 // clock, settings, the template resolver, the render budget, the wizard when
@@ -164,6 +169,7 @@ func addNewServiceFlags(cmd *cobra.Command, opts *NewServiceOptions) {
 	fl.BoolVar(&opts.Force, "force", false, "write into a non-empty directory, overwriting files that differ (never deletes)")
 	fl.BoolVar(&opts.AcceptTradeoffs, "accept-tradeoffs", false, "accept a silver path's trade-offs without being asked")
 	fl.BoolVar(&opts.NoGit, "no-git", false, "do not create a git repository and first commit")
+	fl.BoolVar(&opts.SkipUnsupported, "skip-unsupported", false, "with a Backstage template, skip the steps whose action is not supported here instead of refusing it")
 	fl.BoolVar(&opts.Publish, "publish", false, "create the GitLab project in --group and push the first commit")
 	fl.StringVar(&opts.Group, "group", "", "GitLab group (namespace `PATH`) for --publish")
 	addGitLabURLFlag(cmd, &opts.GitLab)
@@ -196,9 +202,25 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 			return err
 		}
 	}
+	if opts.Template != "" {
+		bt, err := backstageTemplate(ctx, opts, opts.Template, nil)
+		if err != nil {
+			return err
+		}
+		if bt != nil {
+			return runNewBackstage(ctx, opts, bt)
+		}
+	}
 	t, err := chooseTemplate(ctx, opts)
 	if err != nil {
-		return err
+		bt, berr := backstageTemplate(ctx, opts, opts.Template, err)
+		if berr != nil || bt == nil {
+			return errors.Join(err, berr)
+		}
+		return runNewBackstage(ctx, opts, bt)
+	}
+	if opts.Publish && opts.Group == "" {
+		return errPublishNeedsGroup
 	}
 	values, err := collectValues(ctx, opts, t)
 	if err != nil {
@@ -369,7 +391,11 @@ func chooseTemplate(ctx context.Context, opts *NewServiceOptions) (*scaffold.Tem
 // collectValues gathers values from flags and files, asks for the rest when
 // prompting is allowed, and validates everything at once (scaffold.Collect).
 func collectValues(ctx context.Context, opts *NewServiceOptions, t *scaffold.Template) (scaffold.Values, error) {
-	in := opts.Inputs
+	return collectValuesFrom(ctx, opts, t, opts.Inputs)
+}
+
+// collectValuesFrom is collectValues with the inputs given.
+func collectValuesFrom(ctx context.Context, opts *NewServiceOptions, t *scaffold.Template, in scaffold.Inputs) (scaffold.Values, error) {
 	if opts.Wizard != nil {
 		in.Ask = func(given scaffold.Values) (scaffold.Values, error) {
 			return opts.Wizard.Ask(ctx, t, given)

@@ -236,14 +236,16 @@ func (p *Parameter) Validate(v any) string {
 		if p.MaxLength != nil && n > *p.MaxLength {
 			return fmt.Sprintf("%s is too long: at most %d characters", q, *p.MaxLength)
 		}
+		// The format first: it says what the value should look like, which
+		// a pattern derived from it (allowed hosts) does not.
+		if msg := p.checkFormat(x); msg != "" {
+			return fmt.Sprintf("%s is not %s", q, msg)
+		}
 		if p.pattern != nil && !p.pattern.MatchString(x) {
 			return fmt.Sprintf("%s does not match the pattern %s", q, p.Pattern)
 		}
 		if len(p.Enum) > 0 && !slices.Contains(p.Enum, any(x)) {
 			return fmt.Sprintf("%s is not one of %s", q, p.enumList())
-		}
-		if msg := p.checkFormat(x); msg != "" {
-			return fmt.Sprintf("%s is not %s", q, msg)
 		}
 	case float64:
 		if p.Minimum != nil && x < *p.Minimum {
