@@ -17,13 +17,13 @@ import (
 // one: a local file or directory that says so, or a platform template
 // reference whose template.yaml turned out to be Backstage's (err, from
 // scaffold). It returns nil, nil when ref is not one.
-func backstageTemplate(ctx context.Context, opts *NewServiceOptions, ref string, err error) (*backstage.Template, error) {
+func backstageTemplate(ctx context.Context, resolver *scaffold.Resolver, ref string, err error) (*backstage.Template, error) {
 	var foreign *scaffold.ForeignManifestError
 	isForeign := errors.As(err, &foreign) && foreign.APIVersion == backstage.APIVersion
 	if !isForeign && !backstage.IsRef(ref) {
 		return nil, nil
 	}
-	return backstage.Load(ctx, ref, backstage.LoadOptions{Resolver: opts.Resolver})
+	return backstage.Load(ctx, ref, backstage.LoadOptions{Resolver: resolver})
 }
 
 // runNewBackstage runs a Backstage Software Template as `new service` runs

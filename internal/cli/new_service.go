@@ -203,7 +203,7 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 		}
 	}
 	if opts.Template != "" {
-		bt, err := backstageTemplate(ctx, opts, opts.Template, nil)
+		bt, err := backstageTemplate(ctx, opts.Resolver, opts.Template, nil)
 		if err != nil {
 			return err
 		}
@@ -213,7 +213,7 @@ func runNewService(ctx context.Context, opts *NewServiceOptions) error {
 	}
 	t, err := chooseTemplate(ctx, opts)
 	if err != nil {
-		bt, berr := backstageTemplate(ctx, opts, opts.Template, err)
+		bt, berr := backstageTemplate(ctx, opts.Resolver, opts.Template, err)
 		if berr != nil || bt == nil {
 			return errors.Join(err, berr)
 		}
