@@ -14,13 +14,16 @@ import (
 )
 
 // backstageTemplate loads ref as a Backstage Software Template when it is
-// one: a local file or directory that says so, or a platform template
-// reference whose template.yaml turned out to be Backstage's (err, from
-// scaffold). It returns nil, nil when ref is not one.
+// one: a local file or directory that says so, a git reference to a file,
+// or a platform template reference whose template.yaml turned out to be
+// Backstage's (err, from scaffold). It returns nil, nil when ref is not one.
 func backstageTemplate(ctx context.Context, resolver *scaffold.Resolver, ref string, err error) (*backstage.Template, error) {
 	var foreign *scaffold.ForeignManifestError
 	isForeign := errors.As(err, &foreign) && foreign.APIVersion == backstage.APIVersion
-	if !isForeign && !backstage.IsRef(ref) {
+	// A git reference to a file is a Backstage template: ours are directories.
+	g, isGit := scaffold.ParseGitRef(ref)
+	namesFile := isGit && (strings.HasSuffix(g.Subdir, ".yaml") || strings.HasSuffix(g.Subdir, ".yml"))
+	if !isForeign && !namesFile && !backstage.IsRef(ref) {
 		return nil, nil
 	}
 	return backstage.Load(ctx, ref, backstage.LoadOptions{Resolver: resolver})
