@@ -41,6 +41,15 @@
 // Nunjucks refuses a stray "#}" in text and treats "{#" as a comment even
 // with Backstage's variable tags; so does this package.
 //
+// Step inputs: RenderInput renders one string of a step's input as
+// Backstage's scaffolder does (a lone ${{ expr }} keeps its type; a failed
+// render keeps the string); Eval evaluates one bare expression.
+//
+// Key order: JavaScript objects keep insertion order, which shows in dump
+// and in for k, v loops. ParseJSON and FromYAML build contexts with that
+// order (*Object); Options.KeepOrder makes Eval and RenderInput return
+// *Object instead of map[string]any.
+//
 // Differences from Nunjucks: macros, includes, extends, blocks, call,
 // filter blocks, slices (a[1:2]), keyword arguments, regular expression
 // literals and the random filter (not deterministic) are not supported and

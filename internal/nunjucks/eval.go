@@ -36,6 +36,9 @@ type Options struct {
 	// MaxSteps bounds evaluation work: every node evaluated and every loop
 	// iteration is a step (DefaultMaxSteps when 0).
 	MaxSteps int
+	// KeepOrder makes Eval and RenderInput return objects as *Object, in
+	// JavaScript's key order, instead of map[string]any.
+	KeepOrder bool
 }
 
 // Env renders templates with one configuration. It is safe for concurrent
@@ -118,13 +121,13 @@ func (e *Env) Eval(src string, ctx map[string]any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return plain(v, true), nil
+	return plain(v, true, e.opts.KeepOrder), nil
 }
 
 // plain converts engine values to plain Go values the way a JSON round trip
 // would: undefined members are dropped, undefined array items become nil,
 // non-finite numbers become nil.
-func plain(v any, top bool) any {
+func plain(v any, top, keepOrder bool) any {
 	switch x := v.(type) {
 	case Undefined, *function:
 		if top {
@@ -139,19 +142,32 @@ func plain(v any, top bool) any {
 	case []any:
 		out := make([]any, len(x))
 		for i, it := range x {
-			out[i] = plain(it, false)
+			out[i] = plain(it, false, keepOrder)
 		}
 		return out
 	case *Object, map[string]any:
 		keys, _ := objectKeys(x)
-		out := make(map[string]any, len(keys))
+		var ordered *Object
+		var out map[string]any
+		if keepOrder {
+			ordered = NewObject()
+		} else {
+			out = make(map[string]any, len(keys))
+		}
 		for _, k := range keys {
 			it, _ := objectGet(x, k)
 			switch it.(type) {
 			case Undefined, *function:
 				continue
 			}
-			out[k] = plain(it, false)
+			if keepOrder {
+				ordered.Set(k, plain(it, false, true))
+			} else {
+				out[k] = plain(it, false, false)
+			}
+		}
+		if keepOrder {
+			return ordered
 		}
 		return out
 	}

@@ -429,6 +429,8 @@ func TestErrors(t *testing.T) {
 		{"unexpected token", "${{ ) }}", "unexpected token: )"},
 		{"slice", "${{ x[1:2] }}", "slices are not supported"},
 		{"deep nesting", "${{ " + strings.Repeat("(", 500) + "1" + strings.Repeat(")", 500) + " }}", "nested too deeply"},
+		// "}}" ends the tag even inside an object literal, as in nunjucks.
+		{"nested object closes tag", "${{ {a: {b: 1}} }}", "parseAggregate: expected comma after expression"},
 		{"number dict key", "${{ {1: 2} }}", "Dict keys must be strings or names"},
 		{"empty group", "${{ () }}", "unexpected token: )"},
 		{"random is not hermetic", "${{ [1,2] | random }}", "filter not found: random"},
