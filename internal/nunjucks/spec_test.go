@@ -321,7 +321,7 @@ func TestSpecBackstageFilters(t *testing.T) {
 		{"parseEntityRef slash before colon", "${{ 'ns/a:b' | parseEntityRef({defaultKind: 'k'}) | dump }}", nil, `{"kind":"k","namespace":"ns","name":"a:b"}`},
 		{"parseEntityRef pick", "${{ values.owner | parseEntityRef | pick('name') }}", values, "team-a"},
 		// pick is lodash get: dotted and bracketed paths.
-		{"pick path", "${{ values | pick('nested.deep.x') }} ${{ values | pick('list[1]') }} [${{ values | pick('no.such') }}]", values, "y b []"},
+		{"pick path", "${{ values | pick('nested.deep.x') }} ${{ values | pick('list[1]') }} ${{ values | pick(['nested', 'deep']) | dump }}", values, `y b {"x":"y"}`},
 	})
 }
 
@@ -335,6 +335,8 @@ func TestBackstageFilterErrors(t *testing.T) {
 		"${{ 'group:' | parseEntityRef }}":                           `Entity reference "group:" was not on the form [<kind>:][<namespace>/]<name>`,
 		"${{ '' | parseEntityRef }}":                                 "Entity reference must not be empty",
 		"${{ 'www.bitbucket.org?project=p&repo=r' | parseRepoUrl }}": "missing workspace",
+		// The result crosses the isolate as JSON: undefined cannot.
+		"${{ values | pick('no.such') }}": `filter pick: "undefined" is not valid JSON`,
 	} {
 		_, err := e.Render("t", tmpl, nil)
 		if err == nil || !strings.Contains(err.Error(), want) {
