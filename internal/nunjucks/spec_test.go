@@ -435,6 +435,8 @@ func TestErrors(t *testing.T) {
 		{"nested object closes tag", "${{ {a: {b: 1}} }}", "parseAggregate: expected comma after expression"},
 		{"number dict key", "${{ {1: 2} }}", "Dict keys must be strings or names"},
 		{"empty group", "${{ () }}", "unexpected token: )"},
+		{"long chain", "${{ 1" + strings.Repeat(" + 1", 2000) + " }}", "expression too long"},
+		{"long filter chain", "${{ 1" + strings.Repeat(" | abs", 2000) + " }}", "expression too long"},
 		{"random is not hermetic", "${{ [1,2] | random }}", "filter not found: random"},
 	}
 	for _, c := range cases {
