@@ -493,6 +493,8 @@ func (ev *evaluator) eval(x expr) (any, error) {
 		return ev.test(x)
 	case *binExpr:
 		return ev.binary(x)
+	case *errExpr:
+		return nil, ev.errAt(x.pos, "%s", x.msg)
 	}
 	return nil, ev.errAt(x.at(), "unknown expression")
 }

@@ -436,6 +436,7 @@ func TestErrors(t *testing.T) {
 		{"number dict key", "${{ {1: 2} }}", "Dict keys must be strings or names"},
 		{"empty group", "${{ () }}", "unexpected token: )"},
 		{"long chain", "${{ 1" + strings.Repeat(" + 1", 2000) + " }}", "expression too long"},
+		{"long mixed chain", "${{ 1" + strings.Repeat(" + 1 - 1", 3000) + " }}", "expression too long"},
 		{"long filter chain", "${{ 1" + strings.Repeat(" | abs", 2000) + " }}", "expression too long"},
 		{"random is not hermetic", "${{ [1,2] | random }}", "filter not found: random"},
 	}
