@@ -19,11 +19,12 @@
 //     a if c else b, parentheses; the range() global; the String methods
 //     toUpperCase, toLowerCase, trim, startsWith, endsWith, includes, split
 //     and replace, and the Array methods includes and join.
-//   - filters: abs, capitalize, default/d, dump, escape/e, first, last,
-//     float, int, indent, join, length, list, lower, upper, nl2br, replace,
-//     reverse, round, safe, sort, string, sum, title, trim, truncate,
-//     urlencode, wordcount, selectattr and rejectattr (one argument), and
-//     BackstageFilters: parseRepoUrl, parseEntityRef, pick, projectSlug.
+//   - filters: abs, batch, capitalize, center, default/d, dictsort, dump,
+//     escape/e, forceescape, first, last, float, groupby, int, indent, join,
+//     length, list, lower, upper, nl2br, replace, reverse, round, safe,
+//     select, reject, selectattr, rejectattr, sort, string, striptags, sum,
+//     title, trim, truncate, urlencode, wordcount, and BackstageFilters:
+//     parseRepoUrl, parseEntityRef, pick, projectSlug.
 //   - tests: defined, undefined, null/none, number, string, truthy, falsy,
 //     odd, even, divisibleby, equalto/eq/sameas, ne, gt, lt, ge, le, lower,
 //     upper, callable, iterable, mapping, escaped.

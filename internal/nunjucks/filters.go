@@ -578,9 +578,10 @@ func fSort(_ *evaluator, v any, args []any) (any, error) {
 	reversed := truthy(arg(args, 0))
 	caseSens := truthy(arg(args, 1))
 	attr := arg(args, 2)
+	get := attrGetter(attr)
 	key := func(x any) any {
 		if truthy(attr) {
-			x = member(x, attr)
+			x = get(x)
 		}
 		if s, ok := x.(string); ok && !caseSens {
 			return strings.ToLower(s)

@@ -298,6 +298,14 @@ func TestSpecFilters(t *testing.T) {
 		{"abs", "${{ -2.5 | abs }}", nil, "2.5"},
 		{"wordcount", "${{ 'one two, three' | wordcount }}", nil, "3"},
 		{"nl2br", "${{ 'a\nb' | nl2br }}", nil, "a<br />\nb"},
+		{"batch", "${{ [1, 2, 3, 4, 5] | batch(2) | dump }} ${{ [1, 2, 3] | batch(2, 0) | dump }} ${{ [1, 2, 3] | batch(2, 'x') | dump }}", nil, `[[1,2],[3,4],[5]] [[1,2],[3]] [[1,2],[3,"x"]]`},
+		// center pads (spaces/2 - spaces%2) before and spaces/2 after, with
+		// lib.repeat rounding halves up.
+		{"center", "[${{ 'ab' | center(7) }}] [${{ 'ab' | center(6) }}] [${{ 'abc' | center(2) }}]", nil, "[  ab   ] [  ab  ] [abc]"},
+		{"dictsort", "${{ {b: 1, A: 3, c: 2} | dictsort | dump }} ${{ {b: 1, A: 3, c: 2} | dictsort(true, 'value') | dump }}", nil, `[["A",3],["b",1],["c",2]] [["b",1],["c",2],["A",3]]`},
+		{"groupby", "{% for k, items in [{t: 'x', n: 1}, {t: 'y', n: 2}, {t: 'x', n: 3}] | groupby('t') %}${{ k }}=${{ items | join(',', 'n') }};{% endfor %}", nil, "x=1,3;y=2;"},
+		{"sort nested attribute", "${{ [{a: {b: 2} }, {a: {b: 1} }] | sort(false, false, 'a.b') | dump }}", nil, `[{"a":{"b":1}},{"a":{"b":2}}]`},
+		{"striptags", "[${{ '  <p>Hello <b>big</b>\n\n world</p><!-- x -->  ' | striptags }}] [${{ '<p>a  b</p>\n\n\n\nc ' | striptags(true) }}]", nil, "[Hello big world] [a b\n\nc]"},
 		{"selectattr", "${{ [{a: 1, n: 'x'}, {a: 0, n: 'y'}] | selectattr('a') | join(',', 'n') }}", nil, "x"},
 		{"chained", "${{ values.name | replace('-', ' ') | title | replace(' ', '') }}", values, "MyService"},
 	})
