@@ -200,7 +200,7 @@ func parseEntityRef(ref, context any) (any, error) {
 		name = member(ref, "name")
 	}
 	textual := func() string {
-		var b strings.Builder
+		var b jsonBuf
 		writeJSON(&b, ref, "", "", 0)
 		return b.String()
 	}

@@ -401,7 +401,7 @@ func TestEval(t *testing.T) {
 }
 
 func deepEqual(a, b any) bool {
-	var x, y strings.Builder
+	var x, y jsonBuf
 	okA := writeJSON(&x, a, "", "", 0)
 	okB := writeJSON(&y, b, "", "", 0)
 	if _, ok := a.(Undefined); ok {
@@ -474,6 +474,17 @@ func TestBudgets(t *testing.T) {
 				t.Fatalf("Render: err = %v, want ErrBudget", err)
 			}
 		})
+	}
+	// A context DAG that dumps exponentially large stops at the budget.
+	var dag any = "leaf"
+	for i := 0; i < 40; i++ {
+		dag = []any{dag, dag}
+	}
+	if _, err := e.Render("t", "{{ x | dump }}", map[string]any{"x": dag}); !errors.Is(err, ErrBudget) {
+		t.Fatalf("dump of a DAG: err = %v, want ErrBudget", err)
+	}
+	if _, err := e.Render("t", "{{ x }}", map[string]any{"x": dag}); !errors.Is(err, ErrBudget) {
+		t.Fatalf("output of a DAG: err = %v, want ErrBudget", err)
 	}
 	if _, err := New(Options{}).Render("t", "{% for i in range(1000) %}{{ i }}{% endfor %}", nil); err != nil {
 		t.Fatalf("default budget too small: %v", err)
