@@ -46,6 +46,9 @@
 // Backstage's scaffolder does (a lone ${{ expr }} keeps its type; a failed
 // render keeps the string); Eval evaluates one bare expression.
 //
+// Linting: Refs and RefsOf list the context paths a template reads
+// (values.x.y), leaving out names the template binds itself.
+//
 // Key order: JavaScript objects keep insertion order, which shows in dump
 // and in for k, v loops. ParseJSON and FromYAML build contexts with that
 // order (*Object); Options.KeepOrder makes Eval and RenderInput return
