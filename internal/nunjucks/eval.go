@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 )
 
-// Filter is a template filter: value | name(args...).
+// Filter is a template filter: value | name(args...). It receives and may
+// return template values: nil (null), Undefined{}, bool, string, float64
+// (or a numeric type taken from the context), []any, map[string]any or
+// *Object. An error fails the render at the filter's position.
 type Filter func(value any, args ...any) (any, error)
 
 // Default budgets.
@@ -856,14 +858,4 @@ func runTest(name string, v any, args []any) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("test not found: %s", name)
-}
-
-// sortedKeys is used where Go map order must not leak.
-func sortedKeys(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
