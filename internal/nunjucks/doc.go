@@ -6,12 +6,12 @@
 // VariableEnd: "}}", Filters: BackstageFilters()}) is that configuration.
 //
 // Supported:
-//   - tags: output ${{ expr }}, {% if %}/{% elif %}/{% elseif %}/{% else %}/
-//     {% endif %}, {% for x in xs %} and {% for k, v in obj %} with loop.index,
-//     index0, revindex, revindex0, first, last, length and {% else %} when
-//     nothing was iterated, {% set a = expr %} and {% set a %}...{% endset %},
-//     {% raw %}/{% verbatim %}, comments {# #}, and whitespace control with
-//     "-" on any tag ({%- -%}, ${{- -}}, {#- -#}); text passes through.
+//   - tags: output ${{ expr }}; if, elif (or elseif), else, endif; for x in
+//     xs and for k, v in obj with loop.index, index0, revindex, revindex0,
+//     first, last, length and an else branch when nothing was iterated;
+//     set a = expr and the block form set a ... endset; raw and verbatim;
+//     comments {# #}; whitespace control with "-" on any tag ({%- -%},
+//     ${{- -}}, {#- -#}); text passes through.
 //   - expressions: string literals ('..' and ".." with \n \t \r escapes),
 //     numbers, true/false, none/null, arrays, objects {k: v}, a.b, a['b'],
 //     a[0], calls, filters x | f(a, b), + - * / // % **, unary - +, ~,
@@ -62,6 +62,13 @@
 // and the rest sorted; use *Object for insertion order, which object
 // literals in templates always keep. Strings measure length in UTF-16 code
 // units as JavaScript does; case mapping uses Go's Unicode tables.
+// Smaller differences, none of which Backstage templates are known to rely
+// on: only the listed JavaScript methods exist (String.replace does not
+// expand "$" patterns); the cycler and joiner globals are missing; the
+// right side of "is" is a test name with optional arguments, not a full
+// expression; "in" on an object sees its own keys only; the lower and
+// upper tests are false for non-strings instead of throwing; inherited
+// properties (toString, constructor) are undefined.
 //
 // The engine is hermetic: no environment, clock, randomness, file or
 // network access. Work is bounded by Options.MaxSteps (every evaluated
