@@ -17,7 +17,26 @@ import (
 // need repo and owner, bitbucket hosts project and repo (and workspace on
 // www.bitbucket.org), azure hosts project and repo, gerrit hosts repo, and
 // every other host is GitLab (owner and repo, unless project is given).
+//
+// Backstage runs Nunjucks in an isolate and passes each filter's result
+// back as JSON, so a filter whose result is undefined (pick of a missing
+// key) fails there with JSON.parse's error; these filters do the same.
 func BackstageFilters() map[string]Filter {
+	fs := backstageFilters()
+	for name, f := range fs {
+		f := f
+		fs[name] = func(v any, args ...any) (any, error) {
+			r, err := f(v, args...)
+			if err == nil && r == (Undefined{}) {
+				return nil, errors.New(`"undefined" is not valid JSON`)
+			}
+			return r, err
+		}
+	}
+	return fs
+}
+
+func backstageFilters() map[string]Filter {
 	return map[string]Filter{
 		"parseRepoUrl": func(v any, _ ...any) (any, error) {
 			return ParseRepoURL(toStr(v))
@@ -181,7 +200,7 @@ func parseEntityRef(ref, context any) (any, error) {
 		name = member(ref, "name")
 	}
 	textual := func() string {
-		var b strings.Builder
+		var b jsonBuf
 		writeJSON(&b, ref, "", "", 0)
 		return b.String()
 	}

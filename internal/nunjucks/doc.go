@@ -6,12 +6,12 @@
 // VariableEnd: "}}", Filters: BackstageFilters()}) is that configuration.
 //
 // Supported:
-//   - tags: output ${{ expr }}, {% if %}/{% elif %}/{% elseif %}/{% else %}/
-//     {% endif %}, {% for x in xs %} and {% for k, v in obj %} with loop.index,
-//     index0, revindex, revindex0, first, last, length and {% else %} when
-//     nothing was iterated, {% set a = expr %} and {% set a %}...{% endset %},
-//     {% raw %}/{% verbatim %}, comments {# #}, and whitespace control with
-//     "-" on any tag ({%- -%}, ${{- -}}, {#- -#}); text passes through.
+//   - tags: output ${{ expr }}; if, elif (or elseif), else, endif; for x in
+//     xs and for k, v in obj with loop.index, index0, revindex, revindex0,
+//     first, last, length and an else branch when nothing was iterated;
+//     set a = expr and the block form set a ... endset; raw and verbatim;
+//     comments {# #}; whitespace control with "-" on any tag ({%- -%},
+//     ${{- -}}, {#- -#}); text passes through.
 //   - expressions: string literals ('..' and ".." with \n \t \r escapes),
 //     numbers, true/false, none/null, arrays, objects {k: v}, a.b, a['b'],
 //     a[0], calls, filters x | f(a, b), + - * / // % **, unary - +, ~,
@@ -19,11 +19,12 @@
 //     a if c else b, parentheses; the range() global; the String methods
 //     toUpperCase, toLowerCase, trim, startsWith, endsWith, includes, split
 //     and replace, and the Array methods includes and join.
-//   - filters: abs, capitalize, default/d, dump, escape/e, first, last,
-//     float, int, indent, join, length, list, lower, upper, nl2br, replace,
-//     reverse, round, safe, sort, string, sum, title, trim, truncate,
-//     urlencode, wordcount, selectattr and rejectattr (one argument), and
-//     BackstageFilters: parseRepoUrl, parseEntityRef, pick, projectSlug.
+//   - filters: abs, batch, capitalize, center, default/d, dictsort, dump,
+//     escape/e, forceescape, first, last, float, groupby, int, indent, join,
+//     length, list, lower, upper, nl2br, replace, reverse, round, safe,
+//     select, reject, selectattr, rejectattr, sort, string, striptags, sum,
+//     title, trim, truncate, urlencode, wordcount, and BackstageFilters:
+//     parseRepoUrl, parseEntityRef, pick, projectSlug.
 //   - tests: defined, undefined, null/none, number, string, truthy, falsy,
 //     odd, even, divisibleby, equalto/eq/sameas, ne, gt, lt, ge, le, lower,
 //     upper, callable, iterable, mapping, escaped.
@@ -41,6 +42,18 @@
 // Nunjucks refuses a stray "#}" in text and treats "{#" as a comment even
 // with Backstage's variable tags; so does this package.
 //
+// Step inputs: RenderInput renders one string of a step's input as
+// Backstage's scaffolder does (a lone ${{ expr }} keeps its type; a failed
+// render keeps the string); Eval evaluates one bare expression.
+//
+// Linting: Refs and RefsOf list the context paths a template reads
+// (values.x.y), leaving out names the template binds itself.
+//
+// Key order: JavaScript objects keep insertion order, which shows in dump
+// and in for k, v loops. ParseJSON and FromYAML build contexts with that
+// order (*Object); Options.KeepOrder makes Eval and RenderInput return
+// *Object instead of map[string]any.
+//
 // Differences from Nunjucks: macros, includes, extends, blocks, call,
 // filter blocks, slices (a[1:2]), keyword arguments, regular expression
 // literals and the random filter (not deterministic) are not supported and
@@ -49,6 +62,13 @@
 // and the rest sorted; use *Object for insertion order, which object
 // literals in templates always keep. Strings measure length in UTF-16 code
 // units as JavaScript does; case mapping uses Go's Unicode tables.
+// Smaller differences, none of which Backstage templates are known to rely
+// on: only the listed JavaScript methods exist (String.replace does not
+// expand "$" patterns); the cycler and joiner globals are missing; the
+// right side of "is" is a test name with optional arguments, not a full
+// expression; "in" on an object sees its own keys only; the lower and
+// upper tests are false for non-strings instead of throwing; inherited
+// properties (toString, constructor) are undefined.
 //
 // The engine is hermetic: no environment, clock, randomness, file or
 // network access. Work is bounded by Options.MaxSteps (every evaluated

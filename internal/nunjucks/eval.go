@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 )
 
-// Filter is a template filter: value | name(args...).
+// Filter is a template filter: value | name(args...). It receives and may
+// return template values: nil (null), Undefined{}, bool, string, float64
+// (or a numeric type taken from the context), []any, map[string]any or
+// *Object. An error fails the render at the filter's position.
 type Filter func(value any, args ...any) (any, error)
 
 // Default budgets.
@@ -36,6 +38,9 @@ type Options struct {
 	// MaxSteps bounds evaluation work: every node evaluated and every loop
 	// iteration is a step (DefaultMaxSteps when 0).
 	MaxSteps int
+	// KeepOrder makes Eval and RenderInput return objects as *Object, in
+	// JavaScript's key order, instead of map[string]any.
+	KeepOrder bool
 }
 
 // Env renders templates with one configuration. It is safe for concurrent
@@ -118,13 +123,13 @@ func (e *Env) Eval(src string, ctx map[string]any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return plain(v, true), nil
+	return plain(v, true, e.opts.KeepOrder), nil
 }
 
 // plain converts engine values to plain Go values the way a JSON round trip
 // would: undefined members are dropped, undefined array items become nil,
 // non-finite numbers become nil.
-func plain(v any, top bool) any {
+func plain(v any, top, keepOrder bool) any {
 	switch x := v.(type) {
 	case Undefined, *function:
 		if top {
@@ -139,19 +144,32 @@ func plain(v any, top bool) any {
 	case []any:
 		out := make([]any, len(x))
 		for i, it := range x {
-			out[i] = plain(it, false)
+			out[i] = plain(it, false, keepOrder)
 		}
 		return out
 	case *Object, map[string]any:
 		keys, _ := objectKeys(x)
-		out := make(map[string]any, len(keys))
+		var ordered *Object
+		var out map[string]any
+		if keepOrder {
+			ordered = NewObject()
+		} else {
+			out = make(map[string]any, len(keys))
+		}
 		for _, k := range keys {
 			it, _ := objectGet(x, k)
 			switch it.(type) {
 			case Undefined, *function:
 				continue
 			}
-			out[k] = plain(it, false)
+			if keepOrder {
+				ordered.Set(k, plain(it, false, true))
+			} else {
+				out[k] = plain(it, false, false)
+			}
+		}
+		if keepOrder {
+			return ordered
 		}
 		return out
 	}
@@ -477,6 +495,8 @@ func (ev *evaluator) eval(x expr) (any, error) {
 		return ev.test(x)
 	case *binExpr:
 		return ev.binary(x)
+	case *errExpr:
+		return nil, ev.errAt(x.pos, "%s", x.msg)
 	}
 	return nil, ev.errAt(x.at(), "unknown expression")
 }
@@ -838,14 +858,4 @@ func runTest(name string, v any, args []any) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("test not found: %s", name)
-}
-
-// sortedKeys is used where Go map order must not leak.
-func sortedKeys(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

@@ -108,7 +108,7 @@ func fDefault(_ *evaluator, v any, args []any) (any, error) {
 }
 
 // fDump is JSON.stringify(value, null, spaces).
-func fDump(_ *evaluator, v any, args []any) (any, error) {
+func fDump(ev *evaluator, v any, args []any) (any, error) {
 	indent := ""
 	switch sp := arg(args, 0).(type) {
 	case string:
@@ -125,16 +125,33 @@ func fDump(_ *evaluator, v any, args []any) (any, error) {
 			}
 		}
 	}
-	var b strings.Builder
-	if !writeJSON(&b, v, indent, "", 0) {
+	b := &jsonBuf{}
+	if ev != nil {
+		b.limit = ev.env.opts.MaxOutputBytes
+	}
+	if !writeJSON(b, v, indent, "", 0) {
 		return Undefined{}, nil
+	}
+	if b.over {
+		return nil, ev.checkSize(pos{}, b.Len())
 	}
 	return b.String(), nil
 }
 
+// jsonBuf is the output of writeJSON, which stops growing past limit.
+type jsonBuf struct {
+	strings.Builder
+	limit int
+	over  bool
+}
+
 // writeJSON writes v as JSON.stringify does; false means v serialises to
 // undefined.
-func writeJSON(b *strings.Builder, v any, indent, cur string, depth int) bool {
+func writeJSON(b *jsonBuf, v any, indent, cur string, depth int) bool {
+	if b.limit > 0 && b.Len() > b.limit {
+		b.over = true
+		return true
+	}
 	if depth > maxDepth {
 		b.WriteString("null")
 		return true
@@ -147,7 +164,7 @@ func writeJSON(b *strings.Builder, v any, indent, cur string, depth int) bool {
 	case bool:
 		b.WriteString(toStr(x))
 	case string:
-		writeJSONString(b, x)
+		writeJSONString(&b.Builder, x)
 	case []any:
 		if len(x) == 0 {
 			b.WriteString("[]")
@@ -188,7 +205,7 @@ func writeJSON(b *strings.Builder, v any, indent, cur string, depth int) bool {
 			if indent != "" {
 				b.WriteString("\n" + inner)
 			}
-			writeJSONString(b, k)
+			writeJSONString(&b.Builder, k)
 			b.WriteByte(':')
 			if indent != "" {
 				b.WriteByte(' ')
@@ -578,9 +595,10 @@ func fSort(_ *evaluator, v any, args []any) (any, error) {
 	reversed := truthy(arg(args, 0))
 	caseSens := truthy(arg(args, 1))
 	attr := arg(args, 2)
+	get := attrGetter(attr)
 	key := func(x any) any {
 		if truthy(attr) {
-			x = member(x, attr)
+			x = get(x)
 		}
 		if s, ok := x.(string); ok && !caseSens {
 			return strings.ToLower(s)

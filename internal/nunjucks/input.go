@@ -24,8 +24,8 @@ var singleExpr = regexp.MustCompile(`\$\{\{([^\n\r\x{2028}\x{2029}]+)\}\}`)
 //   - When rendering fails, the original string is returned unchanged,
 //     with the error (Backstage logs it and keeps the string).
 //
-// Values come back as plain Go values (map[string]any, []any, float64,
-// string, bool, nil) or Undefined{}. The Env must use Backstage's "${{"
+// Values come back as plain Go values (map[string]any, or *Object with
+// Options.KeepOrder, []any, float64, string, bool, nil) or Undefined{}. The Env must use Backstage's "${{"
 // and "}}" variable tags.
 func (e *Env) RenderInput(name, s string, ctx map[string]any) (any, error) {
 	if e.isSingleNode(name, s) {
@@ -35,7 +35,7 @@ func (e *Env) RenderInput(name, s string, ctx map[string]any) (any, error) {
 				return Undefined{}, nil
 			}
 			if v, err := jsonParse(out); err == nil {
-				return plain(v, true), nil
+				return plain(v, true, e.opts.KeepOrder), nil
 			}
 		}
 	}
@@ -60,6 +60,11 @@ func (e *Env) isSingleNode(name, s string) bool {
 	_, text := nodes[0].(*textNode)
 	return !text
 }
+
+// ParseJSON decodes JSON as JavaScript's JSON.parse does, keeping object
+// key order in *Object, so that a context built from it dumps and iterates
+// objects in the order Backstage would.
+func ParseJSON(s string) (any, error) { return jsonParse(s) }
 
 // jsonParse is JSON.parse, keeping object key order in *Object.
 func jsonParse(s string) (any, error) {

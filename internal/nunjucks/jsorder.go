@@ -67,6 +67,10 @@ func jsOrder(x expr) expr {
 	}
 	if isFlat(x) {
 		items := flatten(x, nil)
+		if len(items) > 4*maxChain {
+			// Rebuilt left-deep, this would evaluate too deep.
+			return &errExpr{pos: x.at(), msg: "expression too long"}
+		}
 		b := &rebuilder{items: items}
 		return b.parse(0)
 	}
@@ -139,4 +143,10 @@ func (b *rebuilder) parse(minPrec int) expr {
 		l = &binExpr{pos: op.pos, op: op.op, l: l, r: r}
 	}
 	return l
+}
+
+// errExpr fails when evaluated.
+type errExpr struct {
+	pos
+	msg string
 }

@@ -101,8 +101,12 @@ type condExpr struct {
 }
 
 // maxDepth bounds nesting while parsing so hostile input cannot exhaust
-// the stack.
-const maxDepth = 200
+// the stack; maxChain bounds the operators or filters in one chain, which
+// evaluate recursively too.
+const (
+	maxDepth = 200
+	maxChain = 1000
+)
 
 type parser struct {
 	lx         *lexer
@@ -568,6 +572,7 @@ func (p *parser) binary(sub func() (expr, error), typ tokType, ops ...string) (e
 	if err != nil {
 		return nil, err
 	}
+	chain := 0
 	for {
 		t, err := p.next()
 		if err != nil {
@@ -585,6 +590,9 @@ func (p *parser) binary(sub func() (expr, error), typ tokType, ops ...string) (e
 		if matched == "" {
 			p.push(t)
 			return l, nil
+		}
+		if chain++; chain > maxChain {
+			return nil, p.errAt(t, "expression too long")
 		}
 		r, err := sub()
 		if err != nil {
@@ -737,7 +745,10 @@ func (p *parser) parseUnary(noFilters bool) (expr, error) {
 }
 
 func (p *parser) parseFilter(x expr) (expr, error) {
-	for {
+	for chain := 0; ; chain++ {
+		if chain > maxChain {
+			return nil, p.errAt(nil, "expression too long")
+		}
 		ok, err := p.skipOp("|")
 		if err != nil {
 			return nil, err

@@ -298,6 +298,14 @@ func TestSpecFilters(t *testing.T) {
 		{"abs", "${{ -2.5 | abs }}", nil, "2.5"},
 		{"wordcount", "${{ 'one two, three' | wordcount }}", nil, "3"},
 		{"nl2br", "${{ 'a\nb' | nl2br }}", nil, "a<br />\nb"},
+		{"batch", "${{ [1, 2, 3, 4, 5] | batch(2) | dump }} ${{ [1, 2, 3] | batch(2, 0) | dump }} ${{ [1, 2, 3] | batch(2, 'x') | dump }}", nil, `[[1,2],[3,4],[5]] [[1,2],[3]] [[1,2],[3,"x"]]`},
+		// center pads (spaces/2 - spaces%2) before and spaces/2 after, with
+		// lib.repeat rounding halves up.
+		{"center", "[${{ 'ab' | center(7) }}] [${{ 'ab' | center(6) }}] [${{ 'abc' | center(2) }}]", nil, "[  ab   ] [  ab  ] [abc]"},
+		{"dictsort", "${{ {b: 1, A: 3, c: 2} | dictsort | dump }} ${{ {b: 1, A: 3, c: 2} | dictsort(true, 'value') | dump }}", nil, `[["A",3],["b",1],["c",2]] [["b",1],["c",2],["A",3]]`},
+		{"groupby", "{% for k, items in [{t: 'x', n: 1}, {t: 'y', n: 2}, {t: 'x', n: 3}] | groupby('t') %}${{ k }}=${{ items | join(',', 'n') }};{% endfor %}", nil, "x=1,3;y=2;"},
+		{"sort nested attribute", "${{ [{a: {b: 2} }, {a: {b: 1} }] | sort(false, false, 'a.b') | dump }}", nil, `[{"a":{"b":1}},{"a":{"b":2}}]`},
+		{"striptags", "[${{ '  <p>Hello <b>big</b>\n\n world</p><!-- x -->  ' | striptags }}] [${{ '<p>a  b</p>\n\n\n\nc ' | striptags(true) }}]", nil, "[Hello big world] [a b\n\nc]"},
 		{"selectattr", "${{ [{a: 1, n: 'x'}, {a: 0, n: 'y'}] | selectattr('a') | join(',', 'n') }}", nil, "x"},
 		{"chained", "${{ values.name | replace('-', ' ') | title | replace(' ', '') }}", values, "MyService"},
 	})
@@ -321,7 +329,7 @@ func TestSpecBackstageFilters(t *testing.T) {
 		{"parseEntityRef slash before colon", "${{ 'ns/a:b' | parseEntityRef({defaultKind: 'k'}) | dump }}", nil, `{"kind":"k","namespace":"ns","name":"a:b"}`},
 		{"parseEntityRef pick", "${{ values.owner | parseEntityRef | pick('name') }}", values, "team-a"},
 		// pick is lodash get: dotted and bracketed paths.
-		{"pick path", "${{ values | pick('nested.deep.x') }} ${{ values | pick('list[1]') }} [${{ values | pick('no.such') }}]", values, "y b []"},
+		{"pick path", "${{ values | pick('nested.deep.x') }} ${{ values | pick('list[1]') }} ${{ values | pick(['nested', 'deep']) | dump }}", values, `y b {"x":"y"}`},
 	})
 }
 
@@ -335,6 +343,8 @@ func TestBackstageFilterErrors(t *testing.T) {
 		"${{ 'group:' | parseEntityRef }}":                           `Entity reference "group:" was not on the form [<kind>:][<namespace>/]<name>`,
 		"${{ '' | parseEntityRef }}":                                 "Entity reference must not be empty",
 		"${{ 'www.bitbucket.org?project=p&repo=r' | parseRepoUrl }}": "missing workspace",
+		// The result crosses the isolate as JSON: undefined cannot.
+		"${{ values | pick('no.such') }}": `filter pick: "undefined" is not valid JSON`,
 	} {
 		_, err := e.Render("t", tmpl, nil)
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -391,7 +401,7 @@ func TestEval(t *testing.T) {
 }
 
 func deepEqual(a, b any) bool {
-	var x, y strings.Builder
+	var x, y jsonBuf
 	okA := writeJSON(&x, a, "", "", 0)
 	okB := writeJSON(&y, b, "", "", 0)
 	if _, ok := a.(Undefined); ok {
@@ -429,8 +439,13 @@ func TestErrors(t *testing.T) {
 		{"unexpected token", "${{ ) }}", "unexpected token: )"},
 		{"slice", "${{ x[1:2] }}", "slices are not supported"},
 		{"deep nesting", "${{ " + strings.Repeat("(", 500) + "1" + strings.Repeat(")", 500) + " }}", "nested too deeply"},
+		// "}}" ends the tag even inside an object literal, as in nunjucks.
+		{"nested object closes tag", "${{ {a: {b: 1}} }}", "parseAggregate: expected comma after expression"},
 		{"number dict key", "${{ {1: 2} }}", "Dict keys must be strings or names"},
 		{"empty group", "${{ () }}", "unexpected token: )"},
+		{"long chain", "${{ 1" + strings.Repeat(" + 1", 2000) + " }}", "expression too long"},
+		{"long mixed chain", "${{ 1" + strings.Repeat(" + 1 - 1", 3000) + " }}", "expression too long"},
+		{"long filter chain", "${{ 1" + strings.Repeat(" | abs", 2000) + " }}", "expression too long"},
 		{"random is not hermetic", "${{ [1,2] | random }}", "filter not found: random"},
 	}
 	for _, c := range cases {
@@ -459,6 +474,17 @@ func TestBudgets(t *testing.T) {
 				t.Fatalf("Render: err = %v, want ErrBudget", err)
 			}
 		})
+	}
+	// A context DAG that dumps exponentially large stops at the budget.
+	var dag any = "leaf"
+	for i := 0; i < 40; i++ {
+		dag = []any{dag, dag}
+	}
+	if _, err := e.Render("t", "{{ x | dump }}", map[string]any{"x": dag}); !errors.Is(err, ErrBudget) {
+		t.Fatalf("dump of a DAG: err = %v, want ErrBudget", err)
+	}
+	if _, err := e.Render("t", "{{ x }}", map[string]any{"x": dag}); !errors.Is(err, ErrBudget) {
+		t.Fatalf("output of a DAG: err = %v, want ErrBudget", err)
 	}
 	if _, err := New(Options{}).Render("t", "{% for i in range(1000) %}{{ i }}{% endfor %}", nil); err != nil {
 		t.Fatalf("default budget too small: %v", err)

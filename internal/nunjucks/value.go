@@ -195,15 +195,7 @@ func toStr(v any) string {
 		return x
 	case []any:
 		var b strings.Builder
-		for i, e := range x {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			if e == nil || e == (Undefined{}) {
-				continue
-			}
-			b.WriteString(toStr(e))
-		}
+		writeArrayStr(&b, x, 0)
 		return b.String()
 	case *Object, map[string]any:
 		return "[object Object]"
@@ -214,6 +206,30 @@ func toStr(v any) string {
 		return numStr(f)
 	}
 	return "[object Object]"
+}
+
+// maxArrayStr caps the string form of an array: a context whose arrays
+// share elements could otherwise stringify exponentially large. Past it
+// the text is cut short; it is above any sane MaxOutputBytes, so output
+// built from it fails the budget instead.
+const maxArrayStr = 64 << 20
+
+func writeArrayStr(b *strings.Builder, x []any, depth int) {
+	for i, e := range x {
+		if b.Len() > maxArrayStr || depth > maxDepth {
+			return
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		switch e := e.(type) {
+		case nil, Undefined:
+		case []any:
+			writeArrayStr(b, e, depth+1)
+		default:
+			b.WriteString(toStr(e))
+		}
+	}
 }
 
 // numStr formats a number as JavaScript's Number.prototype.toString does.
