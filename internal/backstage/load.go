@@ -492,3 +492,15 @@ func (t *tree) list(dir string) []entry {
 	slices.SortFunc(out, func(a, b entry) int { return strings.Compare(a.rel, b.rel) })
 	return out
 }
+
+// Version is the version a service made from the template records: the
+// release tag a git reference names (v1.2.0 or 1.2.0), else 0.0.0, since a
+// Backstage template has no version of its own.
+func (t *Template) Version() string {
+	if g, ok := scaffold.ParseGitRef(t.Source.Ref); ok {
+		if v, err := scaffold.ParseVersion(g.Ref); err == nil {
+			return v.String()
+		}
+	}
+	return "0.0.0"
+}

@@ -46,7 +46,7 @@ func runNewBackstage(ctx context.Context, opts *NewServiceOptions, t *backstage.
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	st := &scaffold.Template{Manifest: params, Source: t.Source}
-	st.Manifest.Spec.Version = backstageVersion(t)
+	st.Manifest.Spec.Version = t.Version()
 	in, err := backstageInputs(opts, t)
 	if err != nil {
 		return err
@@ -105,18 +105,6 @@ func runNewBackstage(ctx context.Context, opts *NewServiceOptions, t *backstage.
 	}
 	printBackstageOutput(opts.IO.Out, res.Output)
 	return nil
-}
-
-// backstageVersion is what .platform/answers.yaml records as the template's
-// version: the release tag a git reference names, else 0.0.0 (a Backstage
-// template has no version of its own).
-func backstageVersion(t *backstage.Template) string {
-	if g, ok := scaffold.ParseGitRef(t.Source.Ref); ok {
-		if v, err := scaffold.ParseVersion(g.Ref); err == nil {
-			return v.String()
-		}
-	}
-	return "0.0.0"
 }
 
 // backstageInputs maps NAME to the template's name parameter (name,

@@ -32,6 +32,11 @@ func Answers(t *Template, values Values) ([]byte, error) {
 	if t.Source.Commit != "" {
 		tmpl.Content = append(tmpl.Content, scalar("commit"), scalar(t.Source.Commit))
 	}
+	if av := t.Manifest.APIVersion; av != "" && av != APIVersion {
+		// Another kind of template (a Backstage Software Template): say so,
+		// so that an update runs it the same way.
+		tmpl.Content = append(tmpl.Content, scalar("apiVersion"), scalar(av))
+	}
 	vals := mapping()
 	for _, kv := range t.Manifest.Ordered(values) {
 		// A parameter whose condition does not hold has only its zero
@@ -89,6 +94,9 @@ type RecordedTemplate struct {
 	Ref string `yaml:"ref,omitempty"`
 	// Commit is the commit a git template's ref resolved to.
 	Commit string `yaml:"commit,omitempty"`
+	// APIVersion is the kind of template when it is not the platform's own
+	// (scaffolder.backstage.io/v1beta3 for a Backstage Software Template).
+	APIVersion string `yaml:"apiVersion,omitempty"`
 }
 
 // AnswersError is an answers file that cannot be read.

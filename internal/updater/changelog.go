@@ -20,6 +20,9 @@ var versionHeading = regexp.MustCompile(`^##\s+\[?v?([0-9]+\.[0-9]+\.[0-9]+[0-9A
 // service's version, up to the new one. It is "" when the template has no
 // changelog or no such section; it is cut at MaxChangelogBytes.
 func (r *Result) Changelog() string {
+	if r.Versions.Theirs.FS == nil {
+		return ""
+	}
 	data, err := fs.ReadFile(r.Versions.Theirs.FS, scaffold.ChangelogFile)
 	if err != nil {
 		return ""

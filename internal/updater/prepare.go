@@ -63,11 +63,11 @@ func Prepare(ctx context.Context, svc *Service, v *Versions, in Inputs) (*Result
 	if err != nil {
 		return nil, err
 	}
-	base, err := scaffold.PlanService(ctx, v.Base, baseValues, in.Service)
+	base, err := v.render(ctx, v.Base, v.backstageBase, baseValues, in.Service)
 	if err != nil {
 		return nil, err
 	}
-	theirs, err := scaffold.PlanService(ctx, v.Theirs, theirsValues, in.Service)
+	theirs, err := v.render(ctx, v.Theirs, v.backstageTheirs, theirsValues, in.Service)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func Prepare(ctx context.Context, svc *Service, v *Versions, in Inputs) (*Result
 	}
 	plan, err := update.Compute(update.Input{
 		Base: base, Theirs: theirs, Ours: svc.Tree, Renames: renames, Label: v.Label(),
-		Skip: []string{scaffold.CatalogFile, scaffold.AnswersFile},
+		Skip: v.platformFiles(),
 	})
 	if err != nil {
 		return nil, err
@@ -93,14 +93,28 @@ func Prepare(ctx context.Context, svc *Service, v *Versions, in Inputs) (*Result
 			res.NewParameters = append(res.NewParameters, p.Name)
 		}
 	}
-	catalog, err := res.catalogChange(base, theirs, in.Service.AnnotationPrefix)
-	if err != nil {
-		return nil, err
-	}
 	answers, _ := theirs.Lookup(scaffold.AnswersFile)
-	plan.Changes = append(plan.Changes, catalog, platformFile(svc, answers))
+	plan.Changes = append(plan.Changes, platformFile(svc, answers))
+	if !v.isBackstage() {
+		catalog, err := res.catalogChange(base, theirs, in.Service.AnnotationPrefix)
+		if err != nil {
+			return nil, err
+		}
+		plan.Changes = append(plan.Changes, catalog)
+	}
 	slices.SortFunc(plan.Changes, func(a, b update.Change) int { return strings.Compare(a.Path, b.Path) })
 	return res, nil
+}
+
+// platformFiles are the files the platform writes itself, updated outside
+// the per-file merge: the answers, and for its own templates the catalog
+// entity (a Backstage template ships its catalog-info.yaml as a file like
+// any other).
+func (v *Versions) platformFiles() []string {
+	if v.isBackstage() {
+		return []string{scaffold.AnswersFile}
+	}
+	return []string{scaffold.CatalogFile, scaffold.AnswersFile}
 }
 
 // catalogChange merges catalog-info.yaml structurally: the template's

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/platform-team/platform/internal/backstage"
 	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/scaffold"
 )
@@ -38,8 +39,12 @@ type Versions struct {
 	Template string
 	// Current is the version the service was made from (or last updated to).
 	Current string
-	// Base is that version; Theirs the one the service moves to.
+	// Base is that version; Theirs the one the service moves to. For a
+	// Backstage Software Template they hold its parameters only, and
+	// backstageBase and backstageTheirs the templates whose steps render.
 	Base, Theirs *scaffold.Template
+
+	backstageBase, backstageTheirs *backstage.Template
 }
 
 // Target is the version the service moves to.
@@ -85,6 +90,12 @@ type Check struct {
 func Latest(ctx context.Context, rec scaffold.RecordedTemplate, src Sources) (Check, error) {
 	c := Check{Template: rec.Name, Current: rec.Version}
 	switch {
+	case src.Template != "" && rec.APIVersion == backstage.APIVersion:
+		t, err := backstage.Load(ctx, src.Template, backstage.LoadOptions{Resolver: src.Resolver})
+		if err != nil {
+			return Check{}, err
+		}
+		c.Latest = t.Version()
 	case src.Template != "":
 		t, err := src.Resolver.Resolve(ctx, src.Template)
 		if err != nil {
@@ -125,13 +136,13 @@ func Resolve(ctx context.Context, svc *Service, src Sources) (*Versions, error) 
 	}
 	v := &Versions{Template: rec.Name, Current: rec.Version}
 	var err error
-	switch rec.Source {
-	case scaffold.SourceEmbedded:
-		err = v.resolveEmbedded(ctx, src)
-	case scaffold.SourceGit:
-		err = v.resolveGit(ctx, src, rec)
+	switch {
+	case rec.APIVersion == backstage.APIVersion:
+		err = v.resolveBackstage(ctx, src, rec)
+	case rec.APIVersion != "":
+		return nil, sourceErrorf("%s: template.apiVersion %q is a kind of template this platform cannot update", scaffold.AnswersFile, rec.APIVersion)
 	default:
-		err = v.resolveLocal(ctx, src, rec)
+		err = v.resolvePlatform(ctx, src, rec)
 	}
 	if err != nil {
 		return nil, err
@@ -152,6 +163,20 @@ func Resolve(ctx context.Context, svc *Service, src Sources) (*Versions, error) 
 		return nil, &DowngradeError{Template: rec.Name, Current: rec.Version, Target: v.Target(), To: src.To}
 	}
 	return v, nil
+}
+
+// resolvePlatform loads the two versions of one of the platform's own templates.
+func (v *Versions) resolvePlatform(ctx context.Context, src Sources, rec scaffold.RecordedTemplate) error {
+	var err error
+	switch rec.Source {
+	case scaffold.SourceEmbedded:
+		err = v.resolveEmbedded(ctx, src)
+	case scaffold.SourceGit:
+		err = v.resolveGit(ctx, src, rec)
+	default:
+		err = v.resolveLocal(ctx, src, rec)
+	}
+	return err
 }
 
 func (v *Versions) resolveEmbedded(ctx context.Context, src Sources) (err error) {
