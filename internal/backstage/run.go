@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"net/url"
 	"path"
@@ -89,6 +90,10 @@ type RunOptions struct {
 	Secrets map[string]string
 	// TaskID is ${{ context.task.id }} (Backstage's task id, a UUID there); "" when unset.
 	TaskID string
+	// ParameterOrder is the form's order of the parameters: ${{ parameters }}
+	// keeps it, as the browser's JSON does (dump, for k, v in parameters).
+	// Parameters it does not name follow, sorted.
+	ParameterOrder []string
 	// SkipUnsupported skips the steps whose action is not known (reported
 	// in the log) instead of refusing the template before anything runs.
 	SkipUnsupported bool
@@ -282,7 +287,7 @@ func Run(ctx context.Context, t *Template, values map[string]any, opts RunOption
 	if values == nil {
 		values = map[string]any{}
 	}
-	r.context = map[string]any{"parameters": values, "steps": r.steps,
+	r.context = map[string]any{"parameters": orderedParameters(values, opts.ParameterOrder), "steps": r.steps,
 		"context": map[string]any{"task": map[string]any{"id": opts.TaskID}}}
 	if opts.User != nil {
 		user := map[string]any{}
@@ -1316,4 +1321,24 @@ func isBinary(b []byte) bool {
 		}
 	}
 	return float64(suspicious*100)/float64(n) > 10
+}
+
+// orderedParameters is values in the form's order (order first, then the
+// others sorted), or values itself when no order is given.
+func orderedParameters(values map[string]any, order []string) any {
+	if len(order) == 0 {
+		return values
+	}
+	obj := nunjucks.NewObject()
+	for _, k := range order {
+		if v, ok := values[k]; ok {
+			obj.Set(k, v)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(values)) {
+		if !slices.Contains(order, k) {
+			obj.Set(k, values[k])
+		}
+	}
+	return obj
 }

@@ -1,6 +1,7 @@
 package backstage
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"reflect"
@@ -461,5 +462,24 @@ func TestGlobRegexp(t *testing.T) {
 		if got := re.MatchString(tc.path); got != tc.want {
 			t.Errorf("glob %q on %q = %v, want %v (%s)", tc.glob, tc.path, got, tc.want, re)
 		}
+	}
+}
+
+func TestRunKeepsTheFormOrderOfParameters(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]file{
+		"template.yaml": {data: "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: order}\nspec:\n  steps:\n    - id: log\n      action: debug:log\n      input:\n        message: '${{ parameters | dump }}'\n"},
+	})
+	tmpl, err := Load(context.Background(), dir, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[string]any{"zeta": "z", "alpha": "a", "mid": 1}
+	res, err := Run(context.Background(), tmpl, values, RunOptions{ParameterOrder: []string{"zeta", "mid"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(res.Steps[0].Lines, "\n"); !strings.Contains(got, `{"zeta":"z","mid":1,"alpha":"a"}`) {
+		t.Errorf("log = %q, want the parameters in the form's order", got)
 	}
 }

@@ -66,7 +66,8 @@ func runNewBackstage(ctx context.Context, opts *NewServiceOptions, t *backstage.
 	if err != nil {
 		return err
 	}
-	res, err := backstage.Run(ctx, t, values, backstage.RunOptions{Secrets: secrets, SkipUnsupported: opts.SkipUnsupported})
+	res, err := backstage.Run(ctx, t, values, backstage.RunOptions{Secrets: secrets, SkipUnsupported: opts.SkipUnsupported,
+		ParameterOrder: params.ParameterNames()})
 	if err != nil {
 		return err
 	}

@@ -80,7 +80,13 @@ Values come from, lowest precedence first: parameter defaults, --values files,
 same way, whatever its source, and all problems are reported at once.
 
 Without a terminal, or with --yes, nothing is asked: a missing required value is
-an error naming the flag that supplies it.`,
+an error naming the flag that supplies it.
+
+-t also runs Backstage Software Templates (scaffolder.backstage.io/v1beta3) as the
+portal would, offline: a template.yaml, a directory holding one, or a git
+reference. Its pages are the parameters, its steps run here (publish:gitlab is
+--publish; other side effects are skipped and reported), and NAME sets its name,
+component_id or componentId. See docs/backstage.md.`,
 		Example: `  # In CI or a script
   platform new service payments --owner group:payments --yes
 
@@ -92,7 +98,11 @@ an error naming the flag that supplies it.`,
 
   # From a template in git, pinned to a tag
   platform new service payments --owner group:payments --yes \
-    -t https://gitlab.example.com/platform/templates.git//go-service@v1.2.0`,
+    -t https://gitlab.example.com/platform/templates.git//go-service@v1.2.0
+
+  # A Backstage Software Template from the portal's repository
+  platform new service orders -t ./software-templates/nodejs/template.yaml \
+    --owner group:default/shop --set 'repoUrl=gitlab.example.com?owner=shop&repo=orders' --yes`,
 		Args: maxArgs(1, "one NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {

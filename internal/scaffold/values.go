@@ -327,6 +327,9 @@ func isAbbreviation(word string) bool {
 	return strings.Contains(word, ".")
 }
 
+// ParameterNames are the parameters' names, in page order.
+func (m *Manifest) ParameterNames() []string { return paramNames(m) }
+
 func paramNames(m *Manifest) []string {
 	var names []string
 	for _, p := range m.Parameters() {

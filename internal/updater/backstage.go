@@ -94,7 +94,8 @@ func (v *Versions) render(ctx context.Context, t *scaffold.Template, bt *backsta
 		delete(stepValues, name) // never recorded: the steps run without them
 		secrets[name] = ""
 	}
-	res, err := backstage.Run(ctx, bt, stepValues, backstage.RunOptions{Secrets: secrets, SkipUnsupported: true})
+	res, err := backstage.Run(ctx, bt, stepValues, backstage.RunOptions{Secrets: secrets, SkipUnsupported: true,
+		ParameterOrder: t.Manifest.ParameterNames()})
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", t.Name(), t.Manifest.Spec.Version, err)
 	}
