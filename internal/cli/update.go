@@ -184,14 +184,18 @@ func runUpdate(ctx context.Context, opts *UpdateOptions) error {
 	if opts.MR {
 		return runUpdateMR(ctx, opts)
 	}
+	if opts.Check {
+		svc, err := updater.Inspect(opts.Dir)
+		if err != nil {
+			return err
+		}
+		return runUpdateCheck(ctx, opts, svc)
+	}
 	svc, err := updater.Open(opts.Dir)
 	if err != nil {
 		return err
 	}
-	if opts.Check {
-		return runUpdateCheck(ctx, opts, svc)
-	}
-	res, err := prepareUpdate(ctx, opts, svc, nil)
+	res, err := prepareUpdate(ctx, opts, svc)
 	if err != nil {
 		return err
 	}
@@ -221,15 +225,14 @@ func runUpdate(ctx context.Context, opts *UpdateOptions) error {
 }
 
 // prepareUpdate resolves the two versions and computes the update, asking
-// for new parameters at a terminal. answers, when not nil, are the values
-// an earlier computation of the same update settled on.
-func prepareUpdate(ctx context.Context, opts *UpdateOptions, svc *updater.Service, answers scaffold.Values) (*updater.Result, error) {
+// for new parameters at a terminal.
+func prepareUpdate(ctx context.Context, opts *UpdateOptions, svc *updater.Service) (*updater.Result, error) {
 	v, err := updater.Resolve(ctx, svc, opts.Sources)
 	if err != nil {
 		return nil, err
 	}
-	in := updater.Inputs{Values: opts.Inputs, Service: opts.Service, Answers: answers}
-	if opts.Wizard != nil && answers == nil {
+	in := updater.Inputs{Values: opts.Inputs, Service: opts.Service}
+	if opts.Wizard != nil {
 		in.Values.Ask = func(given scaffold.Values) (scaffold.Values, error) {
 			return opts.Wizard.Ask(ctx, v.Theirs, given)
 		}

@@ -65,17 +65,29 @@ func (e *DirtyError) Error() string {
 // a working tree with uncommitted changes under dir or an unfinished merge,
 // rebase, cherry-pick or revert.
 func Open(dir string) (*Service, error) {
+	return open(dir, true)
+}
+
+// Inspect reads the service in dir as Open does, without refusing a dirty
+// working tree: for what changes nothing (platform update --check).
+func Inspect(dir string) (*Service, error) {
+	return open(dir, false)
+}
+
+func open(dir string, clean bool) (*Service, error) {
 	prefix, err := Locate(dir)
 	if err != nil {
 		return nil, err
 	}
-	state, err := gitx.WorktreeState(dir)
-	if err != nil {
-		return nil, err
-	}
-	state.Dirty = under(state.Dirty, prefix)
-	if !state.Clean() {
-		return nil, &DirtyError{Dir: dir, State: state}
+	if clean {
+		state, err := gitx.WorktreeState(dir)
+		if err != nil {
+			return nil, err
+		}
+		state.Dirty = under(state.Dirty, prefix)
+		if !state.Clean() {
+			return nil, &DirtyError{Dir: dir, State: state}
+		}
 	}
 	files, skipped, err := gitx.TreeAt(dir, "HEAD", gitx.TreeOptions{})
 	if errors.Is(err, gitx.ErrEmptyRepository) {
