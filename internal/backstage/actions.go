@@ -206,40 +206,9 @@ func (a *actionCtx) fetchTemplate() error {
 	if !ok {
 		target = "./"
 	}
-	withoutRender, hasWithoutRender, err := a.strings("copyWithoutRender")
+	in, err := a.fetchTemplateInputs()
 	if err != nil {
 		return err
-	}
-	withoutTemplating, hasWithoutTemplating, err := a.strings("copyWithoutTemplating")
-	if err != nil {
-		return err
-	}
-	if hasWithoutRender && hasWithoutTemplating {
-		return errors.New("fetch action input copyWithoutRender and copyWithoutTemplating can not be used at the same time")
-	}
-	copyOnly, renderFilename := withoutTemplating, true
-	if hasWithoutRender {
-		copyOnly, renderFilename = withoutRender, false
-		a.logf("[Deprecated] copyWithoutRender is deprecated Please use copyWithoutTemplating instead.")
-	}
-	var extension string
-	switch x := a.input["templateFileExtension"].(type) {
-	case nil:
-	case bool:
-		if x {
-			extension = ".njk"
-		}
-	case string:
-		extension = x
-	default:
-		return fmt.Errorf("input templateFileExtension must be a string or a boolean, not %s", describe(x))
-	}
-	cc, _ := a.input["cookiecutterCompat"].(bool)
-	if extension != "" && (hasWithoutRender || hasWithoutTemplating || cc) {
-		return errors.New("fetch action input extension incompatible with copyWithoutRender/copyWithoutTemplating and cookiecutterCompat")
-	}
-	if extension != "" && !strings.HasPrefix(extension, ".") {
-		extension = "." + extension
 	}
 	eng, tctx, replace, err := a.templateEngine()
 	if err != nil {
@@ -254,74 +223,141 @@ func (a *actionCtx) fetchTemplate() error {
 		return err
 	}
 	entries := a.r.t.tree.list(src)
-	nonTemplated, err := matchGlobs(copyOnly, entries)
+	nonTemplated, err := matchGlobs(in.copyOnly, entries)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
-		location := e.rel
-		if e.n.dir {
-			location += "/"
-		}
-		var renderContents bool
-		out := location
-		if extension != "" {
-			renderContents = extname(out) == extension
-			if renderContents {
-				out = out[:len(out)-len(extension)]
-			}
-			out, err = eng.Render(location, out, tctx)
-		} else {
-			renderContents = !nonTemplated[e.rel]
-			if renderFilename || renderContents {
-				out, err = eng.Render(location, out, tctx)
-			}
-		}
-		if err != nil {
-			return fmt.Errorf("render the name %s: %w", location, err)
-		}
-		if out == "" || strings.HasPrefix(out, "/") || strings.Contains(out, "//") {
-			continue // a name rendered empty: skipped, with what it holds
-		}
-		dest, err := safeChild(outDir, out)
-		if err != nil {
-			return fmt.Errorf("%s renders to %s: %w", location, out, err)
-		}
-		if a.r.ws.exists(dest) && !replace {
-			continue
-		}
-		if e.n.dir {
-			if err := a.r.ws.mkdirChecked(dest); err != nil {
-				return fmt.Errorf("%s renders to %s: %w", location, out, err)
-			}
-			continue
-		}
-		if a.r.ws.isDir(dest) {
-			return fmt.Errorf("%s renders to %s, a directory in the workspace", location, out)
-		}
-		from := path.Join(src, e.rel)
-		if isBinary(e.n.data) {
-			if err := a.r.ws.putChecked(dest, e.n.mode, e.n.data, from); err != nil {
-				return err
-			}
-			continue
-		}
-		text := lossyUTF8(e.n.data)
-		if renderContents {
-			text, err = eng.Render(from, text, tctx)
-			if err != nil {
-				return fmt.Errorf("render %s: %w", location, err)
-			}
-		}
-		mode := e.n.mode &^ 0o022
-		if old, ok := a.r.ws.files[dest]; ok {
-			mode = old.mode // writing an existing file keeps its mode
-		}
-		if err := a.r.ws.putChecked(dest, mode, []byte(text), from); err != nil {
+		c := templateCopy{src: src, outDir: outDir, eng: eng, ctx: tctx, replace: replace, extension: in.extension,
+			renderName: in.renderFilename, renderContents: !nonTemplated[e.rel]}
+		if err := a.copyTemplated(e, c); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// fetchTemplateInputs are fetch:template's inputs about what is rendered.
+type fetchTemplateInputs struct {
+	// copyOnly are the globs of files whose contents are not rendered.
+	copyOnly []string
+	// renderFilename is false with copyWithoutRender: their names are not
+	// rendered either.
+	renderFilename bool
+	// extension is templateFileExtension: only files with it are rendered,
+	// and it is dropped from their names.
+	extension string
+}
+
+// fetchTemplateInputs reads and checks those inputs, as the action does.
+func (a *actionCtx) fetchTemplateInputs() (fetchTemplateInputs, error) {
+	withoutRender, hasWithoutRender, err := a.strings("copyWithoutRender")
+	if err != nil {
+		return fetchTemplateInputs{}, err
+	}
+	withoutTemplating, hasWithoutTemplating, err := a.strings("copyWithoutTemplating")
+	if err != nil {
+		return fetchTemplateInputs{}, err
+	}
+	if hasWithoutRender && hasWithoutTemplating {
+		return fetchTemplateInputs{}, errors.New("fetch action input copyWithoutRender and copyWithoutTemplating can not be used at the same time")
+	}
+	in := fetchTemplateInputs{copyOnly: withoutTemplating, renderFilename: true}
+	if hasWithoutRender {
+		in.copyOnly, in.renderFilename = withoutRender, false
+		a.logf("[Deprecated] copyWithoutRender is deprecated Please use copyWithoutTemplating instead.")
+	}
+	switch x := a.input["templateFileExtension"].(type) {
+	case nil:
+	case bool:
+		if x {
+			in.extension = ".njk"
+		}
+	case string:
+		in.extension = x
+	default:
+		return fetchTemplateInputs{}, fmt.Errorf("input templateFileExtension must be a string or a boolean, not %s", describe(x))
+	}
+	cc, _ := a.input["cookiecutterCompat"].(bool)
+	if in.extension != "" && (hasWithoutRender || hasWithoutTemplating || cc) {
+		return fetchTemplateInputs{}, errors.New("fetch action input extension incompatible with copyWithoutRender/copyWithoutTemplating and cookiecutterCompat")
+	}
+	if in.extension != "" && !strings.HasPrefix(in.extension, ".") {
+		in.extension = "." + in.extension
+	}
+	return in, nil
+}
+
+// templateCopy is how fetch:template copies one entry of its source.
+type templateCopy struct {
+	src, outDir string
+	eng         Renderer
+	ctx         map[string]any
+	replace     bool
+	extension   string
+	// renderName and renderContents say what is rendered when there is
+	// no extension (copyWithoutTemplating and copyWithoutRender).
+	renderName, renderContents bool
+}
+
+// copyTemplated writes one file or directory of a fetch:template source
+// into the workspace: its name rendered (skipped when that is empty), its
+// contents rendered unless binary or excluded, existing files kept unless
+// replace.
+func (a *actionCtx) copyTemplated(e entry, c templateCopy) error {
+	location := e.rel
+	if e.n.dir {
+		location += "/"
+	}
+	var err error
+	out := location
+	renderContents := c.renderContents
+	if c.extension != "" {
+		renderContents = extname(out) == c.extension
+		if renderContents {
+			out = out[:len(out)-len(c.extension)]
+		}
+		out, err = c.eng.Render(location, out, c.ctx)
+	} else if c.renderName || renderContents {
+		out, err = c.eng.Render(location, out, c.ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("render the name %s: %w", location, err)
+	}
+	if out == "" || strings.HasPrefix(out, "/") || strings.Contains(out, "//") {
+		return nil // a name rendered empty: skipped, with what it holds
+	}
+	dest, err := safeChild(c.outDir, out)
+	if err != nil {
+		return fmt.Errorf("%s renders to %s: %w", location, out, err)
+	}
+	if a.r.ws.exists(dest) && !c.replace {
+		return nil
+	}
+	if e.n.dir {
+		if err := a.r.ws.mkdirChecked(dest); err != nil {
+			return fmt.Errorf("%s renders to %s: %w", location, out, err)
+		}
+		return nil
+	}
+	if a.r.ws.isDir(dest) {
+		return fmt.Errorf("%s renders to %s, a directory in the workspace", location, out)
+	}
+	from := path.Join(c.src, e.rel)
+	if isBinary(e.n.data) {
+		return a.r.ws.putChecked(dest, e.n.mode, e.n.data, from)
+	}
+	text := lossyUTF8(e.n.data)
+	if renderContents {
+		if text, err = c.eng.Render(from, text, c.ctx); err != nil {
+			return fmt.Errorf("render %s: %w", location, err)
+		}
+	}
+	mode := e.n.mode &^ 0o022
+	if old, ok := a.r.ws.files[dest]; ok {
+		mode = old.mode // writing an existing file keeps its mode
+	}
+	return a.r.ws.putChecked(dest, mode, []byte(text), from)
 }
 
 // fetchTemplateFile is fetch:template:file: one file rendered to targetPath.
