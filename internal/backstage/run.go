@@ -327,42 +327,74 @@ type runner struct {
 // step runs one step and records its output.
 func (r *runner) step(s Step, rawInput, rawEach any, res *Result) (StepLog, error) {
 	log := StepLog{ID: s.ID, Name: s.Name, Action: s.Action}
-	// Backstage: if: false skips; a string is rendered and tested for
-	// truth; any other value (true, a number) runs the step.
+	if reason := r.skipReason(s); reason != "" {
+		log.Status, log.Reason = StatusSkipped, reason
+		return log, nil
+	}
+	iterations, inputs := r.stepInputs(rawInput, rawEach)
+	out := map[string]any{}
+	for i, input := range inputs {
+		iterOut, err := r.act(s, input, &log, res)
+		if err != nil {
+			var se *StepError
+			if errors.As(err, &se) {
+				return log, err
+			}
+			return log, &StepError{StepID: s.ID, Action: s.Action, Err: err}
+		}
+		for k, v := range iterOut {
+			if iterations[i] == nil {
+				out[k] = v
+				continue
+			}
+			list, _ := out[k].([]any)
+			out[k] = append(list, v)
+		}
+	}
+	if len(iterations) == 0 {
+		log.Status, log.Reason = StatusRan, "each: nothing to iterate over"
+	}
+	r.steps[s.ID] = map[string]any{"output": out}
+	if len(out) > 0 {
+		log.Output = out
+	}
+	return log, nil
+}
+
+// skipReason says why a step does not run, "" when it runs. Backstage: if:
+// false skips; a string is rendered and tested for truth; any other value
+// (true, a number) runs the step. An action that cannot run here is skipped
+// (Run refuses the template before that unless SkipUnsupported).
+func (r *runner) skipReason(s Step) string {
 	switch cond := s.If.(type) {
 	case bool:
 		if !cond {
-			log.Status, log.Reason = StatusSkipped, "its if: condition is false"
-			return log, nil
+			return "its if: condition is false"
 		}
 	case string:
 		v, ok := r.render(cond, r.context)
 		if !ok || !truthy(v) {
-			log.Status, log.Reason = StatusSkipped, fmt.Sprintf("its if: condition %s is false", cond)
-			return log, nil
+			return fmt.Sprintf("its if: condition %s is false", cond)
 		}
 	}
-	kind := ActionKind(s.Action)
 	if err := checkStep(s); err != nil {
 		why := "unknown action"
 		var ue *UnsupportedActionError
 		if errors.As(err, &ue) && ue.Why != "" {
 			why = ue.Why
 		}
-		log.Status, log.Reason = StatusSkipped, why+" (--skip-unsupported)"
-		return log, nil
+		return why + " (--skip-unsupported)"
 	}
-	fail := func(err error) (StepLog, error) {
-		var se *StepError
-		if errors.As(err, &se) {
-			return log, err
-		}
-		return log, &StepError{StepID: s.ID, Action: s.Action, Err: err}
-	}
-	// each: the action runs once per entry of the rendered value (an
-	// array's items or an object's members), with ${{ each.key }} and
-	// ${{ each.value }}; each output is then the list of the iterations'.
-	iterations := []map[string]any{nil}
+	return ""
+}
+
+// stepInputs renders a step's input once per iteration. each: the action
+// runs once per entry of the rendered value (an array's items or an
+// object's members), with ${{ each.key }} and ${{ each.value }}; without
+// it there is one iteration, nil. Secrets are seen by the inputs only, as
+// in Backstage.
+func (r *runner) stepInputs(rawInput, rawEach any) (iterations, inputs []map[string]any) {
+	iterations = []map[string]any{nil}
 	if rawEach != nil {
 		v, _ := r.render(rawEach, r.context)
 		iterations = eachEntries(v)
@@ -371,9 +403,8 @@ func (r *runner) step(s Step, rawInput, rawEach any, res *Result) (StepLog, erro
 	for k, v := range r.opts.Secrets {
 		secrets[k] = v
 	}
-	inputs := make([]map[string]any, len(iterations))
+	inputs = make([]map[string]any, len(iterations))
 	for i, it := range iterations {
-		// Secrets are seen by the inputs only, as in Backstage.
 		inCtx := make(map[string]any, len(r.context)+2)
 		for k, v := range r.context {
 			inCtx[k] = v
@@ -397,49 +428,33 @@ func (r *runner) step(s Step, rawInput, rawEach any, res *Result) (StepLog, erro
 		}
 		inputs[i] = input
 	}
+	return iterations, inputs
+}
+
+// act runs one iteration of a step's action and returns its output.
+func (r *runner) act(s Step, input map[string]any, log *StepLog, res *Result) (map[string]any, error) {
 	out := map[string]any{}
-	for i, input := range inputs {
-		iterOut := map[string]any{}
-		a := &actionCtx{r: r, step: s, input: input, output: iterOut, log: &log}
-		var err error
-		switch kind {
-		case KindLocal:
-			log.Status = StatusRan
-			err = a.runLocal()
-		case KindPublish:
-			log.Status = StatusPublish
-			var p *Publish
-			p, err = a.publishGitLab()
-			if err == nil && res.Publish == nil {
-				res.Publish = p
-			}
-		case KindRegister:
-			log.Status = StatusSkipped
-			err = a.catalogRegister()
-		default:
-			log.Status = StatusSkipped
-			log.Reason = "it acts on another system (" + s.Action + "): not run locally"
+	a := &actionCtx{r: r, step: s, input: input, output: out, log: log}
+	var err error
+	switch ActionKind(s.Action) {
+	case KindLocal:
+		log.Status = StatusRan
+		err = a.runLocal()
+	case KindPublish:
+		log.Status = StatusPublish
+		var p *Publish
+		p, err = a.publishGitLab()
+		if err == nil && res.Publish == nil {
+			res.Publish = p
 		}
-		if err != nil {
-			return fail(err)
-		}
-		for k, v := range iterOut {
-			if iterations[i] == nil {
-				out[k] = v
-				continue
-			}
-			list, _ := out[k].([]any)
-			out[k] = append(list, v)
-		}
+	case KindRegister:
+		log.Status = StatusSkipped
+		err = a.catalogRegister()
+	default:
+		log.Status = StatusSkipped
+		log.Reason = "it acts on another system (" + s.Action + "): not run locally"
 	}
-	if len(iterations) == 0 {
-		log.Status, log.Reason = StatusRan, "each: nothing to iterate over"
-	}
-	r.steps[s.ID] = map[string]any{"output": out}
-	if len(out) > 0 {
-		log.Output = out
-	}
-	return log, nil
+	return out, err
 }
 
 // eachEntries is Object.entries of a step's rendered each: {key, value}
