@@ -183,14 +183,18 @@ func NewRootCmd(f *Factory) *cobra.Command {
 		Use:   "platform",
 		Short: "Golden paths in the terminal: scaffold, lint, merge requests and promotions",
 		Long: `platform gives developers the platform's golden paths in the terminal and in CI:
-scaffold a service from a golden- or silver-path template, lint it against the
+scaffold a service from a golden- or silver-path template (or a Backstage Software
+Template), keep it on its golden path as the template evolves, lint it against the
 platform's rules, open merge requests, and promote releases through gated environments.
+Platform teams see and update a whole GitLab group with fleet.
 
 Exit codes: 0 success, 1 a check failed, 2 usage or input error, 3 a remote system
 failed, 4 authentication missing or refused, 70 internal error, 130 interrupted.`,
 		Example: `  platform new service payments --owner group:payments --yes
   platform templates list
-  platform lint --format codequality --output gl-code-quality-report.json`,
+  platform update --check
+  platform lint --format codequality --output gl-code-quality-report.json
+  platform fleet status --group payments`,
 		Version:       versionString(f.Build),
 		SilenceUsage:  true,
 		SilenceErrors: true,
