@@ -41,8 +41,9 @@ type Options struct {
 	// compiled together; their test_* rules are the tests.
 	Dir string
 	// DataDirs hold YAML/JSON data documents, loaded under data as
-	// conftest's --data and `opa test` load them: a file's top-level keys at
-	// data's root, or below the names of its subdirectories.
+	// conftest's --data loads them: the top-level keys of every file, in
+	// whichever subdirectory, at data's root (two files setting one key to
+	// different values are an error).
 	DataDirs []string
 	// RegoV0 parses the modules as Rego v0 (no `if`/`contains` keywords
 	// required) instead of Rego v1.
@@ -163,7 +164,14 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	}
 	documents := map[string]any{}
 	if len(opts.DataDirs) > 0 {
-		data, err := loader.NewFileLoader().Filtered(opts.DataDirs, onlyExtensions(".yaml", ".yml", ".json"))
+		// As conftest does: the files first, then each file loaded on its
+		// own, so that its keys land at data's root whatever its directory.
+		files, err := loader.FilteredPaths(opts.DataDirs, onlyExtensions(".yaml", ".yml", ".json"))
+		if err != nil {
+			return nil, loadError(err, false)
+		}
+		sort.Strings(files)
+		data, err := loader.NewFileLoader().All(files)
 		if err != nil {
 			return nil, loadError(err, false)
 		}
