@@ -197,8 +197,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		SetModules(modules).
 		SetDefaultRegoVersion(version).
 		SetTimeout(timeout).
-		CapturePrintOutput(true).
-		RaiseBuiltinErrors(true)
+		CapturePrintOutput(true)
 	ch, err := runner.RunTests(ctx, txn)
 	if err != nil {
 		return nil, loadError(err, !opts.RegoV0)
