@@ -18,6 +18,7 @@ import (
 	"github.com/platform-team/platform/internal/gitlab/gitlabtest"
 	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/lint"
+	"github.com/platform-team/platform/internal/policytest"
 	"github.com/platform-team/platform/internal/scaffold"
 	"github.com/platform-team/platform/internal/updater"
 	"github.com/platform-team/platform/internal/wizard"
@@ -136,6 +137,8 @@ func TestExitCodeByType(t *testing.T) {
 		{wrap(&backstage.StepError{StepID: "fetch", Action: "fetch:template", Err: errors.New("url leaves the repository")}), ExitUsage},
 		{wrap(&backstage.UnsupportedActionError{StepID: "cc", Action: "fetch:cookiecutter"}), ExitUsage},
 		{wrap(&backstage.NotTemplateError{APIVersion: "x/v1", Kind: "Thing"}), ExitUsage},
+		{wrap(&policytest.CompileError{Problems: []policytest.Problem{{File: "p.rego", Line: 3, Message: "unexpected }"}}}), ExitUsage},
+		{wrap(&policytest.DirError{Path: "policies", Err: errors.New("no such file or directory")}), ExitUsage},
 		{wrap(context.Canceled), ExitInterrupted},
 		{wrap(wizard.ErrCancelled), ExitInterrupted},
 		// A cancel wins over the failure it caused.

@@ -221,7 +221,7 @@ failed, 4 authentication missing or refused, 70 internal error, 130 interrupted.
 	pf.BoolVar(&opts.debug, "debug", false, "print debugging details, such as HTTP traces with tokens redacted")
 
 	root.AddGroup(&cobra.Group{ID: "paths", Title: "Golden paths:"}, &cobra.Group{ID: "more", Title: "More commands:"})
-	for _, c := range []*cobra.Command{newNewCmd(f), newTemplatesCmd(f), newLintCmd(f, nil), newCatalogCmd(f), newMRCmd(f), newPromoteCmd(f, nil), newUpdateCmd(f, nil), newFleetCmd(f)} {
+	for _, c := range []*cobra.Command{newNewCmd(f), newTemplatesCmd(f), newLintCmd(f, nil), newPolicyCmd(f), newCatalogCmd(f), newMRCmd(f), newPromoteCmd(f, nil), newUpdateCmd(f, nil), newFleetCmd(f)} {
 		c.GroupID = "paths"
 		root.AddCommand(c)
 	}
