@@ -125,3 +125,8 @@ require (
 	sigs.k8s.io/randfill v1.0.0 // indirect
 	sigs.k8s.io/structured-merge-diff/v6 v6.4.2 // indirect
 )
+
+// OPA requires pflag v1.1.0, which prints every boolean flag in help as
+// --flag[=true|false]; none of the OPA packages we use imports pflag, so
+// the help text stays as pflag v1.0 prints it.
+replace github.com/spf13/pflag => github.com/spf13/pflag v1.0.10
