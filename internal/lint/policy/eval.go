@@ -152,9 +152,9 @@ func indexOf(list []string, s string) int {
 func errorText(err error) string {
 	var ae ast.Errors
 	if errors.As(err, &ae) && len(ae) > 0 {
-		return ae[0].Error()
+		return strings.Join(strings.Fields(ae[0].Error()), " ")
 	}
-	return strings.ReplaceAll(err.Error(), "\n", " ")
+	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
 // exceptionNames reads data.<ns>.exception as conftest's
@@ -186,6 +186,7 @@ func ruleResults(v any, in input) ([]result, string) {
 	}
 	values, _ := outer[0].([]any)
 	var out []result
+	problem := ""
 	for _, val := range values {
 		switch val := val.(type) {
 		case string:
@@ -193,7 +194,8 @@ func ruleResults(v any, in input) ([]result, string) {
 		case map[string]any:
 			msg, ok := val["msg"].(string)
 			if !ok {
-				return out, fmt.Sprintf("a result has no msg string: %s", compact(val))
+				problem = fmt.Sprintf("a result has no msg string: %s", compact(val))
+				continue
 			}
 			line, col := fieldLine(in.node, val)
 			if line == 0 {
@@ -202,7 +204,7 @@ func ruleResults(v any, in input) ([]result, string) {
 			out = append(out, result{line: line, column: col, msg: msg})
 		}
 	}
-	return out, ""
+	return out, problem
 }
 
 func compact(v any) string {

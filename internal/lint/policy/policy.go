@@ -153,7 +153,11 @@ func Compile(ctx context.Context, cfg Config) (*Set, error) {
 		return nil, &LoadError{Problems: astProblems("", compiler.Errors)}
 	}
 
-	s := &Set{compiler: compiler, store: inmem.NewFromObject(cfg.Data), files: cfg.Files, timeout: cmp.Or(cfg.Timeout, DefaultTimeout)}
+	data := cfg.Data
+	if data == nil {
+		data = map[string]any{}
+	}
+	s := &Set{compiler: compiler, store: inmem.NewFromObject(data), files: cfg.Files, timeout: cmp.Or(cfg.Timeout, DefaultTimeout)}
 	s.key = fmt.Sprintf("policy/results/%p", s)
 	names := slices.Sorted(maps.Keys(modules))
 	found := map[string][]*ast.Module{}
