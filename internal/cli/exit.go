@@ -14,6 +14,7 @@ import (
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/lint"
+	"github.com/platform-team/platform/internal/lint/policy"
 	"github.com/platform-team/platform/internal/scaffold"
 	"github.com/platform-team/platform/internal/updater"
 	"github.com/platform-team/platform/internal/wizard"
@@ -105,6 +106,7 @@ func exitCode(err error, interrupted bool) int {
 		step      *backstage.StepError
 		action    *backstage.UnsupportedActionError
 		notBS     *backstage.NotTemplateError
+		policies  *policy.LoadError
 	)
 	switch {
 	case err == nil:
@@ -126,7 +128,8 @@ func exitCode(err error, interrupted bool) int {
 		errors.As(err, &version), errors.As(err, &answers), errors.As(err, &service),
 		errors.As(err, &dirty), errors.As(err, &downgrade), errors.As(err, &source),
 		errors.As(err, &catalog), errors.As(err, &inTheWay),
-		errors.As(err, &step), errors.As(err, &action), errors.As(err, &notBS):
+		errors.As(err, &step), errors.As(err, &action), errors.As(err, &notBS),
+		errors.As(err, &policies):
 		return ExitUsage
 	case errors.As(err, &clone), errors.As(err, &remote), errors.As(err, &redirect), errors.As(err, &session), errors.As(err, &fleetRun):
 		return ExitRemote

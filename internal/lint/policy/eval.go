@@ -16,9 +16,9 @@ import (
 
 // input is one evaluation: a document of a file, with where it starts.
 type input struct {
-	value ast.Value
-	node  *yaml.Node // nil for a file-level input (a Dockerfile)
-	line  int
+	value        ast.Value
+	node         *yaml.Node // nil for a file-level input (a Dockerfile)
+	line, column int
 }
 
 // result is one message of a rule on one input.
@@ -74,7 +74,7 @@ func (s *Set) inputs(f *lint.File) ([]input, string) {
 		if err != nil {
 			return out, fmt.Sprintf("document at line %d: %v", d.Line, err)
 		}
-		out = append(out, input{value: v, node: d, line: d.Line})
+		out = append(out, input{value: v, node: d, line: d.Line, column: d.Column})
 	}
 	return out, ""
 }
@@ -190,7 +190,7 @@ func ruleResults(v any, in input) ([]result, string) {
 	for _, val := range values {
 		switch val := val.(type) {
 		case string:
-			out = append(out, result{line: in.line, msg: val})
+			out = append(out, result{line: in.line, column: in.column, msg: val})
 		case map[string]any:
 			msg, ok := val["msg"].(string)
 			if !ok {
@@ -199,7 +199,7 @@ func ruleResults(v any, in input) ([]result, string) {
 			}
 			line, col := fieldLine(in.node, val)
 			if line == 0 {
-				line = in.line
+				line, col = in.line, in.column
 			}
 			out = append(out, result{line: line, column: col, msg: msg})
 		}
