@@ -112,10 +112,14 @@ func readPolicySource(ctx context.Context, opts *PolicyOptions, src string, read
 			return read(repo, g.Subdir, g.String())
 		})
 		var le *policy.LoadError
-		if errors.As(err, &le) {
+		var ce *scaffold.CloneError
+		switch {
+		case errors.As(err, &le):
 			return le
+		case errors.As(err, &ce):
+			return &policyFetchError{err: ce}
 		}
-		return err // a *scaffold.CloneError exits 3
+		return err
 	}
 	abs, err := filepath.Abs(src)
 	if err != nil {
@@ -133,6 +137,15 @@ func readPolicySource(ctx context.Context, opts *PolicyOptions, src string, read
 	display := filepath.ToSlash(src)
 	return read(fsys, base, display)
 }
+
+// policyFetchError is a policy bundle that could not be fetched: a
+// *scaffold.CloneError underneath, so it exits 3, but named as policies.
+type policyFetchError struct{ err *scaffold.CloneError }
+
+func (e *policyFetchError) Error() string {
+	return fmt.Sprintf("fetch policies from %s: %v", e.err.URL, e.err.Err)
+}
+func (e *policyFetchError) Unwrap() error { return e.err }
 
 // withPolicies is every registered rule plus the policy set's.
 func withPolicies(set *policy.Set) []lint.Rule {
