@@ -29,7 +29,7 @@ type result struct {
 
 // outcome is what every rule gave on one input.
 type outcome struct {
-	line int
+	line, column int
 	// results by rule index; excepted rules are in excepted instead.
 	results  map[int][]result
 	excepted map[int]bool
@@ -84,7 +84,7 @@ func (s *Set) inputs(f *lint.File) ([]input, string) {
 func (s *Set) evaluate(f *lint.File, in input) outcome {
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 	defer cancel()
-	o := outcome{line: in.line, results: map[int][]result{}, excepted: map[int]bool{}}
+	o := outcome{line: in.line, column: in.column, results: map[int][]result{}, excepted: map[int]bool{}}
 	rs, err := s.query.Eval(ctx, rego.EvalParsedInput(in.value))
 	if err != nil && ctx.Err() != nil {
 		o.errors = append(o.errors, fmt.Sprintf("evaluation of the policies took longer than %s (PLATFORM_POLICY_TIMEOUT)", s.timeout))
@@ -287,7 +287,7 @@ func (s *Set) checkRule(r *policyRule) func(*lint.Repo, *lint.File, *lint.Report
 func (s *Set) checkErrors(_ *lint.Repo, f *lint.File, rep *lint.Reporter) {
 	for _, o := range s.fileOutcomes(f) {
 		for _, e := range o.errors {
-			rep.Report(f.Path, o.line, 0, "policy failed on this document: "+e, "fix the policy; the other rules and documents were still checked")
+			rep.Report(f.Path, o.line, o.column, "policy failed on this document: "+e, "fix the policy; the other rules and documents were still checked")
 		}
 	}
 }
