@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/metrics"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"go.yaml.in/yaml/v3"
 
@@ -84,8 +85,8 @@ func (s *Set) inputs(f *lint.File) ([]input, string) {
 func (s *Set) evaluate(f *lint.File, in input) outcome {
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 	defer cancel()
-	o := outcome{line: in.line, column: in.column, results: map[int][]result{}, excepted: map[int]bool{}}
-	rs, err := s.query.Eval(ctx, rego.EvalParsedInput(in.value))
+	o := outcome{line: in.line, column: in.column}
+	rs, err := s.query.Eval(ctx, rego.EvalParsedInput(in.value), rego.EvalMetrics(metrics.NoOp()))
 	if err != nil && ctx.Err() != nil {
 		o.errors = append(o.errors, fmt.Sprintf("evaluation of the policies took longer than %s (PLATFORM_POLICY_TIMEOUT)", s.timeout))
 		return o
@@ -120,8 +121,10 @@ func (s *Set) evaluate(f *lint.File, in input) outcome {
 		exceptions[i] = exceptionNames(v)
 	}
 	for _, r := range s.rules {
-		nsIndex := indexOf(s.namespaces, r.namespace)
-		if exceptions[nsIndex][exceptionName(r.name)] {
+		if exceptions[r.nsIndex][r.exception] {
+			if o.excepted == nil {
+				o.excepted = map[int]bool{}
+			}
 			o.excepted[r.index] = true
 			continue
 		}
@@ -134,18 +137,14 @@ func (s *Set) evaluate(f *lint.File, in input) outcome {
 		if problem != "" {
 			o.errors = append(o.errors, fmt.Sprintf("data.%s.%s: %s", r.namespace, r.name, problem))
 		}
-		o.results[r.index] = results
-	}
-	return o
-}
-
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
+		if len(results) > 0 {
+			if o.results == nil {
+				o.results = map[int][]result{}
+			}
+			o.results[r.index] = results
 		}
 	}
-	return -1
+	return o
 }
 
 // errorText is an evaluation error in one line.
@@ -160,8 +159,11 @@ func errorText(err error) string {
 // exceptionNames reads data.<ns>.exception as conftest's
 // exception[_][_] == name does: every string two levels down.
 func exceptionNames(v any) map[string]bool {
-	out := map[string]bool{}
 	outer, _ := v.([]any) // the comprehension: [] when undefined, [value] when defined
+	if len(outer) == 0 {
+		return nil
+	}
+	out := map[string]bool{}
 	for _, defined := range outer {
 		coll, _ := defined.([]any)
 		for _, rules := range coll {

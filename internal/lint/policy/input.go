@@ -27,7 +27,7 @@ type converter struct {
 	anchors map[*yaml.Node]ast.Value
 }
 
-func newConverter() *converter { return &converter{anchors: map[*yaml.Node]ast.Value{}} }
+func newConverter() *converter { return &converter{} }
 
 func (c *converter) value(n *yaml.Node, depth int) (ast.Value, error) {
 	if n == nil {
@@ -71,6 +71,9 @@ func (c *converter) value(n *yaml.Node, depth int) (ast.Value, error) {
 		return nil, err
 	}
 	if n.Anchor != "" {
+		if c.anchors == nil {
+			c.anchors = map[*yaml.Node]ast.Value{}
+		}
 		c.anchors[n] = v
 	}
 	return v, nil
@@ -79,7 +82,7 @@ func (c *converter) value(n *yaml.Node, depth int) (ast.Value, error) {
 // mapping converts a mapping: its own keys first, then merged mappings'
 // keys it does not have, earlier merges winning (YAML 1.1 merge keys).
 func (c *converter) mapping(n *yaml.Node, depth int) (ast.Value, error) {
-	obj := ast.NewObject()
+	items := make([][2]*ast.Term, 0, len(n.Content)/2)
 	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
@@ -99,8 +102,10 @@ func (c *converter) mapping(n *yaml.Node, depth int) (ast.Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		obj.Insert(ast.StringTerm(key), ast.NewTerm(vv))
+		items = append(items, [2]*ast.Term{ast.StringTerm(key), ast.NewTerm(vv)})
 	}
+	// A key written twice keeps its last value, as JSON decoders do.
+	obj := ast.NewObject(items...)
 	for _, m := range merges {
 		src := m
 		for src != nil && src.Kind == yaml.AliasNode {

@@ -116,6 +116,10 @@ type Set struct {
 // policyRule is one deny, violation or warn rule of a namespace.
 type policyRule struct {
 	namespace, name string
+	// exception is the name an exception gives to except the rule; nsIndex
+	// the position of its namespace.
+	exception string
+	nsIndex   int
 	meta            lint.Meta
 	// index is the position of the rule's result in the query.
 	index int
@@ -196,7 +200,7 @@ func Compile(ctx context.Context, cfg Config) (*Set, error) {
 				if seen[name] != nil {
 					continue
 				}
-				pr := &policyRule{namespace: ns, name: name, index: len(s.rules)}
+				pr := &policyRule{namespace: ns, name: name, index: len(s.rules), exception: exceptionName(name), nsIndex: slices.Index(s.namespaces, ns)}
 				pr.meta = ruleMeta(ns, name, r, annotations, metadata)
 				seen[name] = pr
 				s.rules = append(s.rules, pr)
