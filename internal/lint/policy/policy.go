@@ -120,7 +120,7 @@ type policyRule struct {
 	// the position of its namespace.
 	exception string
 	nsIndex   int
-	meta            lint.Meta
+	meta      lint.Meta
 	// index is the position of the rule's result in the query.
 	index int
 }
