@@ -113,6 +113,9 @@ func (s *Set) evaluate(f *lint.File, in input) outcome {
 	}
 	exceptions := make([]map[string]bool, len(s.namespaces))
 	for i, ns := range s.namespaces {
+		if !s.excepting[ns] {
+			continue
+		}
 		v, err := value(fmt.Sprintf("e%d", i))
 		if err != nil {
 			o.errors = append(o.errors, fmt.Sprintf("data.%s.exception: %s", ns, errorText(err)))

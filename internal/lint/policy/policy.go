@@ -111,6 +111,8 @@ type Set struct {
 	// to tell which one failed when the whole query errs.
 	single map[string]rego.PreparedEvalQuery
 	key    string
+	// excepting are the namespaces that have an exception rule.
+	excepting map[string]bool
 }
 
 // policyRule is one deny, violation or warn rule of a namespace.
@@ -185,6 +187,7 @@ func Compile(ctx context.Context, cfg Config) (*Set, error) {
 		}
 	}
 	annotations := compiler.GetAnnotationSet()
+	s.excepting = map[string]bool{}
 	for _, ns := range s.namespaces {
 		seen := map[string]*policyRule{}
 		for _, mod := range found[ns] {
@@ -193,6 +196,9 @@ func Compile(ctx context.Context, cfg Config) (*Set, error) {
 				name := r.Head.Name.String()
 				if v, ok := r.Head.Reference[0].Value.(ast.Var); ok && name == "" {
 					name = v.String()
+				}
+				if name == "exception" {
+					s.excepting[ns] = true
 				}
 				if !failureName.MatchString(name) && !warningName.MatchString(name) {
 					continue
@@ -262,6 +268,9 @@ func (s *Set) prepare(ctx context.Context) error {
 		}
 	}
 	for i, ns := range s.namespaces {
+		if !s.excepting[ns] {
+			continue // nothing to ask: most packages have no exception rule
+		}
 		if err := add(fmt.Sprintf("e%d", i), ref(ns, "exception")); err != nil {
 			return err
 		}
