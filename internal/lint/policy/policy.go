@@ -125,6 +125,9 @@ type policyRule struct {
 	meta      lint.Meta
 	// index is the position of the rule's result in the query.
 	index int
+	// set is a partial set rule (deny contains msg): always defined, so the
+	// query reads it directly rather than through a comprehension.
+	set bool
 }
 
 // Compile parses and compiles the modules and prepares one query that
@@ -203,10 +206,12 @@ func Compile(ctx context.Context, cfg Config) (*Set, error) {
 				if !failureName.MatchString(name) && !warningName.MatchString(name) {
 					continue
 				}
-				if seen[name] != nil {
+				if pr := seen[name]; pr != nil {
+					pr.set = pr.set && r.Head.RuleKind() == ast.MultiValue && len(r.Head.Reference) == 1
 					continue
 				}
-				pr := &policyRule{namespace: ns, name: name, index: len(s.rules), exception: exceptionName(name), nsIndex: slices.Index(s.namespaces, ns)}
+				pr := &policyRule{namespace: ns, name: name, index: len(s.rules), exception: exceptionName(name), nsIndex: slices.Index(s.namespaces, ns),
+					set: r.Head.RuleKind() == ast.MultiValue && len(r.Head.Reference) == 1}
 				pr.meta = ruleMeta(ns, name, r, annotations, metadata)
 				seen[name] = pr
 				s.rules = append(s.rules, pr)
@@ -253,9 +258,13 @@ func ref(ns string, rest ...string) string {
 func (s *Set) prepare(ctx context.Context) error {
 	var exprs []string
 	s.single = map[string]rego.PreparedEvalQuery{}
-	add := func(v, src string) error {
-		exprs = append(exprs, fmt.Sprintf("%s := [x | x := %s]", v, src))
-		q, err := s.prepareQuery(ctx, fmt.Sprintf("%s := [x | x := %s]", v, src))
+	add := func(v, src string, direct bool) error {
+		expr := fmt.Sprintf("%s := [x | x := %s]", v, src)
+		if direct {
+			expr = fmt.Sprintf("%s := [%s]", v, src)
+		}
+		exprs = append(exprs, expr)
+		q, err := s.prepareQuery(ctx, expr)
 		if err != nil {
 			return err
 		}
@@ -263,7 +272,7 @@ func (s *Set) prepare(ctx context.Context) error {
 		return nil
 	}
 	for _, r := range s.rules {
-		if err := add(fmt.Sprintf("r%d", r.index), ref(r.namespace, r.name)); err != nil {
+		if err := add(fmt.Sprintf("r%d", r.index), ref(r.namespace, r.name), r.set); err != nil {
 			return err
 		}
 	}
@@ -271,7 +280,7 @@ func (s *Set) prepare(ctx context.Context) error {
 		if !s.excepting[ns] {
 			continue // nothing to ask: most packages have no exception rule
 		}
-		if err := add(fmt.Sprintf("e%d", i), ref(ns, "exception")); err != nil {
+		if err := add(fmt.Sprintf("e%d", i), ref(ns, "exception"), false); err != nil {
 			return err
 		}
 	}
