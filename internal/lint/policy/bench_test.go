@@ -164,3 +164,33 @@ warn_catalog_oncall contains msg if {
 }
 `,
 }
+
+// BenchmarkEvaluateTrivial is BenchmarkEvaluate with one indexed rule that
+// never matches: the fixed cost of an evaluation.
+func BenchmarkEvaluateTrivial(b *testing.B) {
+	set, err := policy.Compile(context.Background(), policy.Config{Modules: []policy.Module{{Name: "p.rego", Src: []byte("package main\ndeny contains \"x\" if input.kind == \"Nope\"\n")}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rules := set.Rules()
+	data := []byte(benchDoc)
+	repo := lint.NewRepo("", lint.Settings{}, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		f := lint.NewFile("deploy/app.yaml", data)
+		f.YAML()
+		var found []lint.Finding
+		for _, r := range rules {
+			r.CheckFile(repo, f, lint.NewReporter(r.Meta(), &found))
+		}
+	}
+}
+
+// BenchmarkParse is the floor of BenchmarkEvaluate: the YAML parse alone.
+func BenchmarkParse(b *testing.B) {
+	data := []byte(benchDoc)
+	b.ReportAllocs()
+	for b.Loop() {
+		lint.NewFile("deploy/app.yaml", data).YAML()
+	}
+}

@@ -70,6 +70,7 @@ func (s *Set) inputs(f *lint.File) ([]input, string) {
 	}
 	var out []input
 	conv := newConverter()
+	conv.strings = s.strings
 	for _, d := range docs {
 		v, err := conv.value(d, 0)
 		if err != nil {

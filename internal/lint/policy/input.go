@@ -25,9 +25,41 @@ var errTooLarge = errors.New("too large or too deeply nested for the policies")
 type converter struct {
 	count   int
 	anchors map[*yaml.Node]ast.Value
+	// strings are shared terms for the strings the policies name (keys
+	// such as spec and kind, values such as Deployment): read-only, built
+	// once per Set, so most keys of a document cost no allocation.
+	strings map[string]*ast.Term
 }
 
 func newConverter() *converter { return &converter{} }
+
+// stringTerm is the term of s, shared when the policies name s.
+func (c *converter) stringTerm(s string) *ast.Term {
+	if t, ok := c.strings[s]; ok {
+		return t
+	}
+	return ast.StringTerm(s)
+}
+
+// policyStrings collects the string constants of the modules (the keys of
+// input.spec.template and the values compared with), for converter.strings.
+func policyStrings(modules map[string]*ast.Module) map[string]*ast.Term {
+	out := map[string]*ast.Term{}
+	for _, common := range []string{"apiVersion", "kind", "metadata", "name", "namespace", "labels", "annotations", "spec", "template", "containers", "image", "ports", "resources", "limits", "requests", "env", "value"} {
+		out[common] = ast.StringTerm(common)
+	}
+	for _, m := range modules {
+		ast.WalkTerms(m, func(t *ast.Term) bool {
+			if s, ok := t.Value.(ast.String); ok && len(s) <= 64 {
+				if _, seen := out[string(s)]; !seen {
+					out[string(s)] = ast.StringTerm(string(s))
+				}
+			}
+			return false
+		})
+	}
+	return out
+}
 
 func (c *converter) value(n *yaml.Node, depth int) (ast.Value, error) {
 	if n == nil {
@@ -61,7 +93,7 @@ func (c *converter) value(n *yaml.Node, depth int) (ast.Value, error) {
 			if err != nil {
 				return nil, err
 			}
-			terms = append(terms, ast.NewTerm(iv))
+			terms = append(terms, c.term(iv))
 		}
 		v = ast.NewArray(terms...)
 	default:
@@ -77,6 +109,16 @@ func (c *converter) value(n *yaml.Node, depth int) (ast.Value, error) {
 		c.anchors[n] = v
 	}
 	return v, nil
+}
+
+// term wraps v, sharing the terms of the policies' strings.
+func (c *converter) term(v ast.Value) *ast.Term {
+	if s, ok := v.(ast.String); ok {
+		if t, ok := c.strings[string(s)]; ok {
+			return t
+		}
+	}
+	return ast.NewTerm(v)
 }
 
 // mapping converts a mapping: its own keys first, then merged mappings'
@@ -102,7 +144,7 @@ func (c *converter) mapping(n *yaml.Node, depth int) (ast.Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		items = append(items, [2]*ast.Term{ast.StringTerm(key), ast.NewTerm(vv)})
+		items = append(items, [2]*ast.Term{c.stringTerm(key), c.term(vv)})
 	}
 	// A key written twice keeps its last value, as JSON decoders do.
 	obj := ast.NewObject(items...)
@@ -141,26 +183,21 @@ func scalar(n *yaml.Node) ast.Value {
 	case "!!null":
 		return ast.Null{}
 	case "!!bool":
-		var b bool
-		if n.Decode(&b) == nil {
-			return ast.Boolean(b)
-		}
+		// yaml.v3 resolves only true and false (in any case) to !!bool.
+		return ast.Boolean(strings.EqualFold(n.Value, "true"))
 	case "!!int":
-		var i int64
-		if n.Decode(&i) == nil {
+		v := strings.ReplaceAll(n.Value, "_", "")
+		if i, err := strconv.ParseInt(v, 0, 64); err == nil {
 			return ast.Number(strconv.FormatInt(i, 10))
 		}
-		var u uint64
-		if n.Decode(&u) == nil {
+		if u, err := strconv.ParseUint(strings.TrimPrefix(v, "+"), 0, 64); err == nil {
 			return ast.Number(strconv.FormatUint(u, 10))
 		}
-		var f float64
-		if n.Decode(&f) == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+		if f, err := strconv.ParseFloat(v, 64); err == nil && !math.IsInf(f, 0) {
 			return ast.Number(strconv.FormatFloat(f, 'g', -1, 64))
 		}
 	case "!!float":
-		var f float64
-		if n.Decode(&f) == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+		if f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
 			return ast.Number(strconv.FormatFloat(f, 'g', -1, 64))
 		}
 	}

@@ -113,6 +113,8 @@ type Set struct {
 	key    string
 	// excepting are the namespaces that have an exception rule.
 	excepting map[string]bool
+	// strings are the terms the converter shares (policyStrings).
+	strings map[string]*ast.Term
 }
 
 // policyRule is one deny, violation or warn rule of a namespace.
@@ -168,6 +170,7 @@ func Compile(ctx context.Context, cfg Config) (*Set, error) {
 	}
 	s := &Set{compiler: compiler, store: inmem.NewFromObject(data), files: cfg.Files, timeout: cmp.Or(cfg.Timeout, DefaultTimeout)}
 	s.key = fmt.Sprintf("policy/results/%p", s)
+	s.strings = policyStrings(modules)
 	names := slices.Sorted(maps.Keys(modules))
 	found := map[string][]*ast.Module{}
 	for _, name := range names {
