@@ -106,7 +106,8 @@ type Set struct {
 	// rules are the checked rules in query order; namespaces their packages.
 	rules      []*policyRule
 	namespaces []string
-	query      rego.PreparedEvalQuery
+	// query is nil when there is nothing to evaluate.
+	query *rego.PreparedEvalQuery
 	// single evaluates one rule (or one namespace's exceptions) on its own,
 	// to tell which one failed when the whole query errs.
 	single map[string]rego.PreparedEvalQuery
@@ -287,11 +288,14 @@ func (s *Set) prepare(ctx context.Context) error {
 			return err
 		}
 	}
+	if len(exprs) == 0 {
+		return nil // nothing to evaluate: the namespaces declare no rule
+	}
 	q, err := s.prepareQuery(ctx, strings.Join(exprs, "; "))
 	if err != nil {
 		return err
 	}
-	s.query = q
+	s.query = &q
 	return nil
 }
 
@@ -371,6 +375,9 @@ Fix the policy, or run it on the document with 'opa eval' to see why.`,
 // applies reports whether the policies see f: a YAML or JSON file by
 // default, any file the configured globs select (a Dockerfile too).
 func (s *Set) applies(f *lint.File) bool {
+	if s.query == nil {
+		return false
+	}
 	if len(s.files) == 0 {
 		return isData(f)
 	}

@@ -403,3 +403,8 @@ func TestRuleGlobs(t *testing.T) {
 		}
 	}
 }
+
+func TestNamespaceWithoutRules(t *testing.T) {
+	res := run(t, policy.Config{}, map[string]string{"p.rego": "package main\n\nx := 1\n"}, map[string]string{"a.yaml": "a: 1\n"})
+	want(t, res)
+}
