@@ -129,6 +129,42 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// BenchmarkLintFleetPoliciesByKind is BenchmarkLintFleetPolicies with the
+// policies written as conftest's examples are, each rule testing input.kind
+// first: OPA's rule index then skips the rules a document's kind rules out.
+func BenchmarkLintFleetPoliciesByKind(b *testing.B) {
+	dir := lintFleet(b)
+	settings := lint.Settings{AnnotationPrefix: "platform.example.com", ReadmeSections: lint.DefaultReadmeSections, Lifecycles: lint.DefaultLifecycles}
+	cfg := policy.Config{Data: map[string]any{"lifecycles": []any{"experimental", "production", "deprecated"}}}
+	byKind := strings.NewReplacer(
+		"\tk8s.is_workload\n", "\tinput.kind == \"Deployment\"\n",
+		"\tsome c in k8s.containers\n", "\tinput.kind == \"Deployment\"\n\tsome c in input.spec.template.spec.containers\n",
+		"exception contains [\"run_as_root\"] if input", "exception contains [\"run_as_root\"] if {\n\tinput.kind == \"Deployment\"\n\tinput",
+	)
+	for name, src := range benchPolicies {
+		src = byKind.Replace(src)
+		if strings.Contains(src, "if {\n\tinput.kind == \"Deployment\"\n\tinput.metadata") {
+			src += "}\n"
+		}
+		cfg.Modules = append(cfg.Modules, policy.Module{Name: name, Src: []byte(src)})
+	}
+	b.ReportAllocs()
+	defer reportCPU(b)()
+	for b.Loop() {
+		set, err := policy.Compile(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}, Rules: withPolicies(set), Settings: settings})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Files < 6800 {
+			b.Fatalf("linted %d files, want the whole fleet", res.Files)
+		}
+	}
+}
+
 // benchPolicies are ten policies of the kind an organisation writes: workload
 // security, labels, services, the catalog and CI, with helpers, data and an
 // exception.
