@@ -14,6 +14,7 @@ import (
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/gitx"
 	"github.com/platform-team/platform/internal/lint"
+	"github.com/platform-team/platform/internal/lint/policy"
 	"github.com/platform-team/platform/internal/policytest"
 	"github.com/platform-team/platform/internal/scaffold"
 	"github.com/platform-team/platform/internal/updater"
@@ -108,6 +109,7 @@ func exitCode(err error, interrupted bool) int {
 		notBS     *backstage.NotTemplateError
 		regoErr   *policytest.CompileError
 		policyDir *policytest.DirError
+		policies  *policy.LoadError
 	)
 	switch {
 	case err == nil:
@@ -130,7 +132,7 @@ func exitCode(err error, interrupted bool) int {
 		errors.As(err, &dirty), errors.As(err, &downgrade), errors.As(err, &source),
 		errors.As(err, &catalog), errors.As(err, &inTheWay),
 		errors.As(err, &step), errors.As(err, &action), errors.As(err, &notBS),
-		errors.As(err, &regoErr), errors.As(err, &policyDir):
+		errors.As(err, &regoErr), errors.As(err, &policyDir), errors.As(err, &policies):
 		return ExitUsage
 	case errors.As(err, &clone), errors.As(err, &remote), errors.As(err, &redirect), errors.As(err, &session), errors.As(err, &fleetRun):
 		return ExitRemote

@@ -53,6 +53,8 @@ type LintOptions struct {
 	FailOn     string
 	Rules      []string
 	ConfigFile string
+	// Policy are the Rego policy flags and settings.
+	Policy PolicyOptions
 }
 
 func newLintCmd(f *Factory, runF func(context.Context, *LintOptions) error) *cobra.Command {
@@ -76,6 +78,18 @@ Settings come from platform.yaml at the root (or --config FILE):
     exclude: ["testdata/**"]
     waivers:
       - {rule: k8s/resources, path: deploy/base/job.yaml, reason: "...", expires: 2027-03-01}
+    policies: [policy, "https://gitlab.example.com/security/policies.git//k8s@v1.4.0"]
+    policyData: [policy-data]              # YAML/JSON merged under data
+    policyNamespaces: [main]               # Rego packages whose rules run
+    policyFiles: ["deploy/**/*.yaml"]      # files the policies see (default all YAML/JSON)
+    regoVersion: v1                        # or v0
+
+Rego policies (--policy DIR, lint.policies) run with conftest's semantics: the
+deny, violation and warn rules (and deny_<name>...) of the namespaces are the rules
+policy/<namespace>/<rule>, evaluated on every YAML/JSON document; exception rules
+waive them. A policy that does not compile is exit 2 with file:line; one that
+fails on a document is a policy/error finding. Each document has 5s
+(PLATFORM_POLICY_TIMEOUT). See docs/policy.md.
 
 Files ignored by .gitignore, .git/, vendor/, node_modules/ and *.tmpl files are
 skipped. Files over 4 MiB (PLATFORM_LINT_MAX_FILE_SIZE, e.g. 16MiB), binary files
@@ -91,6 +105,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
   platform lint --format codequality --output gl-code-quality-report.json
   platform lint --rules 'k8s/*' deploy/
   platform lint --fail-on warning --format sarif --output platform.sarif
+  platform lint --policy policy --policy-data policy-data --rules 'policy/*'
   platform lint --output codequality=gl-code-quality-report.json --output junit=platform-lint-junit.xml`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IO = f.IOStreams
@@ -103,6 +118,8 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 			opts.MaxFileSize = f.Getenv("PLATFORM_LINT_MAX_FILE_SIZE")
 			opts.Config = f.Config
 			opts.GitLabProject = f.GitLabTarget(GitLabOptions{}).ProjectOrNone(lintRoot(args))
+			opts.Policy.Timeout = f.Getenv("PLATFORM_POLICY_TIMEOUT")
+			opts.Policy.Resolver = f.Resolver
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -117,6 +134,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 	fl.StringVar(&opts.FailOn, "fail-on", "", "lowest severity that fails: error, warning, info or none (default from platform.yaml, else error)")
 	fl.StringSliceVar(&opts.Rules, "rules", nil, "run only the rules matching these `GLOBS` (comma-separated), e.g. 'catalog/*,k8s/image-*'")
 	fl.StringVar(&opts.ConfigFile, "config", "", "read lint settings from `FILE` instead of the root's platform.yaml")
+	addPolicyFlags(fl, &opts.Policy)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("rules", completeRuleIDs)
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "warning", "info", "none"}, cobra.ShellCompDirectiveNoFileComp))
@@ -170,9 +188,13 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 	for _, w := range svc.Lint.Waivers {
 		settings.Waivers = append(settings.Waivers, lint.Waiver{Rule: w.Rule, Path: w.Path, Reason: w.Reason, Expires: w.Expires, Line: w.Line})
 	}
+	policies, err := loadPolicies(ctx, &opts.Policy, svc.Lint, root)
+	if err != nil {
+		return err // a *policy.LoadError exits 2, a *scaffold.CloneError 3
+	}
 	res, err := lint.Run(ctx, lint.Options{
 		Paths:       opts.Paths,
-		Rules:       lintRules(),
+		Rules:       withPolicies(policies),
 		Select:      opts.Rules,
 		Severities:  severities,
 		Exclude:     svc.Lint.Exclude,

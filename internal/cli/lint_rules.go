@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/lint"
 	"github.com/platform-team/platform/internal/lint/catalogrules"
@@ -37,6 +38,8 @@ type LintRulesOptions struct {
 	Rules []lint.Rule
 
 	JSON bool
+	// Policy are the Rego policies whose rules are listed too.
+	Policy PolicyOptions
 }
 
 func newLintRulesCmd(f *Factory, runF func(context.Context, *LintRulesOptions) error) *cobra.Command {
@@ -44,11 +47,27 @@ func newLintRulesCmd(f *Factory, runF func(context.Context, *LintRulesOptions) e
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List every lint rule: ID, default severity, family and what it checks",
+		Long: `List every lint rule: ID, default severity, family and what it checks.
+
+With --policy DIR (or lint.policies in the current directory's platform.yaml), the
+rules of those Rego policies are listed too, with their METADATA or
+__rego_metadata__ title.`,
 		Example: `  platform lint rules
+  platform lint rules --policy policy --all-namespaces
   platform lint rules --json | jq -r '.[] | select(.severity == "error") | .id'`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IO, opts.Rules = f.IOStreams, lintRules()
+			opts.Policy.Resolver = f.Resolver
+			var lintCfg config.Lint
+			if f.Config != nil && f.Config.Service != nil {
+				lintCfg = f.Config.Service.Lint
+			}
+			policies, err := loadPolicies(cmd.Context(), &opts.Policy, lintCfg, ".")
+			if err != nil {
+				return err
+			}
+			opts.Rules = withPolicies(policies)
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -56,6 +75,8 @@ func newLintRulesCmd(f *Factory, runF func(context.Context, *LintRulesOptions) e
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the rules as JSON: [{id, family, severity, summary}]")
+	addPolicyFlags(cmd.Flags(), &opts.Policy)
+	inService(f, cmd, inCurrentService)
 	return cmd
 }
 

@@ -142,6 +142,11 @@ lint:
   rules: {k8s/probes: error}
   waivers:
     - {rule: k8s/resources, path: deploy/base/job.yaml, reason: "batch", expires: 2027-03-01}
+  policies: [policy, "https://gitlab.example.com/sec/policies.git//k8s@v1.2.0"]
+  policyData: [policy-data]
+  policyNamespaces: [main, k8s]
+  regoVersion: v0
+  policyFiles: ["deploy/**/*.yaml"]
 catalog:
   kinds: [Workflow]
 `
@@ -150,7 +155,9 @@ catalog:
 		t.Fatal(err)
 	}
 	if len(svc.Environments) != 3 || svc.Environments[2].Gates.Approvals != 2 || svc.Lint.Waivers[0].Expires != "2027-03-01" ||
-		len(svc.Catalog.Kinds) != 1 || svc.Catalog.Kinds[0] != "Workflow" {
+		len(svc.Catalog.Kinds) != 1 || svc.Catalog.Kinds[0] != "Workflow" ||
+		len(svc.Lint.Policies) != 2 || svc.Lint.PolicyData[0] != "policy-data" || svc.Lint.PolicyNamespaces[1] != "k8s" ||
+		svc.Lint.RegoVersion != "v0" || svc.Lint.PolicyFiles[0] != "deploy/**/*.yaml" {
 		t.Fatalf("parsed: %+v", svc)
 	}
 	bad := map[string]string{
@@ -160,6 +167,7 @@ catalog:
 		"duplicate":     "environments: [{name: a}, {name: a, from: a}]",
 		"strategy":      "promotion: {strategy: yolo}",
 		"failOn":        "lint: {failOn: sometimes}",
+		"regoVersion":   "lint: {regoVersion: v2}",
 		"nameless":      "environments: [{from: x}]",
 		"catalog field": "catalog: {kind: [Workflow]}",
 		"empty kind":    "catalog: {kinds: ['']}",

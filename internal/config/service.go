@@ -71,6 +71,18 @@ type Lint struct {
 	// Lifecycles replaces the catalog lifecycles allowed.
 	Lifecycles []string `yaml:"lifecycles"`
 	Waivers    []Waiver `yaml:"waivers"`
+	// Policies are Rego policy directories (relative to the repository) or
+	// git references GIT_URL//SUBDIR@REF, run as policy/* rules.
+	Policies []string `yaml:"policies"`
+	// PolicyData are directories (or git references) of YAML/JSON documents
+	// merged under data for the policies.
+	PolicyData []string `yaml:"policyData"`
+	// PolicyNamespaces are the Rego packages whose rules run (default main).
+	PolicyNamespaces []string `yaml:"policyNamespaces"`
+	// RegoVersion is the syntax of the policies: v1 (default) or v0.
+	RegoVersion string `yaml:"regoVersion"`
+	// PolicyFiles are globs of the files the policies see (default every YAML and JSON file).
+	PolicyFiles []string `yaml:"policyFiles"`
 }
 
 // Waiver silences one rule on one path, with a reason and an expiry.
@@ -163,6 +175,11 @@ func (s *Service) check() error {
 	case "", "error", "warning", "info", "none":
 	default:
 		return fmt.Errorf("lint.failOn %q: want error, warning, info or none", s.Lint.FailOn)
+	}
+	switch s.Lint.RegoVersion {
+	case "", "v0", "v1":
+	default:
+		return fmt.Errorf("lint.regoVersion %q: want v1 or v0", s.Lint.RegoVersion)
 	}
 	return nil
 }

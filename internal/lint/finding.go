@@ -93,6 +93,10 @@ type Finding struct {
 	Column  int    `json:"column"`
 	Message string `json:"message"`
 	Hint    string `json:"hint,omitempty"`
+
+	// waived is a finding its rule silenced itself (a policy exception):
+	// counted as waived, never reported.
+	waived bool
 }
 
 // Compare orders findings by path, line, column, rule, then message.

@@ -54,7 +54,7 @@ func docLine(doc *yaml.Node) int {
 }
 
 func (e ignoreEntry) covers(f Finding) bool {
-	return e.reason != "" && f.Line >= e.from && f.Line <= e.to && globMatch(e.rule, f.Rule)
+	return e.reason != "" && f.Line >= e.from && f.Line <= e.to && ruleMatch(e.rule, f.Rule)
 }
 
 // ignoreRule reports lint-ignore annotations without a reason.

@@ -105,6 +105,17 @@ func (r *Reporter) Report(path string, line, column int, message, hint string) {
 	})
 }
 
+// Waive records that the rule was silenced on path at line by an exception
+// of its own (a policy's exception rule): no finding, one more waived.
+func (r *Reporter) Waive(path string, line int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	*r.findings = append(*r.findings, Finding{Rule: r.meta.ID, Severity: r.meta.Severity, Path: path, Line: line, waived: true})
+}
+
+// Waived reports whether the finding stands for a rule's own exception (Reporter.Waive).
+func (f Finding) Waived() bool { return f.waived }
+
 // NewReporter returns a reporter for one rule that appends to findings; tests use it.
 func NewReporter(meta Meta, findings *[]Finding) *Reporter {
 	return &Reporter{meta: meta, mu: &sync.Mutex{}, findings: findings}

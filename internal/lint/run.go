@@ -84,19 +84,19 @@ func (e *RuleSelectionError) Error() string {
 // and checks that every glob and override names at least one rule.
 func SelectRules(rules []Rule, selected []string, severities map[string]Severity) ([]Rule, error) {
 	for _, g := range selected {
-		if !slices.ContainsFunc(rules, func(r Rule) bool { return globMatch(g, r.Meta().ID) }) {
+		if !slices.ContainsFunc(rules, func(r Rule) bool { return ruleMatch(g, r.Meta().ID) }) {
 			return nil, &RuleSelectionError{Glob: g}
 		}
 	}
 	for g := range severities {
-		if !slices.ContainsFunc(rules, func(r Rule) bool { return globMatch(g, r.Meta().ID) }) {
+		if !slices.ContainsFunc(rules, func(r Rule) bool { return ruleMatch(g, r.Meta().ID) }) {
 			return nil, &RuleSelectionError{Glob: g, Configured: true}
 		}
 	}
 	var out []Rule
 	for _, r := range rules {
 		m := r.Meta()
-		if len(selected) > 0 && !slices.ContainsFunc(selected, func(g string) bool { return globMatch(g, m.ID) }) {
+		if len(selected) > 0 && !slices.ContainsFunc(selected, func(g string) bool { return ruleMatch(g, m.ID) }) {
 			continue
 		}
 		sev := m.Severity
@@ -107,7 +107,7 @@ func SelectRules(rules []Rule, selected []string, severities map[string]Severity
 			if g == m.ID {
 				score = 1 << 20
 			}
-			if globMatch(g, m.ID) && score > best {
+			if ruleMatch(g, m.ID) && score > best {
 				best, sev = score, s
 			}
 		}
@@ -275,6 +275,10 @@ func suppress(repo *Repo, findings []Finding) ([]Finding, int) {
 	out := findings[:0:0]
 	waived := 0
 	for _, f := range findings {
+		if f.waived {
+			waived++
+			continue
+		}
 		if f.Rule != "lint/waiver" && f.Rule != "lint/ignore" && (slices.ContainsFunc(active, func(w Waiver) bool { return w.covers(f) }) || ignored(repo, f)) {
 			waived++
 			continue

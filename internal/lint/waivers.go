@@ -34,7 +34,27 @@ func (w Waiver) active(now time.Time) bool {
 }
 
 func (w Waiver) covers(f Finding) bool {
-	return globMatch(w.Rule, f.Rule) && globMatch(w.Path, f.Path)
+	return ruleMatch(w.Rule, f.Rule) && globMatch(w.Path, f.Path)
+}
+
+// ruleMatch matches a rule ID against a glob. IDs with more than one slash
+// (policy/main/deny) are matched by a glob ending in "/*" on any of their
+// leading segments, so that policy/* names every policy rule.
+func ruleMatch(pattern, id string) bool {
+	if globMatch(pattern, id) {
+		return true
+	}
+	prefix, ok := strings.CutSuffix(pattern, "/*")
+	if !ok {
+		return false
+	}
+	segments := strings.Split(id, "/")
+	for i := 1; i < len(segments)-1; i++ {
+		if globMatch(prefix, strings.Join(segments[:i], "/")) {
+			return true
+		}
+	}
+	return false
 }
 
 func globMatch(pattern, s string) bool {
