@@ -19,6 +19,9 @@ type Meta struct {
 	// Bad and Good are example trees (path -> content): Bad must produce at least one
 	// finding of this rule, Good none. They are tested and rendered into docs/rules.
 	Bad, Good map[string]string
+	// External is a rule defined outside the platform (an organisation's
+	// Rego policy): it has no page in docs/rules.
+	External bool
 }
 
 // Family is the part of the ID before the slash.

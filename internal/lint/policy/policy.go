@@ -352,13 +352,14 @@ func ruleMeta(ns, name string, r *ast.Rule, as *ast.AnnotationSet, metadata map[
 	}
 	summary := cmp.Or(title, fmt.Sprintf("Rego rule %s of package %s (%s)", name, ns, path.Base(file)))
 	doc := cmp.Or(desc, summary) + fmt.Sprintf("\n\nDefined in `%s:%d` (data.%s.%s).", file, line, ns, name)
-	return lint.Meta{ID: "policy/" + ns + "/" + name, Severity: sev, Summary: summary, Doc: doc}
+	return lint.Meta{ID: "policy/" + ns + "/" + name, Severity: sev, Summary: summary, Doc: doc, External: true}
 }
 
 // Rules returns the set's lint rules, sorted by ID, with policy/error.
 func (s *Set) Rules() []lint.Rule {
 	out := []lint.Rule{lint.NewFileRule(lint.Meta{
 		ID:       ErrorRuleID,
+		External: true,
 		Severity: lint.SeverityError,
 		Summary:  "a Rego policy fails while evaluating a document (a conflict, a builtin error, the time budget)",
 		Doc: `A policy that fails at evaluation time (two values for a complete rule, a builtin

@@ -98,7 +98,7 @@ func SARIF(w io.Writer, res *lint.Result, tool Tool) error {
 			FullDescription:      sarifText{Text: m.Summary},
 			DefaultConfiguration: sarifDefault{Level: sarifLevel(m.Severity)},
 		}
-		if tool.RulesURI != "" {
+		if tool.RulesURI != "" && !m.External {
 			rule.HelpURI = tool.RulesURI + m.ID + ".md"
 		}
 		driver.Rules = append(driver.Rules, rule)
