@@ -98,14 +98,22 @@ func (s *Set) evaluate(f *lint.File, in input) outcome {
 		var te *topdown.Error
 		return errors.As(err, &te) && te.Code == topdown.CancelErr
 	}
-	rs, err := s.query.Eval(ctx, opts...)
-	if err != nil && timedOut(err) {
-		o.errors = append(o.errors, fmt.Sprintf("evaluation of the policies took longer than %s (PLATFORM_POLICY_TIMEOUT)", s.timeout))
-		return o
+	query := s.query
+	if s.kinds != nil {
+		query = s.kinds.queryFor(in.value)
 	}
 	var bindings rego.Vars
-	if err == nil && len(rs) == 1 {
-		bindings = rs[0].Bindings
+	if query == nil {
+		bindings = rego.Vars{} // no rule can apply to the document's kind
+	} else {
+		rs, err := query.Eval(ctx, opts...)
+		if err != nil && timedOut(err) {
+			o.errors = append(o.errors, fmt.Sprintf("evaluation of the policies took longer than %s (PLATFORM_POLICY_TIMEOUT)", s.timeout))
+			return o
+		}
+		if err == nil && len(rs) == 1 {
+			bindings = rs[0].Bindings
+		}
 	}
 	value := func(v string) (any, error) {
 		if bindings != nil {
