@@ -51,6 +51,9 @@ type Result struct {
 	Files int
 	// Waived counts findings silenced by waivers and lint-ignore annotations.
 	Waived int
+	// Baselined counts findings left out because a baseline records them
+	// (set by the caller that applies the baseline, see lint/baseline).
+	Baselined int
 	// Rules are the rules that ran, with their effective severities.
 	Rules []Meta
 }

@@ -15,6 +15,8 @@ type Summary struct {
 	Warnings int `json:"warnings"`
 	Infos    int `json:"infos"`
 	Waived   int `json:"waived"`
+	// Baselined counts findings a baseline left out (absent when none).
+	Baselined int `json:"baselined,omitempty"`
 }
 
 // Summarize counts res.
@@ -22,7 +24,7 @@ func Summarize(res *lint.Result) Summary {
 	return Summary{
 		Files: res.Files, Findings: len(res.Findings),
 		Errors: res.Count(lint.SeverityError), Warnings: res.Count(lint.SeverityWarning), Infos: res.Count(lint.SeverityInfo),
-		Waived: res.Waived,
+		Waived: res.Waived, Baselined: res.Baselined,
 	}
 }
 

@@ -190,3 +190,44 @@ func TestText(t *testing.T) {
 		t.Fatalf("clean = %q", buf.String())
 	}
 }
+
+func TestRuleSummary(t *testing.T) {
+	res := &lint.Result{Findings: []lint.Finding{
+		{Rule: "k8s/probes", Severity: lint.SeverityWarning},
+		{Rule: "docs/links", Severity: lint.SeverityError},
+		{Rule: "k8s/probes", Severity: lint.SeverityWarning},
+		{Rule: "docs/links", Severity: lint.SeverityInfo},
+	}}
+	var b strings.Builder
+	if err := RuleSummary(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	want := "Findings per rule:\n" +
+		"  RULE        SEVERITY  COUNT\n" +
+		"  docs/links  error     1\n" +
+		"  docs/links  info      1\n" +
+		"  k8s/probes  warning   2\n"
+	if b.String() != want {
+		t.Errorf("RuleSummary =\n%s\nwant\n%s", b.String(), want)
+	}
+	b.Reset()
+	_ = RuleSummary(&b, &lint.Result{})
+	if b.String() != "Findings per rule: none.\n" {
+		t.Errorf("RuleSummary of nothing = %q", b.String())
+	}
+}
+
+func TestSummaryLineBaselined(t *testing.T) {
+	res := &lint.Result{Files: 2, Waived: 1, Baselined: 3}
+	if got, want := SummaryLine(res), "No findings in 2 files (1 waived, 3 baselined)."; got != want {
+		t.Errorf("SummaryLine = %q, want %q", got, want)
+	}
+	res.Findings = []lint.Finding{{Rule: "r", Severity: lint.SeverityError}}
+	res.Waived = 0
+	if got, want := SummaryLine(res), "1 error, 0 warnings, 0 infos in 2 files (3 baselined)."; got != want {
+		t.Errorf("SummaryLine = %q, want %q", got, want)
+	}
+	if s := Summarize(res); s.Baselined != 3 {
+		t.Errorf("Summarize.Baselined = %d", s.Baselined)
+	}
+}

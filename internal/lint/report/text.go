@@ -140,16 +140,25 @@ func SummaryLine(res *lint.Result) string {
 	s := Summarize(res)
 	if s.Findings == 0 {
 		line := fmt.Sprintf("No findings in %s", plural(s.Files, "file"))
-		if s.Waived > 0 {
-			line += fmt.Sprintf(" (%d waived)", s.Waived)
-		}
-		return line + "."
+		return line + suppressed(s) + "."
 	}
 	line := fmt.Sprintf("%s, %s, %s in %s", plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"), plural(s.Files, "file"))
+	return line + suppressed(s) + "."
+}
+
+// suppressed is " (3 waived, 2 baselined)", zero counts left out.
+func suppressed(s Summary) string {
+	var parts []string
 	if s.Waived > 0 {
-		line += fmt.Sprintf(" (%d waived)", s.Waived)
+		parts = append(parts, fmt.Sprintf("%d waived", s.Waived))
 	}
-	return line + "."
+	if s.Baselined > 0 {
+		parts = append(parts, fmt.Sprintf("%d baselined", s.Baselined))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 func plural(n int, word string) string {
