@@ -55,6 +55,8 @@ type LintOptions struct {
 	ConfigFile string
 	// Policy are the Rego policy flags and settings.
 	Policy PolicyOptions
+	// Baseline are the adoption flags: --baseline, --write-baseline, --new-since, --summary.
+	Baseline BaselineOptions
 }
 
 func newLintCmd(f *Factory, runF func(context.Context, *LintOptions) error) *cobra.Command {
@@ -135,6 +137,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 	fl.StringSliceVar(&opts.Rules, "rules", nil, "run only the rules matching these `GLOBS` (comma-separated), e.g. 'catalog/*,k8s/image-*'")
 	fl.StringVar(&opts.ConfigFile, "config", "", "read lint settings from `FILE` instead of the root's platform.yaml")
 	addPolicyFlags(fl, &opts.Policy)
+	addBaselineFlags(fl, &opts.Baseline)
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(report.Formats, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("rules", completeRuleIDs)
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions([]string{"error", "warning", "info", "none"}, cobra.ShellCompDirectiveNoFileComp))
@@ -204,8 +207,16 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 	if err != nil {
 		return err // a *lint.PathError or *lint.RuleSelectionError exits 2
 	}
+	if err := applyBaseline(&opts.Baseline, opts.IO.ErrOut, opts.Paths, svc.Lint.Baseline, res); err != nil {
+		return err
+	}
 	if err := writeReport(opts, outputs, res); err != nil {
 		return err
+	}
+	if opts.Baseline.Summary {
+		if err := writeRuleSummary(opts, outputs, res); err != nil {
+			return err
+		}
 	}
 	if failed(res, failOn) {
 		return &SilentError{Code: ExitCheckFailed}

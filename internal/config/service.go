@@ -83,6 +83,9 @@ type Lint struct {
 	RegoVersion string `yaml:"regoVersion"`
 	// PolicyFiles are globs of the files the policies see (default every YAML and JSON file).
 	PolicyFiles []string `yaml:"policyFiles"`
+	// Baseline is the baseline file (relative to the repository) whose
+	// findings are not reported, as --baseline FILE.
+	Baseline string `yaml:"baseline"`
 }
 
 // Waiver silences one rule on one path, with a reason and an expiry.
