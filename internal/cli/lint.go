@@ -85,6 +85,7 @@ Settings come from platform.yaml at the root (or --config FILE):
     policyNamespaces: [main]               # Rego packages whose rules run
     policyFiles: ["deploy/**/*.yaml"]      # files the policies see (default all YAML/JSON)
     regoVersion: v1                        # or v0
+    baseline: lint-baseline.json           # as --baseline FILE
 
 Rego policies (--policy DIR, lint.policies) run with conftest's semantics: the
 deny, violation and warn rules (and deny_<name>...) of the namespaces are the rules
@@ -97,6 +98,13 @@ Files ignored by .gitignore, .git/, vendor/, node_modules/ and *.tmpl files are
 skipped. Files over 4 MiB (PLATFORM_LINT_MAX_FILE_SIZE, e.g. 16MiB), binary files
 and FIFOs or other special files are not read: each is an info finding (lint/skipped).
 A file that cannot be read is an error finding (lint/unreadable).
+
+To adopt lint on an existing repository, --write-baseline FILE records today's
+findings; --baseline FILE (or lint.baseline) then reports only findings not
+recorded, counts the others as baselined, and warns (lint/baseline-stale) about
+entries nothing matches any more, so the baseline only shrinks. --new-since REF
+reports only findings on lines added or changed since a git revision. --summary
+prints the findings per rule after the report. See docs/lint.md.
 
 A Kubernetes object can opt out of a rule with the annotation
 <annotationPrefix>/lint-ignore: "<rule>: <reason>".
