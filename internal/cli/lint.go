@@ -166,6 +166,9 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 			return err
 		}
 	}
+	if err := opts.Baseline.check(); err != nil {
+		return err
+	}
 	var maxSize int64 // 0: the engine's default
 	if opts.MaxFileSize != "" {
 		n, err := bytesize.Parse(opts.MaxFileSize)

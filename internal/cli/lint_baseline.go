@@ -27,6 +27,18 @@ type BaselineOptions struct {
 	Summary bool
 }
 
+// check refuses, before the lint runs, two baselines or a --write-baseline
+// that cannot be written.
+func (o *BaselineOptions) check() error {
+	if o.Write != "" && o.File != "" {
+		return flagErrorf("--write-baseline and --baseline both name a baseline: give one")
+	}
+	if o.Write != "" {
+		return checkOutput(o.Write)
+	}
+	return nil
+}
+
 func addBaselineFlags(fl *pflag.FlagSet, o *BaselineOptions) {
 	fl.StringVar(&o.File, "baseline", "", "report only findings not recorded in the baseline `FILE` (default lint.baseline in platform.yaml)")
 	fl.StringVar(&o.Write, "write-baseline", "", "record the current findings in the baseline `FILE`, then report against it")
@@ -41,16 +53,13 @@ func addBaselineFlags(fl *pflag.FlagSet, o *BaselineOptions) {
 // paths are the linted paths, configured the lint.baseline setting.
 // What was recorded is said on errOut.
 func applyBaseline(o *BaselineOptions, errOut io.Writer, paths []string, configured string, res *lint.Result) error {
-	if o.Write != "" && o.File != "" {
-		return flagErrorf("--write-baseline and --baseline both name a baseline: give one")
+	if err := o.check(); err != nil {
+		return err
 	}
 	lines := &baseline.Lines{Root: res.Root}
 	file := o.File
 	switch {
 	case o.Write != "":
-		if err := checkOutput(o.Write); err != nil {
-			return err
-		}
 		b := baseline.New(res.Findings, lines)
 		if err := baseline.Write(o.Write, b); err != nil {
 			return usageErrorf("--write-baseline %s: %w", o.Write, err)
