@@ -116,7 +116,7 @@ func TestLinks(t *testing.T) {
 		{"resolving links", with(map[string]string{"README.md": `# svc
 
 [docs](docs/index.md), [dir](docs/), [dir2](./docs), [root](/main.go), [anchor](docs/index.md#roll-back),
-[case](docs/index.md#Endpoints), [self](#svc), [top](#top), [line](main.go#L3), [md line](docs/index.md#L1-L2),
+[case](docs/index.md#endpoints), [self](#svc), [top](#top), [line](main.go#L3), [md line](docs/index.md#L1-L2),
 [escaped](docs/my%20file.md), [query](docs/index.md?plain=1#endpoints), [web](https://example.com/x.md),
 [mail](mailto:a@example.com), [proto](//cdn.example.com/x.js), [here](.), ![img](<docs/my file.md>)
 <a href="docs/index.md#endpoints">html</a>

@@ -1,6 +1,7 @@
 package docs
 
 import (
+	"html"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -25,6 +26,9 @@ func plainText(s string) string {
 		s = htmlTag.ReplaceAllString(s, "")
 	}
 	s = unescapeMarkdown(s)
+	if strings.Contains(s, "&") {
+		s = html.UnescapeString(s)
+	}
 	s = markupChars.Replace(s)
 	return strings.Join(strings.Fields(s), " ")
 }
@@ -90,7 +94,7 @@ func (m *Markdown) buildAnchors() {
 		if h.ID != "" {
 			// MkDocs (attr_list) uses the id instead of the slug; GitHub
 			// does not know the syntax and slugs the whole text.
-			m.anchors[strings.ToLower(h.ID)] = true
+			m.anchors[h.ID] = true
 			text += " {#" + h.ID + "}"
 		}
 		s := githubSlug(text)
