@@ -140,6 +140,10 @@ func TestSlugs(t *testing.T) {
 		{"snake_case and  spaces", "snake_case-and--spaces", "snake_case-and-spaces"},
 		{"Über 100%", "über-100", "uber-100"},
 		{"日本語", "日本語", ""},
+		// Python-Markdown keeps a trailing (or leading) hyphen.
+		{"Drawers (drawer-*)", "drawers-drawer-", "drawers-drawer-"},
+		{"- leading -- dash -", "--leading----dash--", "-leading-dash-"},
+		{"on_<event_name>()", "on_event_name", "on_event_name"},
 	}
 	for _, tt := range tests {
 		if got := githubSlug(tt.text); got != tt.github {

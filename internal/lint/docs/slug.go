@@ -67,7 +67,7 @@ var latinFold = func() map[rune]rune {
 
 // mkdocsSlug is Python-Markdown's default toc slugify, which MkDocs and
 // TechDocs use: accents folded, non-ASCII dropped, [^\w\s-] dropped, lower
-// case, runs of spaces and hyphens one "-".
+// case, runs of spaces and hyphens one "-" (a leading or trailing one kept).
 func mkdocsSlug(text string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(text) {
@@ -80,8 +80,25 @@ func mkdocsSlug(text string) string {
 			b.WriteRune(r)
 		}
 	}
-	fields := strings.FieldsFunc(strings.TrimSpace(b.String()), func(r rune) bool { return r == ' ' || r == '\t' || r == '-' })
-	return strings.Join(fields, "-")
+	// re.sub(r'[-\s]+', '-', value.strip()): a leading or trailing hyphen
+	// stays.
+	var out strings.Builder
+	sep := false
+	for _, r := range strings.TrimSpace(b.String()) {
+		if r == ' ' || r == '\t' || r == '-' {
+			sep = true
+			continue
+		}
+		if sep {
+			out.WriteByte('-')
+			sep = false
+		}
+		out.WriteRune(r)
+	}
+	if sep {
+		out.WriteByte('-')
+	}
+	return out.String()
 }
 
 // buildAnchors records every anchor of the page: each heading's GitHub and
