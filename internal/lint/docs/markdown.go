@@ -21,7 +21,7 @@ type Markdown struct {
 	// Defs are the reference definitions, by normalized label.
 	Defs map[string]Link
 
-	// anchors are the fragment identifiers the page defines, lower-cased.
+	// anchors are the fragment identifiers the page defines.
 	anchors map[string]bool
 }
 
@@ -63,10 +63,10 @@ func markdownOf(f *lint.File) *Markdown {
 
 // HasAnchor reports whether fragment (without '#', possibly percent-encoded)
 // names a heading or an explicit id of the page. Fragments are compared
-// case-insensitively; "top" always exists (browsers scroll to the top).
+// case-sensitively, as browsers do; "top" always exists (browsers scroll to the top).
 func (m *Markdown) HasAnchor(fragment string) bool {
-	frag := strings.ToLower(unescapeURL(fragment))
-	if frag == "" || frag == "top" {
+	frag := unescapeURL(fragment)
+	if frag == "" || strings.EqualFold(frag, "top") {
 		return true
 	}
 	return m.anchors[frag]
@@ -114,6 +114,13 @@ func ParseMarkdown(data []byte) *Markdown {
 	p.run()
 	for _, b := range p.blocks {
 		m.scanInline(b, lines)
+		for _, sg := range b.segs {
+			if strings.Contains(sg.text, "#") {
+				for _, id := range inlineAttrID.FindAllStringSubmatch(sg.text, -1) {
+					m.anchors[id[1]] = true
+				}
+			}
+		}
 	}
 	m.buildAnchors()
 	return m
@@ -240,7 +247,8 @@ func (p *parser) line(num int, raw string) {
 			return
 		}
 	}
-	if indent <= 3 || p.listCtx {
+	// A definition cannot interrupt a paragraph (CommonMark 4.7).
+	if (indent <= 3 || p.listCtx) && (len(p.para.segs) == 0 || item) {
 		if def, ok := refDefinition(trimmed); ok {
 			def.Line = num
 			def.Column = column(p.lines[num-1], off+lead)
@@ -403,6 +411,10 @@ func isListItem(s string) bool {
 }
 
 var explicitID = regexp.MustCompile(`\s*\{[^{}]*?#([^\s{}]+)[^{}]*\}\s*$`)
+
+// inlineAttrID is an attr_list id on an inline or block element:
+// **term**{ #id } or a paragraph ending in {: #id }.
+var inlineAttrID = regexp.MustCompile(`\{:?\s*#([A-Za-z][\w:.-]*)[^{}]*\}`)
 
 // atxHeading parses "## Title ##" and returns level, raw text and explicit id.
 func atxHeading(s string) (int, string, string, bool) {
@@ -567,7 +579,7 @@ func (m *Markdown) scanHTML(text []byte, pos func(int) (int, int)) {
 		m.Links = append(m.Links, Link{Dest: strings.TrimSpace(dest), Line: line, Column: col, HTML: true, Image: image})
 	}
 	for _, loc := range htmlAnchor.FindAllSubmatchIndex(text, -1) {
-		if id := strings.ToLower(strings.TrimSpace(submatch(text, loc))); id != "" {
+		if id := strings.TrimSpace(submatch(text, loc)); id != "" {
 			m.anchors[id] = true
 		}
 	}

@@ -117,15 +117,16 @@ func TestAnchors(t *testing.T) {
 `
 	m := ParseMarkdown([]byte(src))
 	for _, a := range []string{
-		"getting-started", "Getting-Started", "roll-back", "roll-back-1", "roll-back_1",
+		"getting-started", "roll-back", "roll-back-1", "roll-back_1",
 		"a----b--c", "a-b-c", "déjà-vu", "deja-vu", "d%C3%A9j%C3%A0-vu", "my-id", "custom-my-id", "code-and-link",
-		"manual-anchor", "top", "",
+		"Manual-Anchor", "top", "",
 	} {
 		if !m.HasAnchor(a) {
 			t.Errorf("anchor %q not found; have %v", a, m.anchors)
 		}
 	}
-	for _, a := range []string{"roll-back-2", "started", "custom", "x-md"} {
+	// Fragments are case-sensitive, as in a browser.
+	for _, a := range []string{"roll-back-2", "started", "custom", "x-md", "Getting-Started", "manual-anchor"} {
 		if m.HasAnchor(a) {
 			t.Errorf("anchor %q found, but no heading has it", a)
 		}
@@ -139,6 +140,10 @@ func TestSlugs(t *testing.T) {
 		{"snake_case and  spaces", "snake_case-and--spaces", "snake_case-and-spaces"},
 		{"Über 100%", "über-100", "uber-100"},
 		{"日本語", "日本語", ""},
+		// Python-Markdown keeps a trailing (or leading) hyphen.
+		{"Drawers (drawer-*)", "drawers-drawer-", "drawers-drawer-"},
+		{"- leading -- dash -", "--leading----dash--", "-leading-dash-"},
+		{"on_<event_name>()", "on_event_name", "on_event_name"},
 	}
 	for _, tt := range tests {
 		if got := githubSlug(tt.text); got != tt.github {

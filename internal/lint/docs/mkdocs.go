@@ -23,6 +23,9 @@ type mkdocsConfig struct {
 	includes []navEntry
 	// pages are the other nav entries that are paths.
 	pages []navEntry
+	// autorefs is true when a plugin (autorefs, mkdocstrings) resolves
+	// reference links that have no Markdown definition.
+	autorefs bool
 }
 
 // navEntry is a nav value and the repository path it resolves to.
@@ -54,6 +57,31 @@ func mkdocsOf(f *lint.File) *mkdocsConfig {
 				c.docsDir = path.Clean(strings.TrimLeft(n.Value, "/"))
 			} else {
 				c.docsDir = path.Join(dir, n.Value)
+			}
+		}
+		if plugins := lint.Deref(lint.Lookup(root, "plugins")); plugins != nil {
+			var names []string
+			switch plugins.Kind {
+			case yaml.SequenceNode:
+				for _, p := range plugins.Content {
+					if p = lint.Deref(p); p == nil {
+						continue
+					}
+					if p.Kind == yaml.ScalarNode {
+						names = append(names, p.Value)
+					} else if p.Kind == yaml.MappingNode && len(p.Content) > 0 {
+						names = append(names, p.Content[0].Value)
+					}
+				}
+			case yaml.MappingNode:
+				for i := 0; i < len(plugins.Content); i += 2 {
+					names = append(names, plugins.Content[i].Value)
+				}
+			}
+			for _, n := range names {
+				if n == "autorefs" || n == "mkdocstrings" {
+					c.autorefs = true
+				}
 			}
 		}
 		budget := maxNavNodes

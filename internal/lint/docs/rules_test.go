@@ -116,7 +116,7 @@ func TestLinks(t *testing.T) {
 		{"resolving links", with(map[string]string{"README.md": `# svc
 
 [docs](docs/index.md), [dir](docs/), [dir2](./docs), [root](/main.go), [anchor](docs/index.md#roll-back),
-[case](docs/index.md#Endpoints), [self](#svc), [top](#top), [line](main.go#L3), [md line](docs/index.md#L1-L2),
+[case](docs/index.md#endpoints), [self](#svc), [top](#top), [line](main.go#L3), [md line](docs/index.md#L1-L2),
 [escaped](docs/my%20file.md), [query](docs/index.md?plain=1#endpoints), [web](https://example.com/x.md),
 [mail](mailto:a@example.com), [proto](//cdn.example.com/x.js), [here](.), ![img](<docs/my file.md>)
 <a href="docs/index.md#endpoints">html</a>
@@ -133,6 +133,27 @@ func TestLinks(t *testing.T) {
 		{"missing anchors", with(map[string]string{"README.md": "# svc\n\n[a](docs/index.md#rollback) [b](#nope)\n"}), []string{
 			"README.md:3:1: link docs/index.md#rollback: docs/index.md has no heading with the anchor #rollback | #overview, #endpoints, #roll-back",
 			"README.md:3:29: link #nope: no heading of this file has that anchor | #svc",
+		}},
+		{"mkdocs site", map[string]string{
+			"site/mkdocs.yml":              "site_name: s\nplugins: [search, {mkdocstrings: {}}]\n",
+			"site/docs/index.md":           "# Home\n\n[a](/guide/) [b](guide) [c](/img/logo.png) [d](/nope.png) [api][pkg.Client] [e](guide/#Setup)\n",
+			"site/docs/guide/index.md":     "# Guide\n\n## Setup\n\n[up](sub) [x](../index.md#home)\n",
+			"site/docs/guide/sub.md":       "# Sub\n\n[in the page URL](child) [next to the file](index.md) [y][def]\n\n[def]: ../index.md\n",
+			"site/docs/guide/sub/child.md": "# Child\n",
+			"site/docs/img/logo.png":       "",
+		}, []string{
+			"site/docs/index.md:3:44: link /nope.png: site/docs/nope.png does not exist | docs_dir site/docs",
+			"site/docs/index.md:3:77: link guide/#Setup: site/docs/guide/index.md has no heading with the anchor #Setup",
+		}},
+		{"hugo site", map[string]string{
+			"hugo.toml":              "title = 's'\n",
+			"content/_index.md":      "# Home\n\n[a](/docs/) [b](/docs/setup) [c](/docs/gone/) [d](missing.md)\n",
+			"content/docs/_index.md": "# Docs\n",
+			"content/docs/setup.md":  "# Setup\n\n[up](../) [side](../other)\n",
+		}, []string{
+			"content/_index.md:3:30: link /docs/gone/: no page or static file of the Hugo site has that route",
+			"content/_index.md:3:47: link missing.md: content/missing.md does not exist",
+			"content/docs/setup.md:3:11: link ../other: no page or static file",
 		}},
 		{"references", with(map[string]string{"README.md": "[ok][a] [broken][b] [undefined][c]\n\n[a]: docs/index.md\n[b]: docs/missing.md\n"}), []string{
 			"README.md:1:21: link reference [c] has no definition",

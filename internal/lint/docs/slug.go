@@ -1,6 +1,7 @@
 package docs
 
 import (
+	"html"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -25,6 +26,9 @@ func plainText(s string) string {
 		s = htmlTag.ReplaceAllString(s, "")
 	}
 	s = unescapeMarkdown(s)
+	if strings.Contains(s, "&") {
+		s = html.UnescapeString(s)
+	}
 	s = markupChars.Replace(s)
 	return strings.Join(strings.Fields(s), " ")
 }
@@ -63,7 +67,7 @@ var latinFold = func() map[rune]rune {
 
 // mkdocsSlug is Python-Markdown's default toc slugify, which MkDocs and
 // TechDocs use: accents folded, non-ASCII dropped, [^\w\s-] dropped, lower
-// case, runs of spaces and hyphens one "-".
+// case, runs of spaces and hyphens one "-" (a leading or trailing one kept).
 func mkdocsSlug(text string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(text) {
@@ -76,8 +80,25 @@ func mkdocsSlug(text string) string {
 			b.WriteRune(r)
 		}
 	}
-	fields := strings.FieldsFunc(strings.TrimSpace(b.String()), func(r rune) bool { return r == ' ' || r == '\t' || r == '-' })
-	return strings.Join(fields, "-")
+	// re.sub(r'[-\s]+', '-', value.strip()): a leading or trailing hyphen
+	// stays.
+	var out strings.Builder
+	sep := false
+	for _, r := range strings.TrimSpace(b.String()) {
+		if r == ' ' || r == '\t' || r == '-' {
+			sep = true
+			continue
+		}
+		if sep {
+			out.WriteByte('-')
+			sep = false
+		}
+		out.WriteRune(r)
+	}
+	if sep {
+		out.WriteByte('-')
+	}
+	return out.String()
 }
 
 // buildAnchors records every anchor of the page: each heading's GitHub and
@@ -90,7 +111,7 @@ func (m *Markdown) buildAnchors() {
 		if h.ID != "" {
 			// MkDocs (attr_list) uses the id instead of the slug; GitHub
 			// does not know the syntax and slugs the whole text.
-			m.anchors[strings.ToLower(h.ID)] = true
+			m.anchors[h.ID] = true
 			text += " {#" + h.ID + "}"
 		}
 		s := githubSlug(text)

@@ -218,6 +218,10 @@ type scope struct {
 	// open is true when the file includes configuration that cannot be read
 	// here (remote, project, template, component, a missing local file).
 	open bool
+	// foreign is true when the file, or a local file it includes, includes
+	// configuration from outside the repository (remote, project, template,
+	// component), whose jobs may be merged with its own.
+	foreign bool
 	// includeText is the text of every include entry (for platform-lint).
 	includeText []string
 	// stages is the stages list in force, nil when it comes from elsewhere.
@@ -238,7 +242,7 @@ func buildScope(repo *lint.Repo, f *lint.File, c *config) *scope {
 	for _, inc := range includesOf(c.root) {
 		s.includeText = append(s.includeText, inc.text)
 		if inc.local == "" {
-			s.open = true
+			s.open, s.foreign = true, true
 			continue
 		}
 		files := localFiles(repo, inc.local)
@@ -255,8 +259,11 @@ func buildScope(repo *lint.Repo, f *lint.File, c *config) *scope {
 				s.open = true
 				continue
 			}
-			if len(includesOf(lc.root)) > 0 {
+			for _, nested := range includesOf(lc.root) {
 				s.open = true
+				if nested.local == "" {
+					s.foreign = true
+				}
 			}
 			for _, j := range lc.jobs {
 				s.defs[j.name] = append(s.defs[j.name], def{value: j.value, file: lf.Path})

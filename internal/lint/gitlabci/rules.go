@@ -101,9 +101,10 @@ its script from the templates it extends, which the rule follows within the
 file and its local includes (YAML anchors and !reference included).
 
 The rule stays silent when it cannot know: a job that extends a template it
-cannot find (it may come from an include), and a job without extends in a file
-that includes configuration from elsewhere (remote, project, template,
-component): such a job may be completing an included job of the same name.
+cannot find (it may come from an include), and any job, with or without
+extends, in a file that includes configuration from elsewhere (remote,
+project, template, component), itself or through a local file it includes: such a job may be overriding an included job of
+the same name, which GitLab merges with it.
 
 Fix: add script (or extends a template that has one); for a job meant as a
 template, start its name with a dot.`,
@@ -129,8 +130,8 @@ template, start its name with a dot.`,
 		if found || unknown {
 			continue
 		}
-		if s.open && len(extendsOf(v)) == 0 {
-			continue
+		if s.foreign || (s.open && len(extendsOf(v)) == 0) {
+			continue // an included job of the same name may supply it: GitLab merges them
 		}
 		msg := fmt.Sprintf("job %s has no script, trigger or run", j.name)
 		if ext := extendsOf(v); len(ext) > 0 {

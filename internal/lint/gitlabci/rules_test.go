@@ -110,6 +110,13 @@ func TestJobScript(t *testing.T) {
 			"ci/b.gitlab-ci.yml": "include: ci/*.gitlab-ci.yml\nb:\n  extends: .a\n.b:\n  script: [x]\n",
 			"ci/c.gitlab-ci.yml": "include: [ci/a.gitlab-ci.yml, ci/b.gitlab-ci.yml]\n.a:\n  image: x\n",
 		}, []string{"ci/b.gitlab-ci.yml:2:1: job b has no script, trigger or run, nor does .a"}},
+		{"overrides an included job", map[string]string{
+			".gitlab-ci.yml": "include:\n  - template: Jobs/Code-Quality.gitlab-ci.yml\n.dind:\n  services: [docker:dind]\ncode_quality:\n  extends: .dind\n",
+		}, nil},
+		{"overrides a job of a template included by a local file", map[string]string{
+			".gitlab-ci.yml": "include: ci/sast.yml\n.dind:\n  services: [docker:dind]\nsast:\n  extends: .dind\n",
+			"ci/sast.yml":    "include:\n  - template: Jobs/SAST.gitlab-ci.yml\n",
+		}, nil},
 		{"component job name", map[string]string{"templates/go.gitlab-ci.yml": component}, nil},
 		{"alias bomb", map[string]string{".gitlab-ci.yml": aliasBomb + "j:\n  extends: *l8\n  script: *l8\n  stage: test\n"}, nil},
 	})

@@ -55,7 +55,7 @@ func objectCheck(policy bool, check func(c *checkCtx)) func(*lint.Repo, *lint.Fi
 			return
 		}
 		info := infoOf(repo)
-		if info.inChart(f.Path) || policy && info.patches[f.Path] {
+		if info.inChart(f.Path) || policy && (info.patches[f.Path] || info.plugins[f.Path]) {
 			return
 		}
 		check(&checkCtx{repo: repo, f: f, m: m, info: info, r: rep})

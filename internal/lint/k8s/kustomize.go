@@ -177,6 +177,9 @@ type repoInfo struct {
 	pinned map[string]bool
 	// patches are the files kustomizations use as patches.
 	patches map[string]bool
+	// plugins are the files kustomizations name under generators,
+	// transformers or validators: plugin configurations, not objects.
+	plugins map[string]bool
 	// chartTemplates are the templates/ directories of Helm charts, with a
 	// trailing slash: Go templates, not manifests.
 	chartTemplates []string
@@ -199,7 +202,7 @@ func (ri *repoInfo) inChart(p string) bool {
 
 func buildRepoInfo(repo *lint.Repo) *repoInfo {
 	ri := &repoInfo{
-		pinned: map[string]bool{}, patches: map[string]bool{},
+		pinned: map[string]bool{}, patches: map[string]bool{}, plugins: map[string]bool{},
 		labels: map[string]map[string]bool{}, templateLabels: map[string]map[string]bool{},
 		selectorLabels:    map[string]map[string]bool{},
 		kustomizationDirs: map[string]*kustomization{},
@@ -231,6 +234,12 @@ func buildRepoInfo(repo *lint.Repo) *repoInfo {
 		for _, ref := range k.refs {
 			if ref.patch && !isRemote(ref.value) {
 				ri.patches[path.Join(k.dir, ref.value)] = true
+			}
+			switch ref.field {
+			case "generators", "transformers", "validators":
+				if !isRemote(ref.value) {
+					ri.plugins[path.Join(k.dir, ref.value)] = true
+				}
 			}
 		}
 	}

@@ -178,7 +178,10 @@ Component. It checks:
 
 Kinds of other API groups (custom resources such as ` + "`postgresql.cnpg.io/v1`" + ` Cluster) are
 not checked. In a kustomize patch file, patch directives (` + "`$patch`" + `, ` + "`$retainKeys`" + `...) are
-allowed. Required fields and enumerations are left to the API server.
+allowed. Files a kustomization names under ` + "`generators`" + `, ` + "`transformers`" + ` or ` + "`validators`" + `
+hold kustomize plugin configurations (` + "`builtin`" + ` LabelTransformer, PrefixSuffixTransformer...),
+not Kubernetes objects, and are not checked against the API schema. Required fields and
+enumerations are left to the API server.
 
 **Fix:** correct the field name or the value as the message and hint say;
 ` + "`kubectl explain <kind>.<path>`" + ` lists the fields of an object.`,
@@ -189,7 +192,11 @@ allowed. Required fields and enumerations are left to the API server.
 func checkSchema(c *checkCtx) {
 	s := loadSchema()
 	patch := c.info.patches[c.f.Path]
+	plugin := c.info.plugins[c.f.Path]
 	for _, o := range c.m.objects {
+		if plugin && o.group != kustomizeGroup {
+			continue // a plugin configuration (LabelTransformer...): kustomize's, not the API's
+		}
 		ki := s.kinds[o.apiVersion+" "+o.kind]
 		switch {
 		case ki == nil && s.groups[o.group]:

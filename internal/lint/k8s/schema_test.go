@@ -400,3 +400,17 @@ func TestSchemaKnowsTheCommonKinds(t *testing.T) {
 		}
 	}
 }
+
+// Files named by transformers, generators or validators are kustomize plugin
+// configurations: their builtin kinds are not Kubernetes objects. An object
+// listed under resources is still checked.
+func TestSchemaKustomizePluginConfigs(t *testing.T) {
+	runCases(t, "k8s/schema", []testCase{
+		{name: "plugin configs", files: map[string]string{
+			"overlays/dev/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - svc.yaml\ntransformers:\n  - labels.yaml\ngenerators:\n  - gen.yaml\n",
+			"overlays/dev/labels.yaml":        "apiVersion: builtin\nkind: LabelTransformer\nmetadata:\n  name: labels\nlabels:\n  env: dev\nfieldSpecs:\n  - path: metadata/labels\n    create: true\n",
+			"overlays/dev/gen.yaml":           "apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata:\n  name: cfg\nliterals: [a=b]\n",
+			"overlays/dev/svc.yaml":           "apiVersion: builtin\nkind: LabelTransformer #! unknown kind \"LabelTransformer\" in builtin\nmetadata:\n  name: x\n",
+		}},
+	})
+}
