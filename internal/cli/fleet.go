@@ -381,9 +381,7 @@ func runFleetUpdate(ctx context.Context, opts *FleetUpdateOptions) error {
 func (opts *FleetUpdateOptions) updateOptions(gl *GitLab) fleet.UpdateOptions {
 	uopts := fleet.UpdateOptions{
 		Open: func(ctx context.Context, p *gitlab.Project) (*change.Session, error) {
-			auth := gl.PushOptions(p.HTTPURLToRepo, "")
-			return change.Open(ctx, change.Options{Client: gl.Client, Project: p, Remote: p.HTTPURLToRepo,
-				Token: auth.Token, JobToken: auth.JobToken, GitLabURL: auth.GitLabURL, TempPattern: "platform-fleet-*"})
+			return openSession(ctx, gl, p, p.HTTPURLToRepo, "platform-fleet-*")
 		},
 		Sources:  opts.Sources,
 		Inputs:   updater.Inputs{Service: opts.Service},

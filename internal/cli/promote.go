@@ -14,7 +14,6 @@ import (
 	"github.com/platform-team/platform/internal/gitlab"
 	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/promote"
-	"github.com/platform-team/platform/internal/redact"
 )
 
 // PromoteOptions are the inputs of `platform promote STAGE`.
@@ -112,31 +111,12 @@ type promotion struct {
 // openPromotion resolves the project and clones the remote's default branch:
 // promotion never trusts a stale local checkout. Close the session when done.
 func openPromotion(ctx context.Context, target config.GitLabTarget, connect gitLabConnector) (_ *promotion, err error) {
-	path, _, err := target.Project(".")
+	session, client, err := openServiceSession(ctx, target, connect, ".",
+		"promote reads and pushes the service's repository", "platform-promote-*")
 	if err != nil {
 		return nil, err
 	}
-	remote, err := target.Remote(".")
-	if err != nil {
-		return nil, usageErrorf("no git remote: promote reads and pushes the service's repository; add one (git remote add origin <url>)")
-	}
-	client, err := connect(target.URL())
-	if err != nil {
-		return nil, err
-	}
-	proj, err := client.Project(ctx, path)
-	if errors.Is(err, gitlab.ErrNotFound) {
-		return nil, usageErrorf("GitLab project %s not found: check --project or the git remote", path)
-	}
-	if err != nil {
-		return nil, err
-	}
-	auth := client.PushOptions(remote, "") // the token goes only to a remote on the GitLab's host
-	session, err := change.Open(ctx, change.Options{Client: client.Client, Project: proj, Remote: remote,
-		Token: auth.Token, JobToken: auth.JobToken, GitLabURL: auth.GitLabURL, TempPattern: "platform-promote-*"})
-	if err != nil {
-		return nil, err
-	}
+	proj := session.Project()
 	defer func() {
 		if err != nil {
 			session.Close()
@@ -144,7 +124,7 @@ func openPromotion(ctx context.Context, target config.GitLabTarget, connect gitL
 	}()
 	src, err := promote.OpenSource(client.Client, proj, session.Dir())
 	if errors.Is(err, promote.ErrNoServiceFile) {
-		return nil, usageErrorf("%s on %s has no platform.yaml: promotion needs its environments", redact.URL(remote), proj.DefaultBranch)
+		return nil, usageErrorf("%s on %s has no platform.yaml: promotion needs its environments", proj.PathWithNamespace, proj.DefaultBranch)
 	}
 	if err != nil {
 		return nil, usageErrorf("%w", err)

@@ -2,13 +2,9 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/platform-team/platform/internal/change"
-	"github.com/platform-team/platform/internal/gitlab"
-	"github.com/platform-team/platform/internal/redact"
 	"github.com/platform-team/platform/internal/updater"
 )
 
@@ -20,7 +16,8 @@ func runUpdateMR(ctx context.Context, opts *UpdateOptions) error {
 	if err != nil {
 		return err
 	}
-	session, err := openUpdateSession(ctx, opts)
+	session, _, err := openServiceSession(ctx, opts.Target, opts.Connect, opts.Dir,
+		"--mr pushes a branch to the service's repository", "platform-update-*")
 	if err != nil {
 		return err
 	}
@@ -53,31 +50,4 @@ func runUpdateMR(ctx context.Context, opts *UpdateOptions) error {
 	}
 	fmt.Fprintln(opts.IO.Out, p.MR.WebURL)
 	return nil
-}
-
-// openUpdateSession finds the service's GitLab project and clones its
-// default branch.
-func openUpdateSession(ctx context.Context, opts *UpdateOptions) (*change.Session, error) {
-	path, _, err := opts.Target.Project(opts.Dir)
-	if err != nil {
-		return nil, err
-	}
-	remote, err := opts.Target.Remote(opts.Dir)
-	if err != nil {
-		return nil, usageErrorf("no git remote: --mr pushes a branch to the service's repository; add one (git remote add origin <url>)")
-	}
-	client, err := opts.Connect(opts.Target.URL())
-	if err != nil {
-		return nil, err
-	}
-	proj, err := client.Project(ctx, path)
-	if errors.Is(err, gitlab.ErrNotFound) {
-		return nil, usageErrorf("GitLab project %s not found: check --project or the git remote %s", path, redact.URL(remote))
-	}
-	if err != nil {
-		return nil, err
-	}
-	auth := client.PushOptions(remote, "") // the token goes only to a remote on the GitLab's host
-	return change.Open(ctx, change.Options{Client: client.Client, Project: proj, Remote: remote,
-		Token: auth.Token, JobToken: auth.JobToken, GitLabURL: auth.GitLabURL, TempPattern: "platform-update-*"})
 }
