@@ -128,7 +128,10 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
 			opts.MaxFileSize = f.Getenv("PLATFORM_LINT_MAX_FILE_SIZE")
 			opts.Config = f.Config
 			opts.GitLabProject = f.GitLabTarget(GitLabOptions{}).ProjectOrNone(lintRoot(args))
-			opts.Policy.Timeout = f.Getenv("PLATFORM_POLICY_TIMEOUT")
+			var err error
+			if opts.Policy.Timeout, err = policyTimeout(f.Getenv); err != nil {
+				return err
+			}
 			opts.Policy.Resolver = f.Resolver
 			if runF != nil {
 				return runF(cmd.Context(), opts)

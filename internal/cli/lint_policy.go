@@ -25,8 +25,8 @@ type PolicyOptions struct {
 	Namespaces    []string
 	AllNamespaces bool
 	RegoV0        bool
-	// Timeout is PLATFORM_POLICY_TIMEOUT as given ("" for the default).
-	Timeout string
+	// Timeout is PLATFORM_POLICY_TIMEOUT (policyTimeout); 0 is policy.DefaultTimeout.
+	Timeout time.Duration
 	// Resolver fetches policy bundles given as git references.
 	Resolver func() (*scaffold.Resolver, error)
 }
@@ -55,13 +55,7 @@ func loadPolicies(ctx context.Context, opts *PolicyOptions, lintCfg config.Lint,
 		RegoV0:        opts.RegoV0 || lintCfg.RegoVersion == "v0",
 		Files:         lintCfg.PolicyFiles,
 		Data:          map[string]any{},
-	}
-	if opts.Timeout != "" {
-		d, err := time.ParseDuration(opts.Timeout)
-		if err != nil || d <= 0 {
-			return nil, usageErrorf("PLATFORM_POLICY_TIMEOUT %q: want a duration such as 10s", opts.Timeout)
-		}
-		cfg.Timeout = d
+		Timeout:       opts.Timeout,
 	}
 	for _, src := range sources {
 		err := readPolicySource(ctx, opts, src, func(fsys *os.Root, dir, display string) error {
