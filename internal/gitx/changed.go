@@ -3,6 +3,7 @@ package gitx
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -27,8 +28,10 @@ func (r LineRange) Contains(line int) bool { return line >= r.Start && line <= r
 // staged or not, and untracked files not ignored) against rev's tree, the way
 // a merge request diff against $CI_MERGE_REQUEST_DIFF_BASE_SHA shows them.
 // Paths are slash-separated and relative to dir; a new file counts as changed
-// throughout, a deleted file or deleted lines not at all. An unknown rev
-// wraps ErrUnknownRef, no repository ErrNotRepository.
+// throughout, a deleted file or deleted lines not at all. Links are never
+// followed, and a file over DefaultMaxFileBytes (either side) is not read:
+// it counts as changed throughout. An unknown rev wraps ErrUnknownRef, no
+// repository ErrNotRepository.
 func ChangedLines(dir, rev string) (map[string][]LineRange, error) {
 	repo, err := openRepository(dir)
 	if err != nil {
@@ -92,12 +95,23 @@ func ChangedLines(dir, rev string) (map[string][]LineRange, error) {
 		if prefix != "" && !strings.HasPrefix(p, prefix) {
 			continue
 		}
-		now, err := os.ReadFile(filepath.Join(top, filepath.FromSlash(p)))
+		full := filepath.Join(top, filepath.FromSlash(p))
+		info, err := os.Lstat(full)
+		if err != nil || !info.Mode().IsRegular() {
+			continue // deleted in the working tree, a link or not a file: no line to report on
+		}
+		f, baseErr := baseTree.File(p)
+		if info.Size() > DefaultMaxFileBytes || (baseErr == nil && f.Size > DefaultMaxFileBytes) {
+			// Too large to diff in memory: every line counts as changed.
+			out[strings.TrimPrefix(p, prefix)] = []LineRange{{Start: 1, End: math.MaxInt}}
+			continue
+		}
+		now, err := os.ReadFile(full)
 		if err != nil {
-			continue // deleted in the working tree, or not a file: no line to report on
+			continue
 		}
 		var before string
-		if f, err := baseTree.File(p); err == nil {
+		if err := baseErr; err == nil {
 			if before, err = f.Contents(); err != nil {
 				return nil, fmt.Errorf("read %s at %s: %w", p, rev, err)
 			}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,5 +98,33 @@ func TestLineRangeContains(t *testing.T) {
 		if r.Contains(line) != want {
 			t.Errorf("Contains(%d) = %v", line, !want)
 		}
+	}
+}
+
+// TestChangedLinesBoundsWhatItReads: a link is never followed (it could name
+// a device that never ends) and a file too large to diff counts as changed
+// throughout, without being read.
+func TestChangedLinesBoundsWhatItReads(t *testing.T) {
+	dir := t.TempDir()
+	repo, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changedWrite(t, dir, "a.yaml", "x\n")
+	base := changedCommit(t, repo, "base")
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "zero.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	big := strings.Repeat("line\n", int(DefaultMaxFileBytes/5)+1)
+	changedWrite(t, dir, "big.yaml", big)
+	got, err := ChangedLines(dir, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got["zero.yaml"]; ok {
+		t.Error("a link was read")
+	}
+	if r := got["big.yaml"]; len(r) != 1 || !r[0].Contains(1) || !r[0].Contains(len(big)) {
+		t.Errorf("big.yaml: %v, want every line", r)
 	}
 }
