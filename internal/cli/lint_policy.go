@@ -2,9 +2,7 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"time"
@@ -58,8 +56,8 @@ func loadPolicies(ctx context.Context, opts *PolicyOptions, lintCfg config.Lint,
 		Timeout:       opts.Timeout,
 	}
 	for _, src := range sources {
-		err := readPolicySource(ctx, opts, src, func(fsys *os.Root, dir, display string) error {
-			mods, err := policy.ReadModules(fsys.FS(), dir, display)
+		err := policy.ReadSource(ctx, src, opts.resolver, func(fsys fs.FS, dir, display string) error {
+			mods, err := policy.ReadModules(fsys, dir, display)
 			cfg.Modules = append(cfg.Modules, mods...)
 			return err
 		})
@@ -68,8 +66,8 @@ func loadPolicies(ctx context.Context, opts *PolicyOptions, lintCfg config.Lint,
 		}
 	}
 	for _, src := range slices.Concat(opts.Data, rooted(root, lintCfg.PolicyData)) {
-		err := readPolicySource(ctx, opts, src, func(fsys *os.Root, dir, display string) error {
-			return policy.ReadData(fsys.FS(), dir, display, cfg.Data)
+		err := policy.ReadSource(ctx, src, opts.resolver, func(fsys fs.FS, dir, display string) error {
+			return policy.ReadData(fsys, dir, display, cfg.Data)
 		})
 		if err != nil {
 			return nil, err
@@ -91,55 +89,14 @@ func rooted(root string, dirs []string) []string {
 	return out
 }
 
-// readPolicySource calls read with a local directory, or with a git
-// reference's checkout in the cache (read under the cache entry's lock).
-func readPolicySource(ctx context.Context, opts *PolicyOptions, src string, read func(fsys *os.Root, dir, display string) error) error {
-	if g, ok := scaffold.ParseGitRef(src); ok {
-		if opts.Resolver == nil {
-			return usageErrorf("policies %s: git references are not available here", src)
-		}
-		resolver, err := opts.Resolver()
-		if err != nil {
-			return err
-		}
-		err = resolver.Checkout(ctx, g, func(repo *os.Root, _ scaffold.Source) error {
-			return read(repo, g.Subdir, g.String())
-		})
-		var le *policy.LoadError
-		var ce *scaffold.CloneError
-		switch {
-		case errors.As(err, &le):
-			return le
-		case errors.As(err, &ce):
-			return &policyFetchError{err: ce}
-		}
-		return err
+// resolver is the template resolver, which fetches policy bundles given as
+// git references into its cache; nil when they are not available here.
+func (opts *PolicyOptions) resolver() (*scaffold.Resolver, error) {
+	if opts.Resolver == nil {
+		return nil, nil
 	}
-	abs, err := filepath.Abs(src)
-	if err != nil {
-		return usageErrorf("policies %s: %w", src, err)
-	}
-	dir, base := abs, "."
-	if info, err := os.Stat(abs); err == nil && !info.IsDir() {
-		dir, base = filepath.Dir(abs), filepath.Base(abs)
-	}
-	fsys, err := os.OpenRoot(dir)
-	if err != nil {
-		return &policy.LoadError{Problems: []string{fmt.Sprintf("%s: %v", src, errors.Unwrap(err))}}
-	}
-	defer fsys.Close()
-	display := filepath.ToSlash(src)
-	return read(fsys, base, display)
+	return opts.Resolver()
 }
-
-// policyFetchError is a policy bundle that could not be fetched: a
-// *scaffold.CloneError underneath, so it exits 3, but named as policies.
-type policyFetchError struct{ err *scaffold.CloneError }
-
-func (e *policyFetchError) Error() string {
-	return fmt.Sprintf("fetch policies from %s: %v", e.err.URL, e.err.Err)
-}
-func (e *policyFetchError) Unwrap() error { return e.err }
 
 // withPolicies is every registered rule plus the policy set's.
 func withPolicies(set *policy.Set) []lint.Rule {

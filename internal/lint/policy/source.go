@@ -2,14 +2,18 @@ package policy
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/platform-team/platform/internal/scaffold"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -172,4 +176,57 @@ func join(display, p string) string {
 		return p
 	}
 	return strings.TrimSuffix(display, "/") + "/" + p
+}
+
+// FetchError is a policy bundle that could not be fetched from git: a
+// *scaffold.CloneError underneath (a remote failure), named as policies.
+type FetchError struct{ Err *scaffold.CloneError }
+
+func (e *FetchError) Error() string {
+	return fmt.Sprintf("fetch policies from %s: %v", e.Err.URL, e.Err.Err)
+}
+
+func (e *FetchError) Unwrap() error { return e.Err }
+
+// ReadSource calls read with the files of a policy source: a local
+// directory (or file), or a git reference GIT_URL//SUBDIR@REF checked out in
+// resolver's cache and read under the cache entry's lock. display names the
+// source in messages. A git reference needs resolver (nil: a *LoadError
+// saying so); one that cannot be fetched is a *FetchError.
+func ReadSource(ctx context.Context, src string, resolver func() (*scaffold.Resolver, error), read func(fsys fs.FS, dir, display string) error) error {
+	if g, ok := scaffold.ParseGitRef(src); ok {
+		r, err := resolver()
+		if err != nil {
+			return err
+		}
+		if r == nil {
+			return &LoadError{Problems: []string{fmt.Sprintf("policies %s: git references are not available here", src)}}
+		}
+		err = r.Checkout(ctx, g, func(repo *os.Root, _ scaffold.Source) error {
+			return read(repo.FS(), g.Subdir, g.String())
+		})
+		var le *LoadError
+		var ce *scaffold.CloneError
+		switch {
+		case errors.As(err, &le):
+			return le
+		case errors.As(err, &ce):
+			return &FetchError{Err: ce}
+		}
+		return err
+	}
+	abs, err := filepath.Abs(src)
+	if err != nil {
+		return &LoadError{Problems: []string{fmt.Sprintf("policies %s: %v", src, err)}}
+	}
+	dir, base := abs, "."
+	if info, err := os.Stat(abs); err == nil && !info.IsDir() {
+		dir, base = filepath.Dir(abs), filepath.Base(abs)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return &LoadError{Problems: []string{fmt.Sprintf("%s: %v", src, errors.Unwrap(err))}}
+	}
+	defer root.Close()
+	return read(root.FS(), base, filepath.ToSlash(src))
 }
