@@ -18,10 +18,10 @@ test:
 	$(GO) vet ./...
 	$(GO) test ./...
 
-## generate: the release archives of the embedded templates (templates-release), the k8s lint schema (schema.json), shell completions into completions/, the CLI reference into docs/cli/, the lint rules into docs/rules/
+## generate: the release archives of the embedded templates (templates-release), the k8s lint schema (schema.json), GitLab's CI schema (internal/lint/gitlabci/schema: downloaded only when its pinned version changes), shell completions into completions/, the CLI reference into docs/cli/, the lint rules into docs/rules/
 generate: templates-release
 	rm -rf completions docs/cli docs/rules
-	$(GO) generate ./internal/lint/k8s/
+	$(GO) generate ./internal/lint/k8s/ ./internal/lint/gitlabci/
 	$(GO) run ./cmd/platform generate --completions completions --docs docs/cli --rules docs/rules
 
 ## templates-release: add templates/releases/<name>/<version>.tar.gz for each embedded template's current version that has none (never rewrites one; fails when a template changed without a new spec.version)

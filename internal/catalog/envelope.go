@@ -3,6 +3,8 @@ package catalog
 import (
 	"slices"
 	"strings"
+
+	"github.com/platform-team/platform/internal/textdist"
 )
 
 // rootFields are the only root fields an entity may have.
@@ -122,7 +124,7 @@ func (c *checker) unknownKind(root field, kind string) {
 	for _, known := range kindNames {
 		// One slip (a letter wrong, missing, extra or swapped), or two in a
 		// word of the same length: "AiResource" is not a typo of Resource.
-		d := editDistance(strings.ToLower(known), strings.ToLower(kind))
+		d := textdist.Distance(strings.ToLower(known), strings.ToLower(kind), 3)
 		if d <= 1 || d == 2 && len(known) == len(kind) {
 			c.add(at.node, "kind", "kind %q %s; did you mean %q? (the catalog knows %s)", kind, MsgUnknownKind, known, strings.Join(kindNames, ", "))
 			return
@@ -133,29 +135,3 @@ func (c *checker) unknownKind(root field, kind string) {
 
 // MsgUnknownKind follows the kind in the problem of a kind no processor recognizes.
 const MsgUnknownKind = "is unknown"
-
-// editDistance is the optimal string alignment distance of two short
-// strings: Levenshtein's, with a swap of adjacent letters as one edit.
-func editDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
-}

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/platform-team/platform/internal/lint"
+	"github.com/platform-team/platform/internal/textdist"
 )
 
 var ruleYamlSyntax = lint.NewFileRule(lint.Meta{
@@ -278,7 +279,7 @@ func unknownKind(c *checkCtx, s *schema, o *object) {
 		candidates = s.allKinds()
 	}
 	hint := "check the spelling; `kubectl api-resources` lists the kinds a cluster serves"
-	if k := suggest(o.kind, candidates); k != "" {
+	if k := textdist.Suggest(o.kind, candidates); k != "" {
 		hint = fmt.Sprintf("did you mean %s (apiVersion: %s)?", k, strings.Join(s.served[k], " or "))
 	}
 	c.report(o.where(), fmt.Sprintf("unknown kind %q in %s", o.kind, o.apiVersion), hint)

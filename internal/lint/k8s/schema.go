@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/platform-team/platform/internal/lint"
+	"github.com/platform-team/platform/internal/textdist"
 )
 
 //go:generate go run ./gen -o schema.json
@@ -500,7 +501,7 @@ func (v *validator) unknown(k *yaml.Node, t *typ) {
 		msg = fmt.Sprintf("unknown field %q", k.Value)
 	}
 	hint := "remove it, or move it to where it belongs"
-	if s := suggest(k.Value, t.names); s != "" {
+	if s := textdist.Suggest(k.Value, t.names); s != "" {
 		hint = fmt.Sprintf("did you mean %q?", s)
 	}
 	switch {
@@ -687,58 +688,4 @@ func isQuantity(s string) bool {
 		}
 		return true
 	}
-}
-
-// suggest returns the candidate closest to s: the same name in another case,
-// or one at most two edits away (a third for long names), or "".
-func suggest(s string, candidates []string) string {
-	best, bestDist := "", 3
-	if len(s) > 12 {
-		bestDist = 4
-	}
-	for _, c := range candidates {
-		if strings.EqualFold(c, s) {
-			return c
-		}
-		if d := distance(strings.ToLower(s), strings.ToLower(c), bestDist); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// distance is the Levenshtein distance of a and b, or limit when it is at least limit.
-func distance(a, b string, limit int) int {
-	if abs(len(a)-len(b)) >= limit {
-		return limit
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin >= limit {
-			return limit
-		}
-		prev, cur = cur, prev
-	}
-	return min(prev[len(b)], limit)
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }

@@ -34,18 +34,6 @@ func TestIsQuantity(t *testing.T) {
 	}
 }
 
-func TestSuggest(t *testing.T) {
-	names := []string{"image", "imagePullPolicy", "livenessProbe", "readinessProbe", "resources"}
-	for in, want := range map[string]string{
-		"imagePulPolicy": "imagePullPolicy", "ImagePullPolicy": "imagePullPolicy", "livenessprobe": "livenessProbe",
-		"resource": "resources", "readynessProbe": "readinessProbe", "volumes": "", "x": "",
-	} {
-		if got := suggest(in, names); got != want {
-			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestSplitImage(t *testing.T) {
 	for in, want := range map[string][3]string{
 		"nginx":                          {"nginx", "", ""},
