@@ -19,9 +19,9 @@ var staleRule = lint.NewRepoRule(lint.Meta{
 platform lint --baseline lint-baseline.json         # later: report only findings not recorded
 ` + "```" + `
 
-or, instead of ` + "`--baseline`" + `, ` + "`lint.baseline: lint-baseline.json`" + ` in platform.yaml. Recorded findings are left
-out of the report and counted as baselined (in the summary line, the JSON summary, as
-suppressed SARIF results and as skipped JUnit test cases).
+or, instead of ` + "`--baseline`" + `, ` + "`lint.baseline: lint-baseline.json`" + ` in platform.yaml. Recorded
+findings are left out of the report and counted as baselined (in the summary line, the
+JSON summary, as suppressed SARIF results and as skipped JUnit test cases).
 
 Each entry is a fingerprint of the rule, the path, the Kubernetes object the finding is in
 (API group, kind, namespace and name of its YAML document) and the text of the offending
@@ -31,9 +31,9 @@ naming the entry. Write the baseline again with ` + "`--write-baseline`" + ` to 
 baseline only shrinks and a fixed problem cannot come back unnoticed.
 
 An entry is judged only when its rule ran on the whole repository: entries of rules left
-out by ` + "`--rules`" + `, or of a lint of some paths only, are never stale. The rule runs whenever a
-baseline is used, even when ` + "`--rules`" + ` names other rules; ` + "`lint.rules`" + ` in platform.yaml changes its
-severity (` + "`error`" + ` makes a stale entry fail the lint) or turns it off.
+out by ` + "`--rules`" + `, or of a lint of some paths only, are never stale. The rule runs whenever
+a baseline is used, even when ` + "`--rules`" + ` names other rules; ` + "`lint.rules`" + ` in platform.yaml
+changes its severity (` + "`error`" + ` makes a stale entry fail the lint) or turns it off.
 
 There is no example tree: a stale entry needs a baseline file and a later lint. See
 [Adopting lint on an existing repository](../../lint.md#adopting-lint-on-an-existing-repository).`,
