@@ -81,6 +81,11 @@ func applyBaseline(o *BaselineOptions, errOut io.Writer, paths []string, configu
 		file = filepath.Join(res.Root, filepath.FromSlash(configured))
 	}
 	var stale []lint.Finding
+	if file == "" {
+		// Without a baseline, lint/baseline-stale judged nothing: reports
+		// (SARIF rules, JUnit suites) do not list it.
+		res.Rules = slices.DeleteFunc(res.Rules, func(m lint.Meta) bool { return m.ID == baseline.StaleRule })
+	}
 	if file != "" {
 		b, err := baseline.Load(file)
 		if err != nil {
