@@ -128,7 +128,7 @@ type Lines struct {
 }
 
 type fileLines struct {
-	data  []byte
+	data  []byte // until the objects are parsed
 	lines []string
 	// objects are the file's objects with the first line of each, in order
 	// (parsed when first asked for).
@@ -186,6 +186,7 @@ func (l *Lines) Object(p string, n int) Object {
 	if !fl.parsed {
 		fl.parsed = true
 		fl.objects = objectSpans(p, fl.data)
+		fl.data = nil // the lines are all Line needs
 	}
 	var obj Object
 	for _, s := range fl.objects {
