@@ -85,8 +85,7 @@ func applyBaseline(o *BaselineOptions, errOut io.Writer, paths []string, configu
 		// Without a baseline, lint/baseline-stale judged nothing: reports
 		// (SARIF rules, JUnit suites) do not list it.
 		res.Rules = slices.DeleteFunc(res.Rules, func(m lint.Meta) bool { return m.ID == baseline.StaleRule })
-	}
-	if file != "" {
+	} else {
 		b, err := baseline.Load(file)
 		if err != nil {
 			return usageErrorf("%w", err)
@@ -99,7 +98,7 @@ func applyBaseline(o *BaselineOptions, errOut io.Writer, paths []string, configu
 		var unmatched []baseline.Entry
 		res.Findings, res.Baselined, unmatched = baseline.Apply(b, res.Findings, lines, ran)
 		res.Baseline = rootRel(res.Root, file)
-		// lint/baseline-stale ran unless lint.rules turned it off (see usesBaseline).
+		// lint/baseline-stale ran unless lint.rules turned it off (see selectRules).
 		if i := slices.IndexFunc(res.Rules, func(m lint.Meta) bool { return m.ID == baseline.StaleRule }); i >= 0 {
 			stale = baseline.Stale(res.Rules[i], res.Baseline, unmatched)
 		}
