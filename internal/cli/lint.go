@@ -212,7 +212,7 @@ func runLint(ctx context.Context, opts *LintOptions) error {
 	res, err := lint.Run(ctx, lint.Options{
 		Paths:       opts.Paths,
 		Rules:       withPolicies(policies),
-		Select:      opts.Rules,
+		Select:      opts.Baseline.selectRules(opts.Rules, svc.Lint.Baseline),
 		Severities:  severities,
 		Exclude:     svc.Lint.Exclude,
 		Settings:    settings,

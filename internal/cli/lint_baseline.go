@@ -39,6 +39,18 @@ func (o *BaselineOptions) check() error {
 	return nil
 }
 
+// selectRules returns the --rules globs with lint/baseline-stale added when
+// a baseline is used (--baseline, --write-baseline or the configured
+// lint.baseline) and globs narrow the rules: stale entries are those of the
+// rules that ran, so the rule runs whatever --rules names, unless lint.rules
+// turns it off.
+func (o *BaselineOptions) selectRules(globs []string, configured string) []string {
+	if len(globs) == 0 || o.File == "" && o.Write == "" && configured == "" {
+		return globs
+	}
+	return append(slices.Clip(globs), baseline.StaleRule)
+}
+
 func addBaselineFlags(fl *pflag.FlagSet, o *BaselineOptions) {
 	fl.StringVar(&o.File, "baseline", "", "report only findings not recorded in the baseline `FILE` (default lint.baseline in platform.yaml)")
 	fl.StringVar(&o.Write, "write-baseline", "", "record the current findings in the baseline `FILE`, then report against it")
@@ -69,7 +81,11 @@ func applyBaseline(o *BaselineOptions, errOut io.Writer, paths []string, configu
 		file = filepath.Join(res.Root, filepath.FromSlash(configured))
 	}
 	var stale []lint.Finding
-	if file != "" {
+	if file == "" {
+		// Without a baseline, lint/baseline-stale judged nothing: reports
+		// (SARIF rules, JUnit suites) do not list it.
+		res.Rules = slices.DeleteFunc(res.Rules, func(m lint.Meta) bool { return m.ID == baseline.StaleRule })
+	} else {
 		b, err := baseline.Load(file)
 		if err != nil {
 			return usageErrorf("%w", err)
@@ -79,7 +95,13 @@ func applyBaseline(o *BaselineOptions, errOut io.Writer, paths []string, configu
 		ran := func(e baseline.Entry) bool {
 			return whole && slices.ContainsFunc(res.Rules, func(m lint.Meta) bool { return m.ID == e.Rule })
 		}
-		res.Findings, res.Baselined, stale = baseline.Apply(b, rootRel(res.Root, file), res.Findings, lines, ran)
+		var unmatched []baseline.Entry
+		res.Findings, res.Baselined, unmatched = baseline.Apply(b, res.Findings, lines, ran)
+		res.Baseline = rootRel(res.Root, file)
+		// lint/baseline-stale ran unless lint.rules turned it off (see selectRules).
+		if i := slices.IndexFunc(res.Rules, func(m lint.Meta) bool { return m.ID == baseline.StaleRule }); i >= 0 {
+			stale = baseline.Stale(res.Rules[i], res.Baseline, unmatched)
+		}
 	}
 	if o.NewSince != "" {
 		changed, err := gitx.ChangedLines(res.Root, o.NewSince)
@@ -97,7 +119,7 @@ func applyBaseline(o *BaselineOptions, errOut io.Writer, paths []string, configu
 	}
 	if o.Write != "" {
 		// Said before the report, so a run that records is never mistaken for a clean one.
-		fmt.Fprintf(errOut, "Recorded %d findings in %s.\n", res.Baselined, o.Write)
+		fmt.Fprintf(errOut, "Recorded %d findings in %s.\n", len(res.Baselined), o.Write)
 	}
 	return nil
 }

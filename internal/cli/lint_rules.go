@@ -12,6 +12,7 @@ import (
 	"github.com/platform-team/platform/internal/config"
 	"github.com/platform-team/platform/internal/iostreams"
 	"github.com/platform-team/platform/internal/lint"
+	"github.com/platform-team/platform/internal/lint/baseline"
 	"github.com/platform-team/platform/internal/lint/catalogrules"
 	"github.com/platform-team/platform/internal/lint/docs"
 	"github.com/platform-team/platform/internal/lint/gitlabci"
@@ -21,7 +22,7 @@ import (
 
 // lintRules is every registered rule, sorted by ID.
 func lintRules() []lint.Rule {
-	return lint.Sorted(slices.Concat(lint.EngineRules(), catalogrules.Rules(), docs.Rules(), gitlabci.Rules(), k8s.Rules(), secrets.Rules())...)
+	return lint.Sorted(slices.Concat(lint.EngineRules(), baseline.Rules(), catalogrules.Rules(), docs.Rules(), gitlabci.Rules(), k8s.Rules(), secrets.Rules())...)
 }
 
 type ruleJSON struct {

@@ -51,9 +51,12 @@ type Result struct {
 	Files int
 	// Waived counts findings silenced by waivers and lint-ignore annotations.
 	Waived int
-	// Baselined counts findings left out because a baseline records them
-	// (set by the caller that applies the baseline, see lint/baseline).
-	Baselined int
+	// Baselined are the findings left out because a baseline records them,
+	// sorted, and Baseline the baseline file (relative to Root when inside
+	// it): set by the caller that applies the baseline, see lint/baseline.
+	// Reports count them; SARIF and JUnit carry them as suppressed or skipped.
+	Baselined []Finding
+	Baseline  string
 	// Rules are the rules that ran, with their effective severities.
 	Rules []Meta
 }

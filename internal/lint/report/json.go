@@ -24,7 +24,7 @@ func Summarize(res *lint.Result) Summary {
 	return Summary{
 		Files: res.Files, Findings: len(res.Findings),
 		Errors: res.Count(lint.SeverityError), Warnings: res.Count(lint.SeverityWarning), Infos: res.Count(lint.SeverityInfo),
-		Waived: res.Waived, Baselined: res.Baselined,
+		Waived: res.Waived, Baselined: len(res.Baselined),
 	}
 }
 

@@ -14,6 +14,7 @@ type junitSuites struct {
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
+	Skipped  int          `xml:"skipped,attr,omitempty"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
@@ -21,6 +22,7 @@ type junitSuite struct {
 	Name     string      `xml:"name,attr"`
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
+	Skipped  int         `xml:"skipped,attr,omitempty"`
 	Cases    []junitCase `xml:"testcase"`
 }
 
@@ -28,6 +30,11 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	ClassName string        `xml:"classname,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitFailure struct {
@@ -37,17 +44,23 @@ type junitFailure struct {
 }
 
 // JUnit writes one test suite per rule that ran, with a failing test case per
-// file that has findings of that rule, or one passing case when it has none.
+// file that has findings of that rule, a skipped case per file whose findings
+// of the rule a baseline recorded ("<path> (baselined)"), or one passing case
+// when it has neither.
 func JUnit(w io.Writer, res *lint.Result) error {
 	byRule := map[string][]lint.Finding{}
 	for _, f := range res.Findings {
 		byRule[f.Rule] = append(byRule[f.Rule], f)
 	}
+	baselined := map[string][]lint.Finding{}
+	for _, f := range res.Baselined {
+		baselined[f.Rule] = append(baselined[f.Rule], f)
+	}
 	out := junitSuites{Name: "platform lint"}
 	for _, m := range res.Rules {
 		suite := junitSuite{Name: m.ID}
 		findings := byRule[m.ID]
-		if len(findings) == 0 {
+		if len(findings) == 0 && len(baselined[m.ID]) == 0 {
 			suite.Cases = append(suite.Cases, junitCase{Name: "no findings", ClassName: m.ID})
 		}
 		for i := 0; i < len(findings); {
@@ -68,9 +81,21 @@ func JUnit(w io.Writer, res *lint.Result) error {
 			suite.Failures++
 			i = j
 		}
+		for _, group := range byPath(baselined[m.ID]) {
+			message := fmt.Sprintf("%d finding(s) of %s recorded in the baseline", len(group), m.ID)
+			if res.Baseline != "" {
+				message += " " + res.Baseline
+			}
+			suite.Cases = append(suite.Cases, junitCase{
+				Name: group[0].Path + " (baselined)", ClassName: m.ID,
+				Skipped: &junitSkipped{Message: message},
+			})
+			suite.Skipped++
+		}
 		suite.Tests = len(suite.Cases)
 		out.Tests += suite.Tests
 		out.Failures += suite.Failures
+		out.Skipped += suite.Skipped
 		out.Suites = append(out.Suites, suite)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
@@ -83,4 +108,18 @@ func JUnit(w io.Writer, res *lint.Result) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// byPath splits sorted findings into runs of one path each.
+func byPath(findings []lint.Finding) [][]lint.Finding {
+	var out [][]lint.Finding
+	for i := 0; i < len(findings); {
+		j := i + 1
+		for j < len(findings) && findings[j].Path == findings[i].Path {
+			j++
+		}
+		out = append(out, findings[i:j])
+		i = j
+	}
+	return out
 }

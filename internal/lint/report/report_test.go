@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -218,7 +219,7 @@ func TestRuleSummary(t *testing.T) {
 }
 
 func TestSummaryLineBaselined(t *testing.T) {
-	res := &lint.Result{Files: 2, Waived: 1, Baselined: 3}
+	res := &lint.Result{Files: 2, Waived: 1, Baselined: make([]lint.Finding, 3)}
 	if got, want := SummaryLine(res), "No findings in 2 files (1 waived, 3 baselined)."; got != want {
 		t.Errorf("SummaryLine = %q, want %q", got, want)
 	}
@@ -229,5 +230,134 @@ func TestSummaryLineBaselined(t *testing.T) {
 	}
 	if s := Summarize(res); s.Baselined != 3 {
 		t.Errorf("Summarize.Baselined = %d", s.Baselined)
+	}
+}
+
+// baselinedSample is sample() after a baseline recorded two more findings:
+// one of k8s/image-tag between the open ones, one of docs/links.
+func baselinedSample() *lint.Result {
+	res := sample()
+	res.Baseline = "lint-baseline.json"
+	res.Baselined = []lint.Finding{
+		{Rule: "k8s/image-tag", Severity: lint.SeverityError, Path: "deploy/a.yaml", Line: 20, Column: 7, Message: `image "busybox" has no tag`},
+		{Rule: "docs/links", Severity: lint.SeverityError, Path: "docs/index.md", Line: 3, Column: 1, Message: "broken link"},
+	}
+	return res
+}
+
+func TestJSONBaselined(t *testing.T) {
+	var buf bytes.Buffer
+	if err := JSON(&buf, baselinedSample()); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Findings []lint.Finding `json:"findings"`
+		Summary  Summary        `json:"summary"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Summary.Baselined != 2 || got.Summary.Findings != 3 || len(got.Findings) != 3 {
+		t.Errorf("summary = %+v, %d findings: want 2 baselined, 3 findings listed", got.Summary, len(got.Findings))
+	}
+	buf.Reset()
+	_ = JSON(&buf, sample())
+	if strings.Contains(buf.String(), "baselined") {
+		t.Errorf("without a baseline, no baselined count: %s", buf.String())
+	}
+}
+
+type sarifSuppressed struct {
+	Runs []struct {
+		Results []struct {
+			RuleID       string `json:"ruleId"`
+			RuleIndex    int    `json:"ruleIndex"`
+			Suppressions *[]struct {
+				Kind          string `json:"kind"`
+				Status        string `json:"status"`
+				Justification string `json:"justification"`
+			} `json:"suppressions"`
+			Locations []struct {
+				PhysicalLocation struct {
+					Region *struct {
+						StartLine int `json:"startLine"`
+					} `json:"region"`
+				} `json:"physicalLocation"`
+			} `json:"locations"`
+		} `json:"results"`
+	} `json:"runs"`
+}
+
+func TestSARIFBaselinedAreSuppressed(t *testing.T) {
+	var buf bytes.Buffer
+	if err := SARIF(&buf, baselinedSample(), Tool{Name: "platform"}); err != nil {
+		t.Fatal(err)
+	}
+	var log sarifSuppressed
+	if err := json.Unmarshal(buf.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	results := log.Runs[0].Results
+	if len(results) != 5 {
+		t.Fatalf("%d results, want 3 open and 2 suppressed", len(results))
+	}
+	// In finding order: docs/index.md (suppressed), then deploy/a.yaml 12, 20 (suppressed), 30, deploy/b.yaml.
+	var got []string
+	for _, r := range results {
+		if r.Suppressions == nil {
+			t.Fatalf("with a baseline every result has suppressions (SARIF: all or none): %s", buf.String())
+		}
+		state := "open"
+		if len(*r.Suppressions) == 1 {
+			s := (*r.Suppressions)[0]
+			if s.Kind != "external" || s.Status != "accepted" || s.Justification != "recorded in the lint baseline lint-baseline.json" {
+				t.Errorf("suppression = %+v", s)
+			}
+			state = "suppressed"
+		}
+		line := 0
+		if reg := r.Locations[0].PhysicalLocation.Region; reg != nil {
+			line = reg.StartLine
+		}
+		got = append(got, fmt.Sprintf("%s:%d:%s", r.RuleID, line, state))
+	}
+	want := []string{"k8s/image-tag:12:open", "k8s/image-tag:20:suppressed", "k8s/image-tag:30:open", "k8s/probes:0:open", "docs/links:3:suppressed"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("results = %v, want %v", got, want)
+	}
+	// Without a baseline, no result has suppressions (no information, not "none").
+	buf.Reset()
+	_ = SARIF(&buf, sample(), Tool{Name: "platform"})
+	if strings.Contains(buf.String(), "suppressions") {
+		t.Errorf("suppressions without a baseline: %s", buf.String())
+	}
+}
+
+func TestJUnitBaselinedAreSkipped(t *testing.T) {
+	var buf bytes.Buffer
+	if err := JUnit(&buf, baselinedSample()); err != nil {
+		t.Fatal(err)
+	}
+	var suites junitSuites
+	if err := xml.Unmarshal(buf.Bytes(), &suites); err != nil {
+		t.Fatal(err)
+	}
+	if suites.Tests != 4 || suites.Failures != 2 || suites.Skipped != 2 {
+		t.Fatalf("tests %d, failures %d, skipped %d: want 4, 2, 2\n%s", suites.Tests, suites.Failures, suites.Skipped, buf.String())
+	}
+	links := suites.Suites[0]
+	if links.Name != "docs/links" || len(links.Cases) != 1 || links.Skipped != 1 || links.Cases[0].Skipped == nil ||
+		links.Cases[0].Name != "docs/index.md (baselined)" || links.Cases[0].Skipped.Message != "1 finding(s) of docs/links recorded in the baseline lint-baseline.json" {
+		t.Errorf("docs/links suite (only baselined findings: skipped, no passing case) = %+v", links)
+	}
+	img := suites.Suites[1]
+	if img.Failures != 1 || img.Skipped != 1 || len(img.Cases) != 2 || img.Cases[1].Name != "deploy/a.yaml (baselined)" {
+		t.Errorf("k8s/image-tag suite = %+v", img)
+	}
+	// Without a baseline, no skipped attribute at all.
+	buf.Reset()
+	_ = JUnit(&buf, sample())
+	if strings.Contains(buf.String(), "skipped") {
+		t.Errorf("skipped without a baseline: %s", buf.String())
 	}
 }

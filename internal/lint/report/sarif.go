@@ -53,6 +53,17 @@ type sarifResult struct {
 	Level     string          `json:"level"`
 	Message   sarifText       `json:"message"`
 	Locations []sarifLocation `json:"locations"`
+	// Suppressions is absent without a baseline; with one, every result
+	// has it (SARIF: all or none), empty for a result that is not suppressed.
+	Suppressions *[]sarifSuppression `json:"suppressions,omitempty"`
+}
+
+// sarifSuppression says a result is suppressed: by a baseline, kind
+// "external" (an external, persistent store), status "accepted".
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Status        string `json:"status"`
+	Justification string `json:"justification,omitempty"`
 }
 
 type sarifLocation struct {
@@ -86,7 +97,10 @@ func sarifLevel(s lint.Severity) string {
 }
 
 // SARIF writes a SARIF 2.1.0 log: the rules that ran in tool.driver.rules and
-// one result per finding.
+// one result per finding. With a baseline, the findings it recorded are
+// results too, suppressed (kind "external", status "accepted"), and every
+// other result has an empty suppressions array, as SARIF asks of a run whose
+// results were examined for suppression.
 func SARIF(w io.Writer, res *lint.Result, tool Tool) error {
 	driver := sarifDriver{Name: tool.Name, Version: tool.Version, InformationURI: tool.RulesURI, Rules: []sarifRule{}}
 	index := map[string]int{}
@@ -103,8 +117,18 @@ func SARIF(w io.Writer, res *lint.Result, tool Tool) error {
 		}
 		driver.Rules = append(driver.Rules, rule)
 	}
+	baselined := res.Baseline != "" || len(res.Baselined) > 0
+	var open, suppressed *[]sarifSuppression
+	if baselined {
+		justification := "recorded in the lint baseline"
+		if res.Baseline != "" {
+			justification += " " + res.Baseline
+		}
+		open = &[]sarifSuppression{}
+		suppressed = &[]sarifSuppression{{Kind: "external", Status: "accepted", Justification: justification}}
+	}
 	results := []sarifResult{}
-	for _, f := range res.Findings {
+	add := func(f lint.Finding, suppressions *[]sarifSuppression) {
 		msg := f.Message
 		if f.Hint != "" {
 			msg += " (" + f.Hint + ")"
@@ -120,7 +144,19 @@ func SARIF(w io.Writer, res *lint.Result, tool Tool) error {
 		results = append(results, sarifResult{
 			RuleID: f.Rule, RuleIndex: idx, Level: sarifLevel(f.Severity),
 			Message: sarifText{Text: msg}, Locations: []sarifLocation{{PhysicalLocation: loc}},
+			Suppressions: suppressions,
 		})
+	}
+	// Both lists are sorted: merged, the results are in finding order.
+	i, j := 0, 0
+	for i < len(res.Findings) || j < len(res.Baselined) {
+		if j == len(res.Baselined) || i < len(res.Findings) && lint.Compare(res.Findings[i], res.Baselined[j]) <= 0 {
+			add(res.Findings[i], open)
+			i++
+		} else {
+			add(res.Baselined[j], suppressed)
+			j++
+		}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
