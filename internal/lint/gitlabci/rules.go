@@ -22,7 +22,7 @@ import (
 
 // Rules returns every rule of the family, sorted by ID.
 func Rules() []lint.Rule {
-	return lint.Sorted(ruleYAML, ruleJobScript, ruleStages, rulePlatformLint)
+	return lint.Sorted(ruleYAML, ruleJobScript, ruleStages, rulePlatformLint, ruleNeeds, ruleExtends, ruleVisibleJob, ruleRules, ruleUnreachableRule)
 }
 
 // withConfig hands a check the file's parsed configuration, shared by the rules.
