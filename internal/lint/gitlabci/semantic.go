@@ -140,33 +140,30 @@ cycle; flatten a deep chain (merge templates, or take single keys with
 			}
 		}
 	}
+	// A cycle is reported once, at the first job of this file in it.
 	inCycle := map[string]bool{}
-	for _, cycle := range g.cycles() {
-		for _, n := range cycle {
-			inCycle[n] = true
+	component := map[string]int{}
+	comps := g.cycles()
+	for i, members := range comps {
+		for n := range members {
+			inCycle[n], component[n] = true, i
 		}
-		// Report at the first job of this file in the cycle, in file order.
-		for _, j := range c.jobs {
-			at := g.own[j.name]
-			if at == nil {
-				continue
-			}
-			next := ""
-			for i, n := range cycle {
-				if n == j.name {
-					next = cycle[(i+1)%len(cycle)]
-				}
-			}
-			e := at[next]
-			if e == nil {
-				continue
-			}
-			path := rotate(cycle, j.name)
-			r.Report(f.Path, e.Line, e.Column,
-				fmt.Sprintf("job %s extends itself through %s: GitLab rejects the pipeline (circular dependency in extends)", j.name, strings.Join(append(path, j.name), " → ")),
-				"break the cycle: one of these templates must not extend the others")
-			break
+	}
+	reported := map[int]bool{}
+	for _, j := range c.jobs {
+		i, ok := component[j.name]
+		if !ok || reported[i] || g.own[j.name] == nil {
+			continue
 		}
+		path := g.cycleIn(j.name, comps[i])
+		e := g.own[j.name][path[1%len(path)]]
+		if e == nil {
+			continue
+		}
+		reported[i] = true
+		r.Report(f.Path, e.Line, e.Column,
+			fmt.Sprintf("job %s extends itself through %s: GitLab rejects the pipeline (circular dependency in extends)", j.name, strings.Join(append(path, j.name), " → ")),
+			"break the cycle: one of these templates must not extend the others")
 	}
 	depth := map[string]int{}
 	chain := map[string]string{} // the base on a longest chain
@@ -175,7 +172,7 @@ cycle; flatten a deep chain (merge templates, or take single keys with
 		if d, ok := depth[name]; ok {
 			return d
 		}
-		if stack[name] || inCycle[name] || len(stack) > 4*maxExtendsDepth {
+		if stack[name] || inCycle[name] {
 			return 0
 		}
 		stack[name] = true
@@ -195,13 +192,26 @@ cycle; flatten a deep chain (merge templates, or take single keys with
 			deep[j.name] = true
 		}
 	}
+	// The finding belongs to the job that starts a chain, not to the
+	// templates along it that are too deep themselves.
+	baseOfDeep := map[string]bool{}
+	for name := range deep {
+		for _, b := range g.edges[name] {
+			if b != name {
+				baseOfDeep[b] = true
+			}
+		}
+	}
 	for _, j := range c.jobs {
-		if !deep[j.name] || extendedByDeep(j.name, deep, g) {
+		if !deep[j.name] || baseOfDeep[j.name] {
 			continue
 		}
 		names := []string{j.name}
 		for n := j.name; chain[n] != "" && len(names) <= depth[j.name]; n = chain[n] {
 			names = append(names, chain[n])
+		}
+		if len(names) > maxExtendsDepth+3 {
+			names = append(names[:maxExtendsDepth+1], "…", names[len(names)-1])
 		}
 		e := g.own[j.name][chain[j.name]]
 		if e == nil {
@@ -606,14 +616,14 @@ func extendsGraph(s *scope, file string) *graph {
 	return g
 }
 
-// cycles returns one cycle (a list of names, each extending the next, the
-// last the first) per strongly connected component that has one, found with
-// Tarjan's algorithm; deterministic for a given graph.
-func (g *graph) cycles() [][]string {
+// cycles returns the strongly connected components of the graph that hold a
+// cycle (a name that extends itself, or names that extend each other), found
+// with Tarjan's algorithm.
+func (g *graph) cycles() []map[string]bool {
 	index, low := map[string]int{}, map[string]int{}
 	onStack := map[string]bool{}
 	var stack []string
-	var out [][]string
+	var out []map[string]bool
 	next := 0
 	names := slices.Sorted(maps.Keys(g.defined))
 	var connect func(v string)
@@ -647,7 +657,7 @@ func (g *graph) cycles() [][]string {
 			}
 		}
 		if len(comp) > 1 || slices.Contains(g.edges[v], v) {
-			out = append(out, g.cycleIn(v, comp))
+			out = append(out, comp)
 		}
 	}
 	for _, v := range names {
@@ -690,27 +700,6 @@ func (g *graph) cycleIn(v string, comp map[string]bool) []string {
 		}
 	}
 	return []string{v}
-}
-
-// rotate returns cycle starting at name.
-func rotate(cycle []string, name string) []string {
-	for i, n := range cycle {
-		if n == name {
-			return append(append([]string(nil), cycle[i:]...), cycle[:i]...)
-		}
-	}
-	return cycle
-}
-
-// extendedByDeep reports whether another over-deep job of the file extends
-// name: the finding belongs to the job that starts the chain.
-func extendedByDeep(name string, deep map[string]bool, g *graph) bool {
-	for other := range deep {
-		if other != name && slices.Contains(g.edges[other], name) {
-			return true
-		}
-	}
-	return false
 }
 
 // includeIndex is, for a tree, every file some CI file includes locally

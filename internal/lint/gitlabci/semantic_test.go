@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/platform-team/platform/internal/lint/gitlabci"
+	"github.com/platform-team/platform/internal/lint/linttest"
 )
 
 func TestNeeds(t *testing.T) {
@@ -141,4 +144,26 @@ func TestUnreachableRule(t *testing.T) {
 		{"shared through an anchor, once", map[string]string{".gitlab-ci.yml": ".r: &r\n  - when: manual\n  - if: $A\na:\n  script: [x]\n  rules: *r\nb:\n  script: [x]\n  rules: *r\n"},
 			[]string{".gitlab-ci.yml:3:5: rule 2 of job a"}},
 	})
+}
+
+// TestLargeExtendsGraphs lints long cycles and chains of extends: the
+// rules walk them once, so only a hang fails the test.
+func TestLargeExtendsGraphs(t *testing.T) {
+	var cycle, long strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&cycle, ".c%d:\n  extends: [.c%d, .c%d]\n", i, (i+1)%20000, (i+7)%20000)
+	}
+	cycle.WriteString("job:\n  extends: .c0\n  script: [x]\n")
+	long.WriteString(chain(20000))
+	for name, data := range map[string]string{"cycle": cycle.String(), "chain": long.String()} {
+		t.Run(name, func(t *testing.T) {
+			files := map[string]string{".gitlab-ci.yml": data}
+			linttest.Finishes(t, name, func() {
+				got := linttest.Of(linttest.Run(gitlabci.Rules(), files), "gitlab-ci/extends")
+				if len(got) != 1 {
+					t.Errorf("got %d findings, want 1:\n%s", len(got), dump(got))
+				}
+			})
+		})
+	}
 }
