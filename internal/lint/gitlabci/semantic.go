@@ -70,13 +70,13 @@ the pipeline, write the need as {job: NAME, optional: true}.`,
 			if name == "" || strings.Contains(name, "$") {
 				continue
 			}
-			verb := "needs"
+			what := "needs " + name
 			if ref.dependency {
-				verb = "has in dependencies"
+				what = "has " + name + " in dependencies"
 			}
 			if strings.HasPrefix(name, ".") {
 				r.Report(f.Path, ref.node.Line, ref.node.Column,
-					fmt.Sprintf("job %s %s %s, a hidden job: GitLab never creates hidden jobs, so it rejects the pipeline", j.name, verb, name),
+					fmt.Sprintf("job %s %s, a hidden job: GitLab never creates hidden jobs, so it rejects the pipeline", j.name, what),
 					"name the visible job that extends "+name+", or drop the leading dot if "+name+" should run")
 				continue
 			}
@@ -88,7 +88,7 @@ the pipeline, write the need as {job: NAME, optional: true}.`,
 				hint = "correct the name or define the job; dependencies name jobs of earlier stages"
 			}
 			r.Report(f.Path, ref.node.Line, ref.node.Column,
-				fmt.Sprintf("job %s %s %s, which is not a job of this file or its local includes", j.name, verb, name), hint)
+				fmt.Sprintf("job %s %s, which is not a job of this file or its local includes", j.name, what), hint)
 		}
 	}
 }))

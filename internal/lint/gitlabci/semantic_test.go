@@ -16,11 +16,11 @@ func TestNeeds(t *testing.T) {
 		{"undefined job of a mapping need", map[string]string{".gitlab-ci.yml": "test:\n  needs:\n    - job: build\n      artifacts: false\n  script: [x]\n"},
 			[]string{".gitlab-ci.yml:3:12: job test needs build, which is not a job"}},
 		{"undefined dependency", map[string]string{".gitlab-ci.yml": "build:\n  script: [make]\ntest:\n  dependencies:\n    - build\n    - compile\n  script: [x]\n"},
-			[]string{".gitlab-ci.yml:6:7: job test has in dependencies compile"}},
+			[]string{".gitlab-ci.yml:6:7: job test has compile in dependencies"}},
 		{"undefined need under rules", map[string]string{".gitlab-ci.yml": "test:\n  rules:\n    - if: $CI_COMMIT_TAG\n      needs: [release]\n  script: [x]\n"},
 			[]string{".gitlab-ci.yml:4:15: job test needs release"}},
 		{"hidden job", map[string]string{".gitlab-ci.yml": ".build:\n  script: [make]\ntest:\n  needs: [.build]\n  dependencies: [.build]\n  script: [x]\n"},
-			[]string{".gitlab-ci.yml:4:11: job test needs .build, a hidden job", ".gitlab-ci.yml:5:18: job test has in dependencies .build, a hidden job"}},
+			[]string{".gitlab-ci.yml:4:11: job test needs .build, a hidden job", ".gitlab-ci.yml:5:18: job test has .build in dependencies, a hidden job"}},
 		{"hidden job in a template", map[string]string{"ci/test.gitlab-ci.yml": "test:\n  needs: [.build]\n  script: [x]\n"},
 			[]string{"ci/test.gitlab-ci.yml:2:11: job test needs .build, a hidden job"}},
 		{"defined, also in a local include", map[string]string{
