@@ -273,7 +273,7 @@ template meant to be included should not be named .gitlab-ci.yml.`,
 var ruleRules = lint.NewFileRule(lint.Meta{
 	ID:       "gitlab-ci/rules",
 	Severity: lint.SeverityError,
-	Summary:  "a job's rules can let it run: not every rule is a condition with when: never",
+	Summary:  "rules can let a job, or the pipeline, run: not every rule is a condition with when: never",
 	Doc: `A job whose every rule is a condition with when: never is never created: a
 rule that matches keeps the job out, and when no rule matches the job is left
 out too. GitLab does not say so; the job silently never runs, and the needs of
@@ -283,7 +283,8 @@ others.
 
 The rule reports, at rules:, each visible job of a pipeline of its own (a
 file named .gitlab-ci.yml that no other CI file includes) whose rules all
-have if:, changes: or exists: and all have when: never.
+have if:, changes: or exists: and all have when: never; and workflow:rules
+of the same kind, with which GitLab never creates a pipeline at all.
 
 It stays silent on a rule without a condition (- when: never is the usual
 way to switch a job off on purpose, or a job off that other jobs extend),
@@ -313,23 +314,17 @@ whenever no earlier rule matched); to switch the job off, rename it to
 			}
 		}
 	}
+	if wf := lint.Field(c.root, "workflow"); allNever(lint.Field(wf, "rules")) {
+		at := lint.KeyNode(wf, "rules")
+		if at == nil {
+			at = lint.KeyNode(c.root, "workflow")
+		}
+		r.Report(f.Path, at.Line, at.Column,
+			"every rule of workflow:rules has when: never: GitLab never creates a pipeline",
+			"add a rule that lets pipelines run (a last - when: always)")
+	}
 	for _, j := range c.jobs {
-		if j.hidden() || len(s.defs[j.name]) != 1 {
-			continue
-		}
-		items, ok := ruleItems(lint.Field(j.value, "rules"))
-		if !ok || len(items) == 0 {
-			continue
-		}
-		never := true
-		for _, it := range items {
-			w, _ := lint.Scalar(lint.Field(it, "when"))
-			if w != "never" || !conditional(it) {
-				never = false
-				break
-			}
-		}
-		if !never || extended[j.name] {
+		if j.hidden() || len(s.defs[j.name]) != 1 || extended[j.name] || !allNever(lint.Field(j.value, "rules")) {
 			continue
 		}
 		at := lint.KeyNode(j.value, "rules")
@@ -501,6 +496,21 @@ func unconditional(rule *yaml.Node) bool {
 	for i := 0; i+1 < len(rule.Content); i += 2 {
 		k := rule.Content[i]
 		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" || !ruleActions[k.Value] {
+			return false
+		}
+	}
+	return true
+}
+
+// allNever reports whether rules is a list of rules that all have a
+// condition and when: never: whatever matches, nothing runs.
+func allNever(rules *yaml.Node) bool {
+	items, ok := ruleItems(rules)
+	if !ok || len(items) == 0 {
+		return false
+	}
+	for _, it := range items {
+		if w, _ := lint.Scalar(lint.Field(it, "when")); w != "never" || !conditional(it) {
 			return false
 		}
 	}

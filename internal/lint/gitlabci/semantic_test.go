@@ -129,6 +129,8 @@ func TestRules(t *testing.T) {
 			"ci/deploy.yml":    "deploy:\n  script: [x]\n",
 		}, nil},
 		{"a template", map[string]string{"ci/deploy.gitlab-ci.yml": "deploy:\n  script: [x]\n  rules:\n    - if: $A\n      when: never\n"}, nil},
+		{"workflow", map[string]string{".gitlab-ci.yml": "workflow:\n  rules:\n    - if: $CI_COMMIT_TAG\n      when: never\nj:\n  script: [x]\n", "a/.gitlab-ci.yml": "workflow:\n  rules:\n    - if: $CI_COMMIT_TAG\n      when: never\n    - when: always\nj:\n  script: [x]\n"},
+			[]string{".gitlab-ci.yml:2:3: every rule of workflow:rules has when: never: GitLab never creates a pipeline"}},
 		{"hidden job", map[string]string{".gitlab-ci.yml": ".deploy:\n  script: [x]\n  rules:\n    - if: $A\n      when: never\nj:\n  script: [x]\n"}, nil},
 	})
 }
