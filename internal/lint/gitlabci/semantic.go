@@ -413,8 +413,10 @@ func jobRefs(job *yaml.Node) []jobRef {
 				if lint.Field(item, "pipeline") != nil || lint.Field(item, "project") != nil {
 					continue
 				}
-				if o, _ := lint.Scalar(lint.Field(item, "optional")); o == "true" {
-					continue
+				if o := lint.Field(item, "optional"); o != nil {
+					if v, _ := lint.Scalar(o); v != "false" {
+						continue // true, or an input that may be
+					}
 				}
 				if name := lint.Deref(lint.Field(item, "job")); name != nil && name.Kind == yaml.ScalarNode && name.Tag != "!reference" {
 					out = append(out, jobRef{node: name})
