@@ -1,7 +1,8 @@
 // Package gitlabci is the gitlab-ci/* rule family of `platform lint`: the
 // GitLab CI configuration (.gitlab-ci.yml at any depth, and *.gitlab-ci.yml
-// templates) is well-formed YAML, every job can run, every stage is declared,
-// and the pipeline runs platform lint.
+// templates) is well-formed YAML, valid against GitLab's CI JSON schema
+// (schema.go), every job can run, every stage is declared, needs, extends and
+// rules make sense (semantic.go), and the pipeline runs platform lint.
 //
 // A file may be a CI/CD component or template: a spec: header document, ---,
 // then the jobs. $[[ inputs.name ]] interpolations do not break parsing.
@@ -22,7 +23,7 @@ import (
 
 // Rules returns every rule of the family, sorted by ID.
 func Rules() []lint.Rule {
-	return lint.Sorted(ruleYAML, ruleJobScript, ruleSchema, ruleStages, rulePlatformLint)
+	return lint.Sorted(ruleYAML, ruleJobScript, ruleSchema, ruleStages, rulePlatformLint, ruleNeeds, ruleExtends, ruleVisibleJob, ruleRules, ruleUnreachableRule)
 }
 
 // withConfig hands a check the file's parsed configuration, shared by the rules.
