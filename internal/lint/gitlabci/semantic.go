@@ -129,18 +129,30 @@ cycle; flatten a deep chain (merge templates, or take single keys with
 	s := scopeOf(repo, f, c)
 	g := extendsGraph(s, f.Path)
 	if standalone(repo, f) && !s.open && !hasMergeKey(c.root) {
-		for _, j := range c.jobs {
-			for _, e := range extendsEntries(j.value) {
-				if strings.Contains(e.Value, "$") || len(s.defs[e.Value]) > 0 || lint.KeyNode(c.root, e.Value) != nil {
-					continue
-				}
-				r.Report(f.Path, e.Line, e.Column,
-					fmt.Sprintf("job %s extends %s, which is not defined in this file or its local includes", j.name, e.Value),
-					"correct the name, define "+e.Value+", or include the file that defines it")
+		reportUndefinedExtends(f, c, s, r)
+	}
+	inCycle := reportExtendsCycles(f, c, g, r)
+	reportDeepExtends(f, c, g, inCycle, r)
+}))
+
+// reportUndefinedExtends reports extends entries naming nothing the file or
+// its local includes define.
+func reportUndefinedExtends(f *lint.File, c *config, s *scope, r *lint.Reporter) {
+	for _, j := range c.jobs {
+		for _, e := range extendsEntries(j.value) {
+			if strings.Contains(e.Value, "$") || len(s.defs[e.Value]) > 0 || lint.KeyNode(c.root, e.Value) != nil {
+				continue
 			}
+			r.Report(f.Path, e.Line, e.Column,
+				fmt.Sprintf("job %s extends %s, which is not defined in this file or its local includes", j.name, e.Value),
+				"correct the name, define "+e.Value+", or include the file that defines it")
 		}
 	}
-	// A cycle is reported once, at the first job of this file in it.
+}
+
+// reportExtendsCycles reports each extends cycle once, at the first job of
+// this file in it, and returns the names in a cycle.
+func reportExtendsCycles(f *lint.File, c *config, g *graph, r *lint.Reporter) map[string]bool {
 	inCycle := map[string]bool{}
 	component := map[string]int{}
 	comps := g.cycles()
@@ -165,6 +177,12 @@ cycle; flatten a deep chain (merge templates, or take single keys with
 			fmt.Sprintf("job %s extends itself through %s: GitLab rejects the pipeline (circular dependency in extends)", j.name, strings.Join(append(path, j.name), " → ")),
 			"break the cycle: one of these templates must not extend the others")
 	}
+	return inCycle
+}
+
+// reportDeepExtends reports, at the job that starts it, a chain of extends
+// longer than GitLab allows.
+func reportDeepExtends(f *lint.File, c *config, g *graph, inCycle map[string]bool, r *lint.Reporter) {
 	depth := map[string]int{}
 	chain := map[string]string{} // the base on a longest chain
 	var measure func(name string, stack map[string]bool) int
@@ -221,7 +239,7 @@ cycle; flatten a deep chain (merge templates, or take single keys with
 			fmt.Sprintf("job %s extends a chain of %d levels (%s): GitLab allows at most %d", j.name, depth[j.name], strings.Join(names, " → "), maxExtendsDepth),
 			"flatten the chain: merge templates, or take single keys with !reference")
 	}
-}))
+}
 
 var ruleVisibleJob = lint.NewFileRule(lint.Meta{
 	ID:       "gitlab-ci/visible-job",
