@@ -1,6 +1,8 @@
 package k8s
 
 import (
+	"bytes"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -111,10 +113,29 @@ func readManifest(f *lint.File, kust bool) *manifest {
 	switch {
 	case kust || len(m.objects) > 0:
 		return m
-	case syntax != nil && !foreign && underDeploy(f.Path):
+	case syntax != nil && !foreign && (underDeploy(f.Path) || declaresObject(f.Data)):
 		return m
 	}
 	return nil
+}
+
+// topAPIVersion and topKind are a document's apiVersion and kind lines at
+// the top level, read from the text of a file whose YAML does not parse.
+var (
+	topAPIVersion = regexp.MustCompile(`(?m)^apiVersion:[ \t]*["']?([A-Za-z0-9./-]+)["']?[ \t]*(?:#.*)?\r?$`)
+	topKind       = regexp.MustCompile(`(?m)^kind:[ \t]*["']?[A-Z][A-Za-z0-9]*["']?[ \t]*(?:#.*)?\r?$`)
+)
+
+// declaresObject reports whether the text of a YAML file declares a
+// Kubernetes object (apiVersion and kind lines at the top level), so that a
+// syntax error in it is reported wherever the file is: kubectl would refuse
+// it. A file with {{ }} is a template of some tool, YAML only once rendered.
+func declaresObject(data []byte) bool {
+	if bytes.Contains(data, []byte("{{")) {
+		return false
+	}
+	m := topAPIVersion.FindSubmatch(data)
+	return m != nil && !isForeign(string(m[1])) && topKind.Match(data)
 }
 
 // notManifest are the YAML files of the platform and its tools that other

@@ -282,6 +282,17 @@ data: {a: "1", b: "2", a: "3"} #! duplicate key "a" (first at line 6)
 `),
 		tree("broken YAML outside deploy/ is not a manifest", "config/app.yaml", "a: [1\n"),
 		tree("but a broken manifest is", "config/app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\na: [1 #! did not find expected\n"),
+		tree("a manifest broken in its first document, outside deploy/", "samples/svc.yaml", `apiVersion: v1
+kind: Service
+metadata:
+  name: llm
+spec:
+  ports:
+    -   protocol: TCP
+      port: 8000 #! did not find expected '-' indicator
+`),
+		tree("broken YAML declaring a Backstage entity is not a manifest", "catalog/api.yaml", "apiVersion: backstage.io/v1alpha1\nkind: API\nspec: [a\n"),
+		tree("a broken template of another tool is not a manifest", "samples/t.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n{{- if .Values.debug }}\n  level: debug\n{{- end }}\n"),
 		tree("broken kustomization", "overlays/kustomization.yaml", "resources:\n  - a.yaml\nimages: [{name: a, newTag: 1} #! invalid YAML\n"),
 	})
 }
