@@ -23,8 +23,10 @@ key parses with some tools (the last value wins, silently) and is rejected by ot
 
 Which files are manifests: YAML files with at least one document that has a string
 ` + "`apiVersion`" + ` and ` + "`kind`" + `, every ` + "`kustomization.yaml`" + `, and any YAML file under a
-` + "`deploy/`" + ` directory (there, a file that does not parse is reported even though its kind
-cannot be read). The platform's own files (catalog-info.yaml, platform.yaml, mkdocs.yml,
+` + "`deploy/`" + ` directory. A file that does not parse is reported when it is under ` + "`deploy/`" + `
+or its text has top-level ` + "`apiVersion:`" + ` and ` + "`kind:`" + ` lines, even though its objects cannot
+be read; not when it holds ` + "`{{ }}`" + ` (a template of another tool, YAML only once rendered).
+The platform's own files (catalog-info.yaml, platform.yaml, mkdocs.yml,
 .gitlab-ci.yml, template.yaml) and Helm chart templates are not manifests.
 
 **Fix:** correct the syntax at the reported line (indentation, a missing colon, an
