@@ -21,7 +21,9 @@ Checked, relative to the kustomization's directory: ` + "`resources`" + `, ` + "
 ` + "`patchesStrategicMerge`" + `, ` + "`patchesJson6902[].path`" + `, ` + "`replacements[].path`" + `, ` + "`openapi.path`" + ` and the
 ` + "`files`" + `, ` + "`envs`" + ` and ` + "`env`" + ` of ` + "`configMapGenerator`" + ` and ` + "`secretGenerator`" + `. A directory
 must hold a kustomization file (kustomization.yaml, kustomization.yml or
-Kustomization). Remote resources (URLs, ` + "`github.com/...`" + `) and inline patches are not
+Kustomization). A file must be in or below the kustomization's directory: kustomize's
+default load restrictor refuses ` + "`../shared/configmap.yaml`" + ` (a directory elsewhere, with a
+kustomization of its own, is fine). Remote resources (URLs, ` + "`github.com/...`" + `) and inline patches are not
 checked. In a template skeleton, a file rendered from ` + "`<name>.tmpl`" + ` counts as ` + "`<name>`" + `.
 
 **Fix:** correct the path or remove the entry.`,
@@ -54,12 +56,29 @@ func checkKustomizationResources(c *checkCtx) {
 					"add a kustomization.yaml to "+p+", or name the files themselves")
 			}
 		case exists(c.repo, p):
+			if !within(p, k.dir) {
+				c.report(ref.node, fmt.Sprintf("%s entry %q is a file outside the kustomization's directory %s: kustomize refuses to load it (file is not in or below %s)", ref.field, ref.value, dirName(k.dir), dirName(k.dir)),
+					"move the file under "+dirName(k.dir)+", or give its directory a kustomization.yaml and name the directory instead")
+			}
 		case isRemote(ref.value):
 		default:
 			c.report(ref.node, fmt.Sprintf("%s entry %q does not exist (%s)", ref.field, ref.value, p),
 				"fix the path (relative to the kustomization's directory) or remove the entry")
 		}
 	}
+}
+
+// within reports whether p is dir or below it (both clean and relative).
+func within(p, dir string) bool {
+	return dir == "." || dir == "" || p == dir || strings.HasPrefix(p, dir+"/")
+}
+
+// dirName is a directory for a message: "." for the root.
+func dirName(dir string) string {
+	if dir == "" {
+		return "."
+	}
+	return dir
 }
 
 func hasKustomization(repo *lint.Repo, dir string) bool {

@@ -351,6 +351,17 @@ secretGenerator:
 		{name: "outside the linted tree is not judged", files: map[string]string{
 			"kustomization.yaml": "resources:\n  - ../shared\n",
 		}},
+		{name: "a file outside the kustomization's directory", files: map[string]string{
+			"deploy/tgi/small/kustomization.yaml": "resources:\n  - ../tgi.yaml #! resources entry \"../tgi.yaml\" is a file outside the kustomization's directory deploy/tgi/small\n  - ../base\n  - local.yaml\npatches:\n  - path: ../../patch.yaml #! patches[].path entry \"../../patch.yaml\" is a file outside\n",
+			"deploy/tgi/tgi.yaml":                 "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+			"deploy/tgi/base/kustomization.yaml":  "resources: []\n",
+			"deploy/tgi/small/local.yaml":         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n",
+			"deploy/patch.yaml":                   "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+		}},
+		{name: "at the root, every file is within", files: map[string]string{
+			"kustomization.yaml": "resources:\n  - deploy/a.yaml\n",
+			"deploy/a.yaml":      "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+		}},
 	})
 }
 
