@@ -361,3 +361,28 @@ func TestJUnitBaselinedAreSkipped(t *testing.T) {
 		t.Errorf("skipped without a baseline: %s", buf.String())
 	}
 }
+
+func TestRuleSummaryBaselined(t *testing.T) {
+	res := &lint.Result{
+		Findings:  []lint.Finding{{Rule: "k8s/probes", Severity: lint.SeverityWarning}},
+		Baselined: []lint.Finding{{Rule: "k8s/image-tag", Severity: lint.SeverityError}, {Rule: "k8s/image-tag", Severity: lint.SeverityError}, {Rule: "k8s/probes", Severity: lint.SeverityWarning}},
+		Baseline:  "lint-baseline.json",
+	}
+	var b strings.Builder
+	if err := RuleSummary(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	want := "Findings per rule:\n  RULE           SEVERITY  COUNT  BASELINED\n  k8s/image-tag  error     0      2\n  k8s/probes     warning   1      1\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+	// Without a baseline, no column for it.
+	res.Baseline, res.Baselined = "", nil
+	b.Reset()
+	if err := RuleSummary(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Findings per rule:\n  RULE        SEVERITY  COUNT\n  k8s/probes  warning   1\n"; b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
