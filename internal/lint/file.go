@@ -193,18 +193,23 @@ func mergedField(m *yaml.Node, key string, seen map[*yaml.Node]bool) *yaml.Node 
 		if m.Content[i].Tag != mergeTag {
 			continue
 		}
-		from := Deref(m.Content[i+1])
-		sources := []*yaml.Node{from}
-		if from != nil && from.Kind == yaml.SequenceNode {
-			sources = from.Content
-		}
-		for _, src := range sources {
+		for _, src := range MergeSources(m.Content[i+1]) {
 			if v := mergedField(src, key, seen); v != nil {
 				return v
 			}
 		}
 	}
 	return nil
+}
+
+// MergeSources returns the mappings the value of a merge key (<<) names:
+// the value itself (<<: *a), or the items of a sequence (<<: [*a, *b]), in
+// order, as written (aliases not followed).
+func MergeSources(v *yaml.Node) []*yaml.Node {
+	if d := Deref(v); d != nil && d.Kind == yaml.SequenceNode {
+		return d.Content
+	}
+	return []*yaml.Node{v}
 }
 
 // Deref follows an alias to the node it names. Chains are bounded (yaml.v3

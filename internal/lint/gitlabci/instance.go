@@ -83,12 +83,7 @@ func (in *instance) mapping(m map[string]any, n *yaml.Node, loc []string, depth 
 		m[key] = in.convert(v, append(loc, key), depth+1)
 	}
 	for _, src := range merges {
-		src = lint.Deref(src)
-		sources := []*yaml.Node{src}
-		if src != nil && src.Kind == yaml.SequenceNode {
-			sources = src.Content
-		}
-		for _, s := range sources {
+		for _, s := range lint.MergeSources(src) {
 			if s = lint.Deref(s); s != nil && s.Kind == yaml.MappingNode {
 				in.mergeMissing(m, s, loc, depth, seen)
 			}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/platform-team/platform/internal/lint"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -149,15 +150,7 @@ func (c *converter) mapping(n *yaml.Node, depth int) (ast.Value, error) {
 	// A key written twice keeps its last value, as JSON decoders do.
 	obj := ast.NewObject(items...)
 	for _, m := range merges {
-		src := m
-		for src != nil && src.Kind == yaml.AliasNode {
-			src = src.Alias
-		}
-		sources := []*yaml.Node{m}
-		if src != nil && src.Kind == yaml.SequenceNode {
-			sources = src.Content
-		}
-		for _, s := range sources {
+		for _, s := range lint.MergeSources(m) {
 			sv, err := c.value(s, depth+1)
 			if err != nil {
 				return nil, err
