@@ -223,15 +223,17 @@ func describe(e *jsonschema.ValidationError, in *instance, root *yaml.Node) prob
 	return p
 }
 
-// mergeKey returns the first merge key (<<) of a mapping, or nil.
+// mergeKey returns the first merge key (<<) of a mapping, or nil. At the top
+// level of a file it means jobs may come from an anchor, which the job list
+// does not follow.
 func mergeKey(m *yaml.Node) *yaml.Node {
 	m = lint.Deref(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Tag == "!!merge" {
-			return m.Content[i]
+		if k := m.Content[i]; k.Tag == "!!merge" || k.Value == "<<" {
+			return k
 		}
 	}
 	return nil

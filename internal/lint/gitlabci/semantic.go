@@ -60,7 +60,7 @@ the pipeline, write the need as {job: NAME, optional: true}.`,
 		return
 	}
 	s := scopeOf(repo, f, c)
-	closed := standalone(repo, f) && !s.open && !hasMergeKey(c.root)
+	closed := standalone(repo, f) && !s.open && mergeKey(c.root) == nil
 	for _, j := range c.jobs {
 		if j.hidden() {
 			continue
@@ -128,7 +128,7 @@ cycle; flatten a deep chain (merge templates, or take single keys with
 	}
 	s := scopeOf(repo, f, c)
 	g := extendsGraph(s, f.Path)
-	if standalone(repo, f) && !s.open && !hasMergeKey(c.root) {
+	if standalone(repo, f) && !s.open && mergeKey(c.root) == nil {
 		reportUndefinedExtends(f, c, s, r)
 	}
 	inCycle := reportExtendsCycles(f, c, g, r)
@@ -265,7 +265,7 @@ template meant to be included should not be named .gitlab-ci.yml.`,
 	Bad:  map[string]string{".gitlab-ci.yml": "workflow:\n  rules:\n    - if: $CI_MERGE_REQUEST_IID\n\n.test:\n  script: [make test]\n"},
 	Good: map[string]string{".gitlab-ci.yml": goodPipeline, "ci/workflow.gitlab-ci.yml": "workflow:\n  rules:\n    - if: $CI_MERGE_REQUEST_IID\n"},
 }, func(f *lint.File) bool { return f.Name() == ".gitlab-ci.yml" }, withConfig(func(repo *lint.Repo, f *lint.File, c *config, r *lint.Reporter) {
-	if c.root == nil || !standalone(repo, f) || hasMergeKey(c.root) {
+	if c.root == nil || !standalone(repo, f) || mergeKey(c.root) != nil {
 		return
 	}
 	s := scopeOf(repo, f, c)
@@ -321,7 +321,7 @@ whenever no earlier rule matched); to switch the job off, rename it to
 		return
 	}
 	s := scopeOf(repo, f, c)
-	if s.open || hasMergeKey(c.root) {
+	if s.open || mergeKey(c.root) != nil {
 		return
 	}
 	extended := map[string]bool{}
@@ -564,17 +564,6 @@ func (s *scope) visible(name string) bool {
 	}
 	if m := parallelInstance.FindStringSubmatch(name); m != nil && len(s.defs[m[1]]) > 0 {
 		return true
-	}
-	return false
-}
-
-// hasMergeKey reports whether the top level merges a mapping in (<<: *jobs):
-// jobs may then come from an anchor, which the job list does not follow.
-func hasMergeKey(root *yaml.Node) bool {
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		if k := root.Content[i]; k.Tag == "!!merge" || k.Value == "<<" {
-			return true
-		}
 	}
 	return false
 }
