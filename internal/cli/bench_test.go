@@ -170,6 +170,7 @@ func BenchmarkLintFleetPoliciesByKind(b *testing.B) {
 func BenchmarkParseFleet(b *testing.B) {
 	dir := lintFleet(b)
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		res, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}, Rules: []lint.Rule{parseOnly}})
 		if err != nil {
