@@ -39,10 +39,10 @@ func TestKeywordLinesMatchNaiveSearch(t *testing.T) {
 		for range rng.IntN(60) {
 			data = append(data, pieces[rng.IntN(len(pieces))]...)
 		}
-		got := keywords.lines(data)
+		found := keywords.find(data)
 		for id, kw := range keywords.kws {
-			if want := naiveLines(data, kw); !slices.Equal(got[id], want) {
-				t.Fatalf("keyword %q in %q: lines %v, want %v", kw, data, got[id], want)
+			if got, want := linesWith(found, []int{id}), naiveLines(data, kw); !slices.Equal(got, want) {
+				t.Fatalf("keyword %q in %q: lines %v, want %v", kw, data, got, want)
 			}
 		}
 	}
@@ -50,8 +50,7 @@ func TestKeywordLinesMatchNaiveSearch(t *testing.T) {
 
 func TestKeywordLinesUnion(t *testing.T) {
 	data := []byte("a: 1\npassword: x\nAPI_KEY: y\nsecret_token: z\n")
-	byKeyword := keywords.lines(data)
-	if got, want := linesWith(byKeyword, entropyIDs), []int{2, 3, 4}; !slices.Equal(got, want) {
+	if got, want := linesWith(keywords.find(data), entropyIDs), []int{2, 3, 4}; !slices.Equal(got, want) {
 		t.Errorf("entropy keyword lines %v, want %v", got, want)
 	}
 }

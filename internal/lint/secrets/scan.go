@@ -88,7 +88,8 @@ type lineIndex struct {
 }
 
 func newLineIndex(data []byte) *lineIndex {
-	x := &lineIndex{data: data, starts: []int{0}, lines: map[int]string{}}
+	starts := make([]int, 1, 1+bytes.Count(data, []byte("\n")))
+	x := &lineIndex{data: data, starts: starts, lines: map[int]string{}}
 	for i := 0; ; {
 		j := bytes.IndexByte(data[i:], '\n')
 		if j < 0 {
@@ -156,12 +157,15 @@ func (t *keywordTable) id(kw []byte) int {
 	return id
 }
 
-// lines returns, for each keyword, the lines (1-based, ascending) of data
-// that contain it, ASCII letters compared without case. Keywords hold no
-// newline, so each occurrence is on the line of its first byte.
-func (t *keywordTable) lines(data []byte) [][]int {
-	out := make([][]int, len(t.kws))
-	line := 1
+// keywordHit is a keyword (its index in the table) found on a line.
+type keywordHit struct{ id, line int32 }
+
+// find returns the keywords found in data, ASCII letters compared without
+// case: each keyword once per line, in the order of the file. Keywords hold
+// no newline, so each occurrence is on the line of its first byte.
+func (t *keywordTable) find(data []byte) []keywordHit {
+	var out []keywordHit
+	line := int32(1)
 	for i := 0; i+1 < len(data); i++ {
 		c := data[i]
 		if c == '\n' {
@@ -173,12 +177,22 @@ func (t *keywordTable) lines(data []byte) [][]int {
 			continue
 		}
 		for _, id := range t.groups[g-1] {
-			if l := out[id]; (len(l) == 0 || l[len(l)-1] != line) && hasLowerPrefix(data[i:], t.kws[id]) {
-				out[id] = append(l, line)
+			if hasLowerPrefix(data[i:], t.kws[id]) && !seenOnLine(out, int32(id), line) {
+				out = append(out, keywordHit{int32(id), line})
 			}
 		}
 	}
 	return out
+}
+
+// seenOnLine reports whether hits, in file order, already hold keyword id on line.
+func seenOnLine(hits []keywordHit, id, line int32) bool {
+	for k := len(hits) - 1; k >= 0 && hits[k].line == line; k-- {
+		if hits[k].id == id {
+			return true
+		}
+	}
+	return false
 }
 
 // hasLowerPrefix reports whether b starts with the lower-case kw, ASCII
@@ -195,18 +209,15 @@ func hasLowerPrefix(b, kw []byte) bool {
 	return true
 }
 
-// linesWith returns the lines that contain one of the keywords ids, given
-// the lines of each keyword.
-func linesWith(byKeyword [][]int, ids []int) []int {
-	if len(ids) == 1 {
-		return byKeyword[ids[0]]
-	}
+// linesWith returns the lines, ascending, where one of the keywords ids was found.
+func linesWith(hits []keywordHit, ids []int) []int {
 	var out []int
-	for _, id := range ids {
-		out = append(out, byKeyword[id]...)
+	for _, h := range hits {
+		if slices.Contains(ids, int(h.id)) && (len(out) == 0 || out[len(out)-1] != int(h.line)) {
+			out = append(out, int(h.line))
+		}
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return out
 }
 
 // keywords holds every keyword of the patterns and of the entropy check.
@@ -253,16 +264,16 @@ func sortedLines(set map[int]bool) []int {
 func scan(p string, data []byte) []hit {
 	x := newLineIndex(data)
 	byLine := map[int][]hit{}
-	byKeyword := keywords.lines(data)
+	found := keywords.find(data)
 	for _, list := range [][]pattern{cloudKeys, tokens} {
 		for i := range list {
 			pt := &list[i]
-			for _, n := range linesWith(byKeyword, pt.kwIDs) {
+			for _, n := range linesWith(found, pt.kwIDs) {
 				byLine[n] = append(byLine[n], pt.find(n, x.line(n))...)
 			}
 		}
 	}
-	if slices.ContainsFunc(pemIDs, func(id int) bool { return len(byKeyword[id]) > 0 }) {
+	if len(linesWith(found, pemIDs)) > 0 {
 		lastPutty := bytes.LastIndex(data, puttyPrivateLine)
 		pem := pemState{}
 		for n := 1; n <= len(x.starts); n++ {
@@ -271,7 +282,7 @@ func scan(p string, data []byte) []hit {
 			}
 		}
 	}
-	if len(byKeyword[serviceAccountID]) > 0 && serviceAccount.Match(data) {
+	if len(linesWith(found, []int{serviceAccountID})) > 0 && serviceAccount.Match(data) {
 		if loc := saPrivateKey.FindIndex(data); loc != nil {
 			n := x.lineOf(loc[0])
 			col := utf8.RuneCount(data[x.starts[n-1]:loc[0]]) + 1
@@ -287,7 +298,7 @@ func scan(p string, data []byte) []hit {
 		}
 	}
 	if !isLockfile(p) {
-		for _, n := range linesWith(byKeyword, entropyIDs) {
+		for _, n := range linesWith(found, entropyIDs) {
 			if len(byLine[n]) == 0 {
 				byLine[n] = entropyHits(n, x.line(n))
 			}
