@@ -27,41 +27,49 @@ func Check(ctx context.Context, repo *Repo, rules []Rule, jobs int) []Finding {
 	}
 
 	files := repo.Files()
-	results := make([][]Finding, len(files))
-	work := make(chan int)
-	var wg sync.WaitGroup
 	var firstPanic sync.Once
 	var panicked *RulePanic
-	for range min(jobs, max(len(files), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// One reporter per rule per worker, reused for every file: a
-			// reporter per rule and file was most of the engine's allocations.
-			mu := &sync.Mutex{}
-			var found []Finding
-			reporters := make([]Reporter, len(fileRules))
+	fail := func(p *RulePanic) { firstPanic.Do(func() { panicked = p }) }
+
+	// First which rule applies to which file, then the checks. Deciding
+	// whether a rule applies often parses the file (a manifest rule parses
+	// the YAML); doing it for every file first parses them all in parallel,
+	// before a check asks for an index of the whole repository (kustomize
+	// labels, MkDocs sites), which one worker builds while the others wait.
+	applies := make([]bool, len(files)*len(fileRules))
+	forEachFile(ctx, len(files), jobs, func() func(i int) {
+		return func(i int) {
 			for j, rule := range fileRules {
-				reporters[j] = Reporter{meta: rule.meta, mu: mu, findings: &found}
-			}
-			for i := range work {
-				for j, rule := range fileRules {
-					if p := checkFile(rule, repo, files[i], &reporters[j]); p != nil {
-						firstPanic.Do(func() { panicked = p })
-					}
+				ok, p := ruleApplies(rule, files[i])
+				if p != nil {
+					fail(p)
 				}
-				results[i], found = found, nil
+				applies[i*len(fileRules)+j] = ok
 			}
-		}()
-	}
-	for i := range files {
-		if ctx.Err() != nil {
-			break
 		}
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	})
+	results := make([][]Finding, len(files))
+	forEachFile(ctx, len(files), jobs, func() func(i int) {
+		// One reporter per rule per worker, reused for every file: a
+		// reporter per rule and file was most of the engine's allocations.
+		mu := &sync.Mutex{}
+		var found []Finding
+		reporters := make([]Reporter, len(fileRules))
+		for j, rule := range fileRules {
+			reporters[j] = Reporter{meta: rule.meta, mu: mu, findings: &found}
+		}
+		return func(i int) {
+			for j, rule := range fileRules {
+				if !applies[i*len(fileRules)+j] {
+					continue
+				}
+				if p := checkFile(rule, repo, files[i], &reporters[j]); p != nil {
+					fail(p)
+				}
+			}
+			results[i], found = found, nil
+		}
+	})
 	if panicked != nil {
 		// A rule's bug surfaces on the caller's goroutine, where the command
 		// boundary reports it in one line instead of a crash with every
@@ -100,16 +108,50 @@ func (p *RulePanic) String() string {
 	return fmt.Sprintf("rule %s panicked on %s: %v", p.Rule, p.Path, p.Value)
 }
 
-// checkFile runs one file rule on one file, returning a panic instead of
-// letting it take the process down from a worker goroutine.
+// forEachFile calls the function each of jobs workers gets from worker for
+// every index in [0, n), until ctx is cancelled.
+func forEachFile(ctx context.Context, n, jobs int, worker func() func(i int)) {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(jobs, max(n, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			do := worker()
+			for i := range work {
+				do(i)
+			}
+		}()
+	}
+	for i := range n {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+}
+
+// ruleApplies reports whether a file rule applies to f, returning a panic
+// instead of letting it take the process down from a worker goroutine.
+func ruleApplies(rule Rule, f *File) (ok bool, p *RulePanic) {
+	defer func() {
+		if v := recover(); v != nil {
+			p = &RulePanic{Rule: rule.meta.ID, Path: f.Path, Value: v}
+		}
+	}()
+	return rule.applies(f), nil
+}
+
+// checkFile runs one file rule on one file (that it applies to), returning a
+// panic instead of letting it take the process down from a worker goroutine.
 func checkFile(rule Rule, repo *Repo, f *File, r *Reporter) (p *RulePanic) {
 	defer func() {
 		if v := recover(); v != nil {
 			p = &RulePanic{Rule: rule.meta.ID, Path: f.Path, Value: v}
 		}
 	}()
-	if rule.applies(f) {
-		rule.check(repo, f, r)
-	}
+	rule.check(repo, f, r)
 	return nil
 }
