@@ -150,11 +150,25 @@ func (t *keywordTable) id(kw []byte) int {
 			panic("secrets: too many keyword prefixes")
 		}
 		t.groups = append(t.groups, nil)
-		t.slot[b] = uint8(len(t.groups))
+		// The slot is found from the file's bytes as they are: every case
+		// of the two bytes leads to it.
+		for _, c0 := range cases(kw[0]) {
+			for _, c1 := range cases(kw[1]) {
+				t.slot[uint16(c0)<<8|uint16(c1)] = uint8(len(t.groups))
+			}
+		}
 	}
 	g := int(t.slot[b]) - 1
 	t.groups[g] = append(t.groups[g], id)
 	return id
+}
+
+// cases returns a lower-case byte and, for a letter, its upper case.
+func cases(c byte) []byte {
+	if c >= 'a' && c <= 'z' {
+		return []byte{c, c - 'a' + 'A'}
+	}
+	return []byte{c}
 }
 
 // keywordHit is a keyword (its index in the table) found on a line.
@@ -163,21 +177,18 @@ type keywordHit struct{ id, line int32 }
 // find returns the keywords found in data, ASCII letters compared without
 // case: each keyword once per line, in the order of the file. Keywords hold
 // no newline, so each occurrence is on the line of its first byte.
-func (t *keywordTable) find(data []byte) []keywordHit {
+func (t *keywordTable) find(data []byte, x *lineIndex) []keywordHit {
 	var out []keywordHit
-	line := int32(1)
 	for i := 0; i+1 < len(data); i++ {
-		c := data[i]
-		if c == '\n' {
-			line++
-			continue
-		}
-		g := t.slot[uint16(lowerByte[c])<<8|uint16(lowerByte[data[i+1]])]
+		g := t.slot[uint16(data[i])<<8|uint16(data[i+1])]
 		if g == 0 {
 			continue
 		}
 		for _, id := range t.groups[g-1] {
-			if hasLowerPrefix(data[i:], t.kws[id]) && !seenOnLine(out, int32(id), line) {
+			if !hasLowerPrefix(data[i:], t.kws[id]) {
+				continue
+			}
+			if line := int32(x.lineOf(i)); !seenOnLine(out, int32(id), line) {
 				out = append(out, keywordHit{int32(id), line})
 			}
 		}
@@ -264,7 +275,7 @@ func sortedLines(set map[int]bool) []int {
 func scan(p string, data []byte) []hit {
 	x := newLineIndex(data)
 	byLine := map[int][]hit{}
-	found := keywords.find(data)
+	found := keywords.find(data, x)
 	for _, list := range [][]pattern{cloudKeys, tokens} {
 		for i := range list {
 			pt := &list[i]
