@@ -25,3 +25,20 @@ func TestRepoIsDir(t *testing.T) {
 		}
 	}
 }
+
+func TestFileCachedComputesEachKeyOnce(t *testing.T) {
+	f := NewFile("a.yaml", nil)
+	calls := map[string]int{}
+	for range 3 {
+		for _, key := range []string{"a", "b", "c"} {
+			if got := f.Cached(key, func() any { calls[key]++; return key + "!" }); got != key+"!" {
+				t.Fatalf("Cached(%q) = %v", key, got)
+			}
+		}
+	}
+	for _, key := range []string{"a", "b", "c"} {
+		if calls[key] != 1 {
+			t.Errorf("key %q computed %d times, want once", key, calls[key])
+		}
+	}
+}
