@@ -57,6 +57,11 @@ func coreScalarType(v string) jsType {
 	case "true", "True", "TRUE", "false", "False", "FALSE":
 		return jsBool
 	}
+	// Every number pattern starts with a sign, a dot or a digit: most keys
+	// and values are words, and need no regular expression.
+	if c := v[0]; c != '-' && c != '+' && c != '.' && (c < '0' || c > '9') {
+		return jsString
+	}
 	if coreInt.MatchString(v) || coreOct.MatchString(v) || coreHex.MatchString(v) ||
 		coreFloat.MatchString(v) || coreInf.MatchString(v) || coreNaN.MatchString(v) {
 		return jsNumber
