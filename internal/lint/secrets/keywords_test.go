@@ -39,7 +39,7 @@ func TestKeywordLinesMatchNaiveSearch(t *testing.T) {
 		for range rng.IntN(60) {
 			data = append(data, pieces[rng.IntN(len(pieces))]...)
 		}
-		found := keywords.find(data, newLineIndex(data))
+		found := keywords.find(data)
 		for id, kw := range keywords.kws {
 			if got, want := linesWith(found, []int{id}), naiveLines(data, kw); !slices.Equal(got, want) {
 				t.Fatalf("keyword %q in %q: lines %v, want %v", kw, data, got, want)
@@ -50,7 +50,7 @@ func TestKeywordLinesMatchNaiveSearch(t *testing.T) {
 
 func TestKeywordLinesUnion(t *testing.T) {
 	data := []byte("a: 1\npassword: x\nAPI_KEY: y\nsecret_token: z\n")
-	if got, want := linesWith(keywords.find(data, newLineIndex(data)), entropyIDs), []int{2, 3, 4}; !slices.Equal(got, want) {
+	if got, want := linesWith(keywords.find(data), entropyIDs), []int{2, 3, 4}; !slices.Equal(got, want) {
 		t.Errorf("entropy keyword lines %v, want %v", got, want)
 	}
 }
@@ -60,9 +60,8 @@ func TestKeywordLinesUnion(t *testing.T) {
 func BenchmarkKeywordFind(b *testing.B) {
 	chunk := "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/payments:1.2.3\n          env:\n            - name: DB_PASSWORD\n              valueFrom: {secretKeyRef: {name: db, key: password}}\n"
 	data := bytes.Repeat([]byte(chunk), (1<<20)/len(chunk))
-	x := newLineIndex(data)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		keywords.find(data, x)
+		keywords.find(data)
 	}
 }

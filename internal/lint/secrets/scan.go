@@ -78,6 +78,8 @@ var (
 	puttyPrivateLine = []byte("Private-Lines:")
 )
 
+var newline = []byte("\n")
+
 // lineIndex maps byte offsets to lines.
 type lineIndex struct {
 	data   []byte
@@ -177,8 +179,9 @@ type keywordHit struct{ id, line int32 }
 // find returns the keywords found in data, ASCII letters compared without
 // case: each keyword once per line, in the order of the file. Keywords hold
 // no newline, so each occurrence is on the line of its first byte.
-func (t *keywordTable) find(data []byte, x *lineIndex) []keywordHit {
+func (t *keywordTable) find(data []byte) []keywordHit {
 	var out []keywordHit
+	line, counted := 1, 0 // the line of data[counted]
 	for i := 0; i+1 < len(data); i++ {
 		g := t.slot[uint16(data[i])<<8|uint16(data[i+1])]
 		if g == 0 {
@@ -188,8 +191,10 @@ func (t *keywordTable) find(data []byte, x *lineIndex) []keywordHit {
 			if !hasLowerPrefix(data[i:], t.kws[id]) {
 				continue
 			}
-			if line := int32(x.lineOf(i)); !seenOnLine(out, int32(id), line) {
-				out = append(out, keywordHit{int32(id), line})
+			line += bytes.Count(data[counted:i], newline)
+			counted = i
+			if !seenOnLine(out, int32(id), int32(line)) {
+				out = append(out, keywordHit{int32(id), int32(line)})
 			}
 		}
 	}
@@ -273,9 +278,12 @@ func sortedLines(set map[int]bool) []int {
 // scan finds the hits of a text file. Keywords are searched in the whole
 // file first; expressions run only on the lines that contain them.
 func scan(p string, data []byte) []hit {
+	found := keywords.find(data)
+	if len(found) == 0 {
+		return nil // no keyword, so no pattern, key or entropy check to run
+	}
 	x := newLineIndex(data)
 	byLine := map[int][]hit{}
-	found := keywords.find(data, x)
 	for _, list := range [][]pattern{cloudKeys, tokens} {
 		for i := range list {
 			pt := &list[i]
