@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Check runs rules over the repo: file rules on every file they apply to, on
@@ -109,27 +110,32 @@ func (p *RulePanic) String() string {
 }
 
 // forEachFile calls the function each of jobs workers gets from worker for
-// every index in [0, n), until ctx is cancelled.
+// every index in [0, n), in order, until ctx is cancelled. Workers take the
+// next index from a shared counter: handing each file over a channel cost
+// more than checking many of them.
 func forEachFile(ctx context.Context, n, jobs int, worker func() func(i int)) {
-	work := make(chan int)
+	var next atomic.Int64
+	done := ctx.Done()
 	var wg sync.WaitGroup
 	for range min(jobs, max(n, 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			do := worker()
-			for i := range work {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				select {
+				case <-done:
+					return
+				default:
+				}
 				do(i)
 			}
 		}()
 	}
-	for i := range n {
-		if ctx.Err() != nil {
-			break
-		}
-		work <- i
-	}
-	close(work)
 	wg.Wait()
 }
 
