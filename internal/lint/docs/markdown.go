@@ -813,10 +813,11 @@ func maskCodeSpans(text []byte) {
 	type run struct{ start, n int }
 	var runs []run
 	for i := 0; i < len(text); {
-		if text[i] != '`' {
-			i++
-			continue
+		k := bytes.IndexByte(text[i:], '`')
+		if k < 0 {
+			break
 		}
+		i += k
 		j := i
 		for j < len(text) && text[j] == '`' {
 			j++
