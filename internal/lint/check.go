@@ -40,13 +40,9 @@ func Check(ctx context.Context, repo *Repo, rules []Rule, jobs int) []Finding {
 	applies := make([]bool, len(files)*len(fileRules))
 	forEachFile(ctx, len(files), jobs, func() func(i int) {
 		return func(i int) {
-			for j, rule := range fileRules {
-				ok, p := ruleApplies(rule, files[i])
-				if p != nil {
-					fail(p)
-				}
-				applies[i*len(fileRules)+j] = ok
-			}
+			f, row := files[i], applies[i*len(fileRules):(i+1)*len(fileRules)]
+			eachRule(len(fileRules), func(j int) { row[j] = fileRules[j].applies(f) },
+				func(j int, v any) { fail(&RulePanic{Rule: fileRules[j].meta.ID, Path: f.Path, Value: v}) })
 		}
 	})
 	results := make([][]Finding, len(files))
@@ -60,14 +56,12 @@ func Check(ctx context.Context, repo *Repo, rules []Rule, jobs int) []Finding {
 			reporters[j] = Reporter{meta: rule.meta, mu: mu, findings: &found}
 		}
 		return func(i int) {
-			for j, rule := range fileRules {
-				if !applies[i*len(fileRules)+j] {
-					continue
+			f, row := files[i], applies[i*len(fileRules):(i+1)*len(fileRules)]
+			eachRule(len(fileRules), func(j int) {
+				if row[j] {
+					fileRules[j].check(repo, f, &reporters[j])
 				}
-				if p := checkFile(rule, repo, files[i], &reporters[j]); p != nil {
-					fail(p)
-				}
-			}
+			}, func(j int, v any) { fail(&RulePanic{Rule: fileRules[j].meta.ID, Path: f.Path, Value: v}) })
 			results[i], found = found, nil
 		}
 	})
@@ -139,25 +133,25 @@ func forEachFile(ctx context.Context, n, jobs int, worker func() func(i int)) {
 	wg.Wait()
 }
 
-// ruleApplies reports whether a file rule applies to f, returning a panic
-// instead of letting it take the process down from a worker goroutine.
-func ruleApplies(rule Rule, f *File) (ok bool, p *RulePanic) {
-	defer func() {
-		if v := recover(); v != nil {
-			p = &RulePanic{Rule: rule.meta.ID, Path: f.Path, Value: v}
-		}
-	}()
-	return rule.applies(f), nil
+// eachRule calls call(j) for every j in [0, n). A panic in call(j) is
+// handed to fail(j, value) instead of taking the process down from a worker
+// goroutine, and the calls go on with j+1: one deferred recover per file,
+// not one per rule and file.
+func eachRule(n int, call func(j int), fail func(j int, v any)) {
+	for j := 0; j < n; {
+		j = eachRuleFrom(j, n, call, fail)
+	}
 }
 
-// checkFile runs one file rule on one file (that it applies to), returning a
-// panic instead of letting it take the process down from a worker goroutine.
-func checkFile(rule Rule, repo *Repo, f *File, r *Reporter) (p *RulePanic) {
+func eachRuleFrom(j, n int, call func(j int), fail func(j int, v any)) (next int) {
 	defer func() {
 		if v := recover(); v != nil {
-			p = &RulePanic{Rule: rule.meta.ID, Path: f.Path, Value: v}
+			fail(j, v)
+			next = j + 1
 		}
 	}()
-	rule.check(repo, f, r)
-	return nil
+	for ; j < n; j++ {
+		call(j)
+	}
+	return n
 }
