@@ -57,6 +57,11 @@ func coreScalarType(v string) jsType {
 	case "true", "True", "TRUE", "false", "False", "FALSE":
 		return jsBool
 	}
+	// Every number pattern starts with a sign, a dot or a digit: most keys
+	// and values are words, and need no regular expression.
+	if c := v[0]; c != '-' && c != '+' && c != '.' && (c < '0' || c > '9') {
+		return jsString
+	}
 	if coreInt.MatchString(v) || coreOct.MatchString(v) || coreHex.MatchString(v) ||
 		coreFloat.MatchString(v) || coreInf.MatchString(v) || coreNaN.MatchString(v) {
 		return jsNumber
@@ -206,9 +211,10 @@ func entries(n *yaml.Node) []entry {
 
 // lookup returns the entry named name, or false.
 func lookup(n *yaml.Node, name string) (entry, bool) {
-	for _, e := range entries(n) {
-		if e.name == name {
-			return e, true
+	// As entries(n) would list them, without building the list.
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; jsKey(k) == name {
+			return entry{name: name, key: k, value: deref(n.Content[i+1])}, true
 		}
 	}
 	return entry{}, false

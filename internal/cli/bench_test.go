@@ -65,6 +65,7 @@ var (
 func BenchmarkLintFleet(b *testing.B) {
 	dir := lintFleet(b)
 	settings := lint.Settings{AnnotationPrefix: "platform.example.com", ReadmeSections: lint.DefaultReadmeSections, Lifecycles: lint.DefaultLifecycles}
+	warmUp(b, lint.Options{Paths: []string{dir}, Rules: lintRules(), Settings: settings})
 	b.ReportAllocs()
 	defer reportCPU(b)()
 	for b.Loop() {
@@ -88,6 +89,9 @@ func BenchmarkLintFleetPolicies(b *testing.B) {
 	cfg := policy.Config{Data: map[string]any{"lifecycles": []any{"experimental", "production", "deprecated"}}}
 	for name, src := range linttest.Policies() {
 		cfg.Modules = append(cfg.Modules, policy.Module{Name: name, Src: []byte(src)})
+	}
+	if set, err := policy.Compile(context.Background(), cfg); err == nil {
+		warmUp(b, lint.Options{Paths: []string{dir}, Rules: withPolicies(set), Settings: settings})
 	}
 	b.ReportAllocs()
 	defer reportCPU(b)()
@@ -148,6 +152,9 @@ func BenchmarkLintFleetPoliciesByKind(b *testing.B) {
 		}
 		cfg.Modules = append(cfg.Modules, policy.Module{Name: name, Src: []byte(src)})
 	}
+	if set, err := policy.Compile(context.Background(), cfg); err == nil {
+		warmUp(b, lint.Options{Paths: []string{dir}, Rules: withPolicies(set), Settings: settings})
+	}
 	b.ReportAllocs()
 	defer reportCPU(b)()
 	for b.Loop() {
@@ -169,7 +176,9 @@ func BenchmarkLintFleetPoliciesByKind(b *testing.B) {
 // with no rules, for comparison with BenchmarkLintFleet.
 func BenchmarkParseFleet(b *testing.B) {
 	dir := lintFleet(b)
+	warmUp(b, lint.Options{Paths: []string{dir}, Rules: []lint.Rule{parseOnly}})
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		res, err := lint.Run(context.Background(), lint.Options{Paths: []string{dir}, Rules: []lint.Rule{parseOnly}})
 		if err != nil {
@@ -178,6 +187,18 @@ func BenchmarkParseFleet(b *testing.B) {
 		if res.Files < 6800 {
 			b.Fatalf("read %d files", res.Files)
 		}
+	}
+}
+
+// warmUp runs the lint once before a fleet benchmark's timed loop. The first
+// run in a process grows the heap (page faults on fresh memory, about 100 ms
+// here), and whichever benchmark ran first paid it for the others: run after
+// BenchmarkLintFleet, BenchmarkParseFleet looked 15% faster than on its own.
+// Every fleet benchmark warms up, so each measures its steady state in any order.
+func warmUp(b *testing.B, opts lint.Options) {
+	b.Helper()
+	if _, err := lint.Run(context.Background(), opts); err != nil {
+		b.Fatal(err)
 	}
 }
 

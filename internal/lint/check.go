@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Check runs rules over the repo: file rules on every file they apply to, on
@@ -27,35 +28,43 @@ func Check(ctx context.Context, repo *Repo, rules []Rule, jobs int) []Finding {
 	}
 
 	files := repo.Files()
-	results := make([][]Finding, len(files))
-	work := make(chan int)
-	var wg sync.WaitGroup
 	var firstPanic sync.Once
 	var panicked *RulePanic
-	for range min(jobs, max(len(files), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			mu := &sync.Mutex{}
-			for i := range work {
-				var found []Finding
-				for _, rule := range fileRules {
-					if p := checkFile(rule, repo, files[i], &Reporter{meta: rule.meta, mu: mu, findings: &found}); p != nil {
-						firstPanic.Do(func() { panicked = p })
-					}
-				}
-				results[i] = found
-			}
-		}()
-	}
-	for i := range files {
-		if ctx.Err() != nil {
-			break
+	fail := func(p *RulePanic) { firstPanic.Do(func() { panicked = p }) }
+
+	// First which rule applies to which file, then the checks. Deciding
+	// whether a rule applies often parses the file (a manifest rule parses
+	// the YAML); doing it for every file first parses them all in parallel,
+	// before a check asks for an index of the whole repository (kustomize
+	// labels, MkDocs sites), which one worker builds while the others wait.
+	applies := make([]bool, len(files)*len(fileRules))
+	forEachFile(ctx, len(files), jobs, func() func(i int) {
+		return func(i int) {
+			f, row := files[i], applies[i*len(fileRules):(i+1)*len(fileRules)]
+			eachRule(len(fileRules), func(j int) { row[j] = fileRules[j].applies(f) },
+				func(j int, v any) { fail(&RulePanic{Rule: fileRules[j].meta.ID, Path: f.Path, Value: v}) })
 		}
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	})
+	results := make([][]Finding, len(files))
+	forEachFile(ctx, len(files), jobs, func() func(i int) {
+		// One reporter per rule per worker, reused for every file: a
+		// reporter per rule and file was most of the engine's allocations.
+		mu := &sync.Mutex{}
+		var found []Finding
+		reporters := make([]Reporter, len(fileRules))
+		for j, rule := range fileRules {
+			reporters[j] = Reporter{meta: rule.meta, mu: mu, findings: &found}
+		}
+		return func(i int) {
+			f, row := files[i], applies[i*len(fileRules):(i+1)*len(fileRules)]
+			eachRule(len(fileRules), func(j int) {
+				if row[j] {
+					fileRules[j].check(repo, f, &reporters[j])
+				}
+			}, func(j int, v any) { fail(&RulePanic{Rule: fileRules[j].meta.ID, Path: f.Path, Value: v}) })
+			results[i], found = found, nil
+		}
+	})
 	if panicked != nil {
 		// A rule's bug surfaces on the caller's goroutine, where the command
 		// boundary reports it in one line instead of a crash with every
@@ -94,16 +103,55 @@ func (p *RulePanic) String() string {
 	return fmt.Sprintf("rule %s panicked on %s: %v", p.Rule, p.Path, p.Value)
 }
 
-// checkFile runs one file rule on one file, returning a panic instead of
-// letting it take the process down from a worker goroutine.
-func checkFile(rule Rule, repo *Repo, f *File, r *Reporter) (p *RulePanic) {
+// forEachFile calls the function each of jobs workers gets from worker for
+// every index in [0, n), in order, until ctx is cancelled. Workers take the
+// next index from a shared counter: handing each file over a channel cost
+// more than checking many of them.
+func forEachFile(ctx context.Context, n, jobs int, worker func() func(i int)) {
+	var next atomic.Int64
+	done := ctx.Done()
+	var wg sync.WaitGroup
+	for range min(jobs, max(n, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			do := worker()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				select {
+				case <-done:
+					return
+				default:
+				}
+				do(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// eachRule calls call(j) for every j in [0, n). A panic in call(j) is
+// handed to fail(j, value) instead of taking the process down from a worker
+// goroutine, and the calls go on with j+1: one deferred recover per file,
+// not one per rule and file.
+func eachRule(n int, call func(j int), fail func(j int, v any)) {
+	for j := 0; j < n; {
+		j = eachRuleFrom(j, n, call, fail)
+	}
+}
+
+func eachRuleFrom(j, n int, call func(j int), fail func(j int, v any)) (next int) {
 	defer func() {
 		if v := recover(); v != nil {
-			p = &RulePanic{Rule: rule.meta.ID, Path: f.Path, Value: v}
+			fail(j, v)
+			next = j + 1
 		}
 	}()
-	if rule.applies(f) {
-		rule.check(repo, f, r)
+	for ; j < n; j++ {
+		call(j)
 	}
-	return nil
+	return n
 }

@@ -3,6 +3,7 @@ package lint
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 )
 
@@ -28,4 +29,35 @@ func TestCheckReRaisesARulePanicOnTheCaller(t *testing.T) {
 	}()
 	Check(context.Background(), repo, []Rule{panickyRule}, 4)
 	t.Fatal("Check returned normally")
+}
+
+// A panic in one rule neither stops the other rules on that file nor the
+// rule on the other files; the first panic is re-raised after all of them.
+func TestCheckRunsTheOtherRulesAfterAPanic(t *testing.T) {
+	var mu sync.Mutex
+	ran := map[string]int{}
+	count := func(id string) Rule {
+		return NewFileRule(Meta{ID: id, Severity: SeverityError}, nil, func(_ *Repo, f *File, _ *Reporter) {
+			mu.Lock()
+			ran[id+" "+f.Path]++
+			mu.Unlock()
+		})
+	}
+	panicsInApplies := NewFileRule(Meta{ID: "test/applies", Severity: SeverityError},
+		func(*File) bool { panic("applies") }, func(*Repo, *File, *Reporter) {})
+	rules := []Rule{count("test/a"), panickyRule, panicsInApplies, count("test/z")}
+	repo := NewRepo("", Settings{}, []*File{NewFile("a.txt", []byte("x")), NewFile("b.txt", []byte("y"))})
+	func() {
+		defer func() {
+			if _, ok := recover().(*RulePanic); !ok {
+				t.Fatal("Check did not re-raise the panic")
+			}
+		}()
+		Check(context.Background(), repo, rules, 2)
+	}()
+	for _, k := range []string{"test/a a.txt", "test/a b.txt", "test/z a.txt", "test/z b.txt"} {
+		if ran[k] != 1 {
+			t.Errorf("%s ran %d times, want once", k, ran[k])
+		}
+	}
 }

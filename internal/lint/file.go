@@ -24,8 +24,15 @@ type File struct {
 	yamlDocs []*yaml.Node
 	yamlErr  *SyntaxError
 
-	mu    sync.Mutex
-	cache map[string]any
+	mu sync.Mutex
+	// cache holds the few parsed forms of the file (a file has one to three):
+	// a short list costs less than a map per file.
+	cache []cachedForm
+}
+
+type cachedForm struct {
+	key   string
+	value any
 }
 
 // NewFile returns a file with the given content, for the engine and for tests.
@@ -114,14 +121,13 @@ func (f *File) YAML() ([]*yaml.Node, *SyntaxError) {
 func (f *File) Cached(key string, parse func() any) any {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if v, ok := f.cache[key]; ok {
-		return v
-	}
-	if f.cache == nil {
-		f.cache = map[string]any{}
+	for _, c := range f.cache {
+		if c.key == key {
+			return c.value
+		}
 	}
 	v := parse()
-	f.cache[key] = v
+	f.cache = append(f.cache, cachedForm{key, v})
 	return v
 }
 

@@ -72,7 +72,19 @@ that object (its YAML document) only. An entry without a reason is refused and i
 nothing: an escape hatch must say why it is taken.`,
 	Bad:  map[string]string{"deploy/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  annotations:\n    platform.example.com/lint-ignore: k8s/probes\n"},
 	Good: map[string]string{"deploy/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  annotations:\n    platform.example.com/lint-ignore: \"k8s/probes: one-shot pod\"\n"},
-}, (*File).IsYAML, checkIgnores)
+}, parsedYAML, checkIgnores)
+
+// parsedYAML applies the ignore rule to YAML files, and parses them: the
+// rule reads every YAML file's annotations, and parsing while the engine
+// decides which rules apply parses them all in parallel, before checks that
+// build indexes of the whole repository (MkDocs sites, TechDocs) need them.
+func parsedYAML(f *File) bool {
+	if !f.IsYAML() {
+		return false
+	}
+	f.YAML()
+	return true
+}
 
 func checkIgnores(repo *Repo, f *File, r *Reporter) {
 	for _, e := range ignores(f, repo.Settings.AnnotationPrefix) {

@@ -5,6 +5,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -47,6 +48,9 @@ type Repo struct {
 
 	files map[string]*File
 	paths []string
+	// dirs are the directories above the walked files, computed on first use.
+	dirsOnce sync.Once
+	dirs     map[string]bool
 	// skips are the files the walk and the reader left out (lint/skipped, lint/unreadable).
 	skips []skip
 
@@ -119,12 +123,19 @@ func (r *Repo) Exists(p string) bool {
 // IsDir reports whether a slash-separated path relative to the root is a directory.
 func (r *Repo) IsDir(p string) bool {
 	clean := path.Clean(p)
-	for _, q := range r.paths {
-		if len(q) > len(clean) && q[len(clean)] == '/' && q[:len(clean)] == clean {
-			return true
+	r.dirsOnce.Do(func() {
+		r.dirs = map[string]bool{}
+		for _, q := range r.paths {
+			for k := strings.LastIndexByte(q, '/'); k > 0 && !r.dirs[q[:k]]; k = strings.LastIndexByte(q[:k], '/') {
+				r.dirs[q[:k]] = true
+			}
 		}
+	})
+	if r.dirs[clean] {
+		return true
 	}
-	if r.Root == "" {
+	if _, ok := r.files[clean]; ok || r.Root == "" {
+		// A walked file is not a directory.
 		return false
 	}
 	info, err := os.Stat(filepath.Join(r.Root, filepath.FromSlash(p)))

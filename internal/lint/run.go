@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/platform-team/platform/internal/fserr"
 )
@@ -233,25 +232,9 @@ func readAll(ctx context.Context, rd *reader, rels []string, named map[string]bo
 	rels = slices.Compact(slices.Sorted(slices.Values(rels)))
 	files := make([]*File, len(rels))
 	skips := make([]*skip, len(rels))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(jobs, max(len(rels), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				files[i], skips[i] = rd.read(rels[i], named[rels[i]])
-			}
-		}()
-	}
-	for i := range rels {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	forEachFile(ctx, len(rels), jobs, func() func(i int) {
+		return func(i int) { files[i], skips[i] = rd.read(rels[i], named[rels[i]]) }
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}

@@ -528,14 +528,17 @@ func isPunct(c byte) bool {
 
 // scanInline finds the links of one block.
 func (m *Markdown) scanInline(b block, raw []string) {
-	var sb strings.Builder
+	n := 0
+	for _, s := range b.segs {
+		n += len(s.text) + 1
+	}
+	text := make([]byte, 0, n)
 	starts := make([]int, len(b.segs))
 	for i, s := range b.segs {
-		starts[i] = sb.Len()
-		sb.WriteString(s.text)
-		sb.WriteByte('\n')
+		starts[i] = len(text)
+		text = append(text, s.text...)
+		text = append(text, '\n')
 	}
-	text := []byte(sb.String())
 	maskCodeSpans(text)
 	// Columns count characters from the line start; remembering the last
 	// position keeps that linear when a long line has many links.
@@ -810,10 +813,11 @@ func maskCodeSpans(text []byte) {
 	type run struct{ start, n int }
 	var runs []run
 	for i := 0; i < len(text); {
-		if text[i] != '`' {
-			i++
-			continue
+		k := bytes.IndexByte(text[i:], '`')
+		if k < 0 {
+			break
 		}
+		i += k
 		j := i
 		for j < len(text) && text[j] == '`' {
 			j++

@@ -44,7 +44,7 @@ func sitesOf(repo *lint.Repo) *siteIndex {
 
 // within reports whether p is dir or under it.
 func within(p, dir string) bool {
-	return dir == "." || p == dir || strings.HasPrefix(p, dir+"/")
+	return dir == "." || strings.HasPrefix(p, dir) && (len(p) == len(dir) || p[len(dir)] == '/')
 }
 
 // mkdocsSite returns the MkDocs site whose docs_dir holds the page, the

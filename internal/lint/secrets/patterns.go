@@ -27,7 +27,8 @@ type pattern struct {
 	// allow are substrings that mark a documented example (AWS' EXAMPLE keys).
 	allow []string
 
-	kw [][]byte // keywords as bytes
+	kw    [][]byte // keywords as bytes
+	kwIDs []int    // their indexes in the keyword table
 }
 
 func tok(name string, keywords []string, prefix int, entropy float64, re string) pattern {
@@ -105,6 +106,7 @@ func init() {
 			}
 		}
 	}
+	indexKeywords()
 }
 
 // cloudKeys are cloud credentials with a recognisable shape; the service

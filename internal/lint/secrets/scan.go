@@ -51,13 +51,22 @@ func scanOf(f *lint.File) []hit {
 func asciiLower(b []byte) []byte {
 	out := make([]byte, len(b))
 	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		out[i] = c
+		out[i] = lowerByte[c]
 	}
 	return out
 }
+
+// lowerByte maps a byte to lower case, ASCII letters only.
+var lowerByte = func() (t [256]byte) {
+	for i := range t {
+		c := byte(i)
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		t[i] = c
+	}
+	return t
+}()
 
 var (
 	pemBegin         = regexp.MustCompile(`-----BEGIN ?([ A-Z0-9_-]{0,100}?) ?PRIVATE KEY(?: BLOCK)?-----`)
@@ -69,6 +78,8 @@ var (
 	puttyPrivateLine = []byte("Private-Lines:")
 )
 
+var newline = []byte("\n")
+
 // lineIndex maps byte offsets to lines.
 type lineIndex struct {
 	data   []byte
@@ -79,7 +90,8 @@ type lineIndex struct {
 }
 
 func newLineIndex(data []byte) *lineIndex {
-	x := &lineIndex{data: data, starts: []int{0}, lines: map[int]string{}}
+	starts := make([]int, 1, 1+bytes.Count(data, []byte("\n")))
+	x := &lineIndex{data: data, starts: starts, lines: map[int]string{}}
 	for i := 0; ; {
 		j := bytes.IndexByte(data[i:], '\n')
 		if j < 0 {
@@ -110,22 +122,148 @@ func (x *lineIndex) lineOf(off int) int {
 	return sort.Search(len(x.starts), func(i int) bool { return x.starts[i] > off })
 }
 
-// linesWith adds to set the lines of lower that contain one of kws.
-func (x *lineIndex) linesWith(lower []byte, kws [][]byte, set map[int]bool) {
-	for _, kw := range kws {
-		for from := 0; from < len(lower); {
-			i := bytes.Index(lower[from:], kw)
-			if i < 0 {
-				break
-			}
-			n := x.lineOf(from + i)
-			set[n] = true
-			if n >= len(x.starts) {
-				break
-			}
-			from = x.starts[n]
+// keywordTable finds, in one pass over a file, the lines where each keyword
+// of the patterns (and of the entropy check) occurs. Keywords are filed by
+// their first two bytes, so that each position of the file is tested only
+// against the few keywords that can start there: searching the file once per
+// keyword cost more than the rest of the scan.
+type keywordTable struct {
+	kws [][]byte
+	// slot maps two leading bytes to 1 + their index in groups; 0 is none.
+	slot   [1 << 16]uint8
+	groups [][]int
+}
+
+// id returns the index of kw in the table, adding it when it is new.
+func (t *keywordTable) id(kw []byte) int {
+	if len(kw) < 2 {
+		panic("secrets: keyword shorter than two bytes: " + string(kw))
+	}
+	for i, k := range t.kws {
+		if bytes.Equal(k, kw) {
+			return i
 		}
 	}
+	id := len(t.kws)
+	t.kws = append(t.kws, kw)
+	b := uint16(kw[0])<<8 | uint16(kw[1])
+	if t.slot[b] == 0 {
+		if len(t.groups) == 255 {
+			panic("secrets: too many keyword prefixes")
+		}
+		t.groups = append(t.groups, nil)
+		// The slot is found from the file's bytes as they are: every case
+		// of the two bytes leads to it.
+		for _, c0 := range cases(kw[0]) {
+			for _, c1 := range cases(kw[1]) {
+				t.slot[uint16(c0)<<8|uint16(c1)] = uint8(len(t.groups))
+			}
+		}
+	}
+	g := int(t.slot[b]) - 1
+	t.groups[g] = append(t.groups[g], id)
+	return id
+}
+
+// cases returns a lower-case byte and, for a letter, its upper case.
+func cases(c byte) []byte {
+	if c >= 'a' && c <= 'z' {
+		return []byte{c, c - 'a' + 'A'}
+	}
+	return []byte{c}
+}
+
+// keywordHit is a keyword (its index in the table) found on a line.
+type keywordHit struct{ id, line int32 }
+
+// find returns the keywords found in data, ASCII letters compared without
+// case: each keyword once per line, in the order of the file. Keywords hold
+// no newline, so each occurrence is on the line of its first byte.
+func (t *keywordTable) find(data []byte) []keywordHit {
+	var out []keywordHit
+	line, counted := 1, 0 // the line of data[counted]
+	for i := 0; i+1 < len(data); i++ {
+		g := t.slot[uint16(data[i])<<8|uint16(data[i+1])]
+		if g == 0 {
+			continue
+		}
+		for _, id := range t.groups[g-1] {
+			if !hasLowerPrefix(data[i:], t.kws[id]) {
+				continue
+			}
+			line += bytes.Count(data[counted:i], newline)
+			counted = i
+			if !seenOnLine(out, int32(id), int32(line)) {
+				out = append(out, keywordHit{int32(id), int32(line)})
+			}
+		}
+	}
+	return out
+}
+
+// seenOnLine reports whether hits, in file order, already hold keyword id on line.
+func seenOnLine(hits []keywordHit, id, line int32) bool {
+	for k := len(hits) - 1; k >= 0 && hits[k].line == line; k-- {
+		if hits[k].id == id {
+			return true
+		}
+	}
+	return false
+}
+
+// hasLowerPrefix reports whether b starts with the lower-case kw, ASCII
+// letters of b compared without case.
+func hasLowerPrefix(b, kw []byte) bool {
+	if len(b) < len(kw) {
+		return false
+	}
+	for j, k := range kw {
+		if lowerByte[b[j]] != k {
+			return false
+		}
+	}
+	return true
+}
+
+// linesWith returns the lines, ascending, where one of the keywords ids was found.
+func linesWith(hits []keywordHit, ids []int) []int {
+	var out []int
+	for _, h := range hits {
+		if slices.Contains(ids, int(h.id)) && (len(out) == 0 || out[len(out)-1] != int(h.line)) {
+			out = append(out, int(h.line))
+		}
+	}
+	return out
+}
+
+// keywords holds every keyword of the patterns and of the entropy check.
+var keywords = &keywordTable{}
+
+// entropyIDs, pemIDs and serviceAccountID are the indexes in keywords of
+// the entropy keywords, the private key armor and the service account type.
+var (
+	entropyIDs       []int
+	pemIDs           []int
+	serviceAccountID int
+)
+
+// indexKeywords files the keywords of the patterns (their kw set) and of
+// the entropy check in the keyword table.
+func indexKeywords() {
+	for _, list := range [][]pattern{cloudKeys, tokens} {
+		for i := range list {
+			for _, kw := range list[i].kw {
+				list[i].kwIDs = append(list[i].kwIDs, keywords.id(kw))
+			}
+		}
+	}
+	for _, kw := range entropyKeywords {
+		entropyIDs = append(entropyIDs, keywords.id(kw))
+	}
+	for _, kw := range pemKeywords {
+		pemIDs = append(pemIDs, keywords.id(kw))
+	}
+	serviceAccountID = keywords.id([]byte("service_account"))
 }
 
 func sortedLines(set map[int]bool) []int {
@@ -140,20 +278,21 @@ func sortedLines(set map[int]bool) []int {
 // scan finds the hits of a text file. Keywords are searched in the whole
 // file first; expressions run only on the lines that contain them.
 func scan(p string, data []byte) []hit {
-	lower := asciiLower(data)
+	found := keywords.find(data)
+	if len(found) == 0 {
+		return nil // no keyword, so no pattern, key or entropy check to run
+	}
 	x := newLineIndex(data)
 	byLine := map[int][]hit{}
 	for _, list := range [][]pattern{cloudKeys, tokens} {
 		for i := range list {
 			pt := &list[i]
-			set := map[int]bool{}
-			x.linesWith(lower, pt.kw, set)
-			for _, n := range sortedLines(set) {
+			for _, n := range linesWith(found, pt.kwIDs) {
 				byLine[n] = append(byLine[n], pt.find(n, x.line(n))...)
 			}
 		}
 	}
-	if containsAny(lower, pemKeywords) {
+	if len(linesWith(found, pemIDs)) > 0 {
 		lastPutty := bytes.LastIndex(data, puttyPrivateLine)
 		pem := pemState{}
 		for n := 1; n <= len(x.starts); n++ {
@@ -162,7 +301,7 @@ func scan(p string, data []byte) []hit {
 			}
 		}
 	}
-	if bytes.Contains(lower, []byte("service_account")) && serviceAccount.Match(data) {
+	if len(linesWith(found, []int{serviceAccountID})) > 0 && serviceAccount.Match(data) {
 		if loc := saPrivateKey.FindIndex(data); loc != nil {
 			n := x.lineOf(loc[0])
 			col := utf8.RuneCount(data[x.starts[n-1]:loc[0]]) + 1
@@ -178,9 +317,7 @@ func scan(p string, data []byte) []hit {
 		}
 	}
 	if !isLockfile(p) {
-		set := map[int]bool{}
-		x.linesWith(lower, entropyKeywords, set)
-		for _, n := range sortedLines(set) {
+		for _, n := range linesWith(found, entropyIDs) {
 			if len(byLine[n]) == 0 {
 				byLine[n] = entropyHits(n, x.line(n))
 			}
@@ -203,15 +340,6 @@ func nonEmpty(m map[int][]hit) map[int]bool {
 		}
 	}
 	return set
-}
-
-func containsAny(b []byte, kws [][]byte) bool {
-	for _, kw := range kws {
-		if bytes.Contains(b, kw) {
-			return true
-		}
-	}
-	return false
 }
 
 // find returns the pattern's hits on one line.
