@@ -28,15 +28,14 @@ type problem struct {
 // configOf replaces it when the file does not parse otherwise ($IIIIII).
 var placeholder = regexp.MustCompile(`\$\[\[|\$I{6,}`)
 
-// problemsOf turns a validation error into problems: the errors that explain
-// it (of the branches of oneOf/anyOf, the one the value was meant for), less
-// those GitLab would not raise, each worded with its place in the file. A
-// mapping with an unknown keyword is not also said to miss one: the unknown
-// keyword is usually the missing one misspelt.
-func problemsOf(err *jsonschema.ValidationError, in *instance, root *yaml.Node) []problem {
+// problemsOf turns the leaf errors that explain a document's failures (see
+// explaining) into problems: less those GitLab would not raise, each worded
+// with its place in the file. A mapping with an unknown keyword is not also
+// said to miss one: the unknown keyword is usually the missing one misspelt.
+func problemsOf(explained []*jsonschema.ValidationError, in *instance, root *yaml.Node) []problem {
 	var leaves []*jsonschema.ValidationError
 	unknownAt := map[string]bool{}
-	for _, leaf := range explaining(err) {
+	for _, leaf := range explained {
 		if !raisedByGitLab(leaf, in) {
 			continue
 		}

@@ -25,9 +25,8 @@ var ciSchemaJSON []byte
 // ciSchemaURL is the schema's $id.
 const ciSchemaURL = "https://gitlab.com/.gitlab-ci.yml"
 
-// compiledSchema compiles the embedded schema once, on first use: an
-// immutable value derived from the binary, shared by every lint run.
-var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+// newSchemaCompiler returns a compiler holding the embedded schema.
+func newSchemaCompiler() (*jsonschema.Compiler, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(ciSchemaJSON))
 	if err != nil {
 		return nil, fmt.Errorf("the embedded GitLab CI schema: %w", err)
@@ -36,12 +35,8 @@ var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
 	if err := c.AddResource(ciSchemaURL, doc); err != nil {
 		return nil, fmt.Errorf("the embedded GitLab CI schema: %w", err)
 	}
-	s, err := c.Compile(ciSchemaURL)
-	if err != nil {
-		return nil, fmt.Errorf("the embedded GitLab CI schema: %w", err)
-	}
-	return s, nil
-})
+	return c, nil
+}
 
 // rawSchema is the embedded schema as plain JSON values, for the keywords
 // an object of the schema knows (suggestions for a misspelt one).
@@ -92,23 +87,24 @@ validates the same way, includes included.`,
 	if c.root == nil && c.header == nil {
 		return
 	}
-	schema, err := compiledSchema()
+	schemas, err := compiledEntrySchemas()
 	if err != nil {
 		r.Report(f.Path, 1, 1, err.Error(), "report this: the binary's embedded schema does not compile")
 		return
 	}
+	v := validator{schemas: schemas, cache: repo.Cached("gitlabci.validations", func() any { return &validationCache{} }).(*validationCache)}
 	if c.header != nil {
-		reportSchema(r, f.Path, c.header, schema)
+		v.report(r, f.Path, c.header)
 	}
 	if c.root != nil {
-		reportSchema(r, f.Path, c.root, schema)
+		v.report(r, f.Path, c.root)
 	}
 	if f.Name() == ".gitlab-ci.yml" {
 		for _, lf := range includedLocal(repo, f, c) {
 			once := repo.Cached("gitlabci.schema:"+lf.Path, func() any { return &sync.Once{} }).(*sync.Once)
 			once.Do(func() {
 				if lc := configOf(lf); lc.root != nil {
-					reportSchema(r, lf.Path, lc.root, schema)
+					v.report(r, lf.Path, lc.root)
 				}
 			})
 		}
@@ -148,22 +144,28 @@ func includedLocal(repo *lint.Repo, f *lint.File, c *config) []*lint.File {
 	return out
 }
 
-// reportSchema validates one document and reports each problem once.
-func reportSchema(r *lint.Reporter, path string, root *yaml.Node, schema *jsonschema.Schema) {
+// validator validates CI documents for one lint run.
+type validator struct {
+	schemas *entrySchemas
+	cache   *validationCache
+}
+
+// report validates one document and reports each problem once.
+func (v validator) report(r *lint.Reporter, path string, root *yaml.Node) {
 	in, ok := toInstance(root)
 	if !ok {
 		return
 	}
-	err := schema.Validate(in.value)
-	if err == nil {
-		return
-	}
-	verr, ok := err.(*jsonschema.ValidationError)
+	doc, ok := in.value.(map[string]any)
 	if !ok {
 		return
 	}
+	leaves := validateEntries(v.schemas, v.cache, doc)
+	if len(leaves) == 0 {
+		return
+	}
 	reported := map[string]bool{}
-	for _, p := range problemsOf(verr, in, root) {
+	for _, p := range problemsOf(leaves, in, root) {
 		where := fmt.Sprintf("%d:%d", p.line, p.column)
 		if reported[where+p.message] {
 			continue
