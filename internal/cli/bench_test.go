@@ -37,7 +37,7 @@ func BenchmarkNewService(b *testing.B) {
 }
 
 // lintFleet is a corpus of 200 services (5,800 YAML manifests, 1,000 Markdown files),
-// written once per benchmark binary run.
+// written once per test binary run and removed by TestMain when it ends.
 func lintFleet(b *testing.B) string {
 	b.Helper()
 	fleetOnce.Do(func() {
@@ -53,6 +53,16 @@ func lintFleet(b *testing.B) string {
 		b.Fatal(fleetErr)
 	}
 	return fleetDir
+}
+
+// TestMain removes the benchmarks' fleet (18 MB) when the test binary ends:
+// the benchmarks share it, so no single one can.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fleetDir != "" {
+		os.RemoveAll(fleetDir)
+	}
+	os.Exit(code)
 }
 
 var (
