@@ -71,6 +71,7 @@ Where GitLab is more lenient than its schema, so is the rule:
 - a keyword without a value (variables: with nothing under it, an empty
   variable value) counts as unset, as GitLab treats it;
 - of duplicate keys, the last one counts, as in GitLab's YAML parser;
+- yes, no, on and off are booleans, as in GitLab's YAML 1.1 parser;
 - coverage: takes GitLab's RE2 syntax, (?i) included.
 A job that is not a mapping is left to gitlab-ci/job-script, and YAML that
 does not parse to gitlab-ci/yaml.
