@@ -47,53 +47,87 @@ func (a *actionCtx) runLocal() error {
 	return &UnsupportedActionError{StepID: a.step.ID, Action: a.step.Action}
 }
 
-// str reads a string input: ok false when absent, an error when not a string
-// (Backstage validates inputs against the action's JSON Schema).
-func (a *actionCtx) str(key string, required bool) (string, bool, error) {
-	v, ok := a.input[key]
-	if !ok || v == nil {
-		if required {
-			return "", false, fmt.Errorf("input %s is required", key)
-		}
-		return "", false, nil
+// inputs reads an action's inputs as Backstage's JSON Schema for the action
+// checks them, remembering the first one missing or of the wrong type: an
+// action reads what it needs, then checks err once.
+type inputs struct {
+	m   map[string]any
+	err error
+}
+
+func (in *inputs) fail(format string, args ...any) {
+	if in.err == nil {
+		in.err = fmt.Errorf(format, args...)
+	}
+}
+
+// value returns the input key, nil when absent or null.
+func (in *inputs) value(key string) any { return in.m[key] }
+
+// str returns a string input and whether it was given.
+func (in *inputs) str(key string) (string, bool) {
+	v := in.value(key)
+	if v == nil {
+		return "", false
 	}
 	s, ok := v.(string)
 	if !ok {
-		return "", false, fmt.Errorf("input %s must be a string, not %s", key, describe(v))
+		in.fail("input %s must be a string, not %s", key, describe(v))
 	}
-	return s, true, nil
+	return s, ok
 }
 
-func (a *actionCtx) boolean(key string) (bool, error) {
-	v, ok := a.input[key]
-	if !ok || v == nil {
-		return false, nil
+// required returns a string input that must be given.
+func (in *inputs) required(key string) string {
+	s, ok := in.str(key)
+	if !ok && in.value(key) == nil {
+		in.fail("input %s is required", key)
+	}
+	return s
+}
+
+// optional returns a string input, def when it is not given.
+func (in *inputs) optional(key, def string) string {
+	if s, ok := in.str(key); ok {
+		return s
+	}
+	return def
+}
+
+// boolean returns a boolean input, false when it is not given.
+func (in *inputs) boolean(key string) bool {
+	v := in.value(key)
+	if v == nil {
+		return false
 	}
 	b, ok := v.(bool)
 	if !ok {
-		return false, fmt.Errorf("input %s must be a boolean, not %s", key, describe(v))
+		in.fail("input %s must be a boolean, not %s", key, describe(v))
 	}
-	return b, nil
+	return b
 }
 
-func (a *actionCtx) strings(key string) ([]string, bool, error) {
-	v, ok := a.input[key]
-	if !ok || v == nil {
-		return nil, false, nil
+// strings returns an array-of-strings input and whether it was given.
+func (in *inputs) strings(key string) ([]string, bool) {
+	v := in.value(key)
+	if v == nil {
+		return nil, false
 	}
 	list, ok := v.([]any)
 	if !ok {
-		return nil, false, fmt.Errorf("input %s must be an array of strings, not %s", key, describe(v))
+		in.fail("input %s must be an array of strings, not %s", key, describe(v))
+		return nil, false
 	}
 	out := make([]string, 0, len(list))
 	for i, e := range list {
 		s, ok := e.(string)
 		if !ok {
-			return nil, false, fmt.Errorf("input %s[%d] must be a string, not %s", key, i, describe(e))
+			in.fail("input %s[%d] must be a string, not %s", key, i, describe(e))
+			return nil, false
 		}
 		out = append(out, s)
 	}
-	return out, true, nil
+	return out, true
 }
 
 func describe(v any) string {
@@ -159,26 +193,13 @@ func (a *actionCtx) engine(o EngineOptions) (Renderer, error) {
 }
 
 func (a *actionCtx) templateEngine() (Renderer, map[string]any, bool, error) {
-	cc, err := a.boolean("cookiecutterCompat")
-	if err != nil {
-		return nil, nil, false, err
+	in := &inputs{m: a.input}
+	cc, trim, lstrip, replace := in.boolean("cookiecutterCompat"), in.boolean("trimBlocks"), in.boolean("lstripBlocks"), in.boolean("replace")
+	if in.err != nil {
+		return nil, nil, false, in.err
 	}
-	trim, err := a.boolean("trimBlocks")
-	if err != nil {
-		return nil, nil, false, err
-	}
-	lstrip, err := a.boolean("lstripBlocks")
-	if err != nil {
-		return nil, nil, false, err
-	}
-	replace, err := a.boolean("replace")
-	if err != nil {
-		return nil, nil, false, err
-	}
-	if v, ok := a.input["values"]; ok && v != nil {
-		if !isObject(v) {
-			return nil, nil, false, fmt.Errorf("input values must be an object, not %s", describe(v))
-		}
+	if v := in.value("values"); v != nil && !isObject(v) {
+		return nil, nil, false, fmt.Errorf("input values must be an object, not %s", describe(v))
 	}
 	eng, err := a.engine(EngineOptions{Cookiecutter: cc, TrimBlocks: trim, LstripBlocks: lstrip})
 	if err != nil {
@@ -195,16 +216,10 @@ func (a *actionCtx) templateEngine() (Renderer, map[string]any, bool, error) {
 // directory names and its text files rendered with ${{ values }}, into
 // targetPath.
 func (a *actionCtx) fetchTemplate() error {
-	url, _, err := a.str("url", true)
-	if err != nil {
-		return err
-	}
-	target, ok, err := a.str("targetPath", false)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		target = "./"
+	args := &inputs{m: a.input}
+	url, target := args.required("url"), args.optional("targetPath", "./")
+	if args.err != nil {
+		return args.err
 	}
 	in, err := a.fetchTemplateInputs()
 	if err != nil {
@@ -251,13 +266,11 @@ type fetchTemplateInputs struct {
 
 // fetchTemplateInputs reads and checks those inputs, as the action does.
 func (a *actionCtx) fetchTemplateInputs() (fetchTemplateInputs, error) {
-	withoutRender, hasWithoutRender, err := a.strings("copyWithoutRender")
-	if err != nil {
-		return fetchTemplateInputs{}, err
-	}
-	withoutTemplating, hasWithoutTemplating, err := a.strings("copyWithoutTemplating")
-	if err != nil {
-		return fetchTemplateInputs{}, err
+	args := &inputs{m: a.input}
+	withoutRender, hasWithoutRender := args.strings("copyWithoutRender")
+	withoutTemplating, hasWithoutTemplating := args.strings("copyWithoutTemplating")
+	if args.err != nil {
+		return fetchTemplateInputs{}, args.err
 	}
 	if hasWithoutRender && hasWithoutTemplating {
 		return fetchTemplateInputs{}, errors.New("fetch action input copyWithoutRender and copyWithoutTemplating can not be used at the same time")
@@ -362,13 +375,10 @@ func (a *actionCtx) copyTemplated(e entry, c templateCopy) error {
 
 // fetchTemplateFile is fetch:template:file: one file rendered to targetPath.
 func (a *actionCtx) fetchTemplateFile() error {
-	url, _, err := a.str("url", true)
-	if err != nil {
-		return err
-	}
-	target, _, err := a.str("targetPath", true)
-	if err != nil {
-		return err
+	args := &inputs{m: a.input}
+	url, target := args.required("url"), args.required("targetPath")
+	if args.err != nil {
+		return args.err
 	}
 	eng, tctx, replace, err := a.templateEngine()
 	if err != nil {
@@ -400,16 +410,10 @@ func (a *actionCtx) fetchTemplateFile() error {
 // fetchPlain is fetch:plain: the directory at url copied as it is to
 // targetPath, over what is there.
 func (a *actionCtx) fetchPlain() error {
-	url, _, err := a.str("url", true)
-	if err != nil {
-		return err
-	}
-	target, ok, err := a.str("targetPath", false)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		target = "./"
+	args := &inputs{m: a.input}
+	url, target := args.required("url"), args.optional("targetPath", "./")
+	if args.err != nil {
+		return args.err
 	}
 	outDir, err := safeChild(".", target)
 	if err != nil {
@@ -438,13 +442,10 @@ func (a *actionCtx) fetchPlain() error {
 
 // fetchPlainFile is fetch:plain:file: the file at url copied to targetPath.
 func (a *actionCtx) fetchPlainFile() error {
-	url, _, err := a.str("url", true)
-	if err != nil {
-		return err
-	}
-	target, _, err := a.str("targetPath", true)
-	if err != nil {
-		return err
+	args := &inputs{m: a.input}
+	url, target := args.required("url"), args.required("targetPath")
+	if args.err != nil {
+		return args.err
 	}
 	src, n, err := a.source(url, false)
 	if err != nil {
@@ -493,8 +494,9 @@ func (a *actionCtx) fsRename() error {
 // Backstage) removed from the workspace, directories with what they hold;
 // a path naming nothing is not an error, one leaving the workspace is.
 func (a *actionCtx) fsDelete() error {
-	files, ok, err := a.strings("files")
-	if err != nil || !ok {
+	args := &inputs{m: a.input}
+	files, ok := args.strings("files")
+	if args.err != nil || !ok {
 		return errors.New("files must be an Array")
 	}
 	for _, f := range files {
@@ -561,9 +563,13 @@ func (a *actionCtx) listWorkspace(contents bool) {
 // publishGitLab is publish:gitlab, not run: its repoUrl parsed for the
 // platform's publishing, its output what the action returns.
 func (a *actionCtx) publishGitLab() (*Publish, error) {
-	repoURL, _, err := a.str("repoUrl", true)
-	if err != nil {
-		return nil, err
+	args := &inputs{m: a.input}
+	repoURL, branch, sourcePath := args.required("repoUrl"), args.optional("defaultBranch", ""), args.optional("sourcePath", "")
+	if args.err != nil {
+		return nil, args.err
+	}
+	if branch == "" {
+		branch = "master"
 	}
 	host, owner, repo, err := ParseRepoURL(repoURL)
 	if err != nil {
@@ -571,17 +577,6 @@ func (a *actionCtx) publishGitLab() (*Publish, error) {
 	}
 	if owner == "" {
 		return nil, fmt.Errorf("No owner provided for host: %s, and repo %s", host, repo)
-	}
-	branch, ok, err := a.str("defaultBranch", false)
-	if err != nil {
-		return nil, err
-	}
-	if !ok || branch == "" {
-		branch = "master"
-	}
-	sourcePath, _, err := a.str("sourcePath", false)
-	if err != nil {
-		return nil, err
 	}
 	remote := "https://" + host + "/" + owner + "/" + repo
 	a.output["remoteUrl"] = remote
@@ -593,26 +588,17 @@ func (a *actionCtx) publishGitLab() (*Publish, error) {
 
 // catalogRegister is catalog:register, skipped: it says what it would register.
 func (a *actionCtx) catalogRegister() error {
-	infoURL, ok, err := a.str("catalogInfoUrl", false)
-	if err != nil {
-		return err
+	args := &inputs{m: a.input}
+	infoURL, given := args.str("catalogInfoUrl")
+	contents, p := args.optional("repoContentsUrl", ""), args.optional("catalogInfoPath", "/catalog-info.yaml")
+	if args.err != nil {
+		return args.err
 	}
-	if !ok {
-		contents, _, err := a.str("repoContentsUrl", false)
-		if err != nil {
-			return err
-		}
-		p, ok, err := a.str("catalogInfoPath", false)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			p = "/catalog-info.yaml"
-		}
+	if given {
+		a.log.Reason = fmt.Sprintf("would register %s in the catalog: not done locally", infoURL)
+	} else {
 		infoURL = contents + p
 		a.log.Reason = fmt.Sprintf("would register %s in the catalog: not done locally", p)
-	} else {
-		a.log.Reason = fmt.Sprintf("would register %s in the catalog: not done locally", infoURL)
 	}
 	a.output["catalogInfoUrl"] = infoURL
 	return nil
