@@ -100,12 +100,9 @@ func (e *Env) Render(name, src string, ctx map[string]any) (string, error) {
 	return ev.out.String(), nil
 }
 
-// Eval evaluates one expression (without delimiters) and returns its value
-// with its type kept, as Backstage does for a step input that is a single
-// ${{ expression }}: objects come back as map[string]any, arrays as []any,
-// numbers as float64 (or the context's own numeric type when the value is
-// taken from it unchanged), and an undefined value as Undefined{}.
-func (e *Env) Eval(src string, ctx map[string]any) (any, error) {
+// parseExpression parses src as one expression without delimiters, and
+// nothing after it.
+func (e *Env) parseExpression(src string) (expr, error) {
 	lx := e.newLexer("expression", src)
 	lx.inCode = true
 	p := &parser{lx: lx}
@@ -117,6 +114,19 @@ func (e *Env) Eval(src string, ctx map[string]any) (any, error) {
 		return nil, err
 	} else if t != nil {
 		return nil, p.errAt(t, "unexpected token after expression: %s", t.val)
+	}
+	return x, nil
+}
+
+// Eval evaluates one expression (without delimiters) and returns its value
+// with its type kept, as Backstage does for a step input that is a single
+// ${{ expression }}: objects come back as map[string]any, arrays as []any,
+// numbers as float64 (or the context's own numeric type when the value is
+// taken from it unchanged), and an undefined value as Undefined{}.
+func (e *Env) Eval(src string, ctx map[string]any) (any, error) {
+	x, err := e.parseExpression(src)
+	if err != nil {
+		return nil, err
 	}
 	ev := e.evaluator("expression", ctx)
 	v, err := ev.eval(x)
@@ -687,14 +697,21 @@ func (ev *evaluator) call(x *callExpr) (any, error) {
 		return nil, ev.errAt(x.pos, "Unable to call `%s`, which is not a function", name)
 	}
 	v, err := f.call(ev, args)
+	return ev.result(x.pos, v, err, f.name)
+}
+
+// result is the value a function or filter named what returned at p: a
+// budget error placed there, another error wrapped with the name, a string
+// held to the output budget.
+func (ev *evaluator) result(p pos, v any, err error, what string) (any, error) {
 	if err != nil {
 		if errors.Is(err, ErrBudget) {
-			return nil, placeAt(err, x.pos)
+			return nil, placeAt(err, p)
 		}
-		return nil, ev.errAt(x.pos, "%s: %v", f.name, err)
+		return nil, ev.errAt(p, "%s: %v", what, err)
 	}
 	if s, ok := v.(string); ok {
-		if err := ev.checkSize(x.pos, len(s)); err != nil {
+		if err := ev.checkSize(p, len(s)); err != nil {
 			return nil, err
 		}
 	}
@@ -727,18 +744,7 @@ func (ev *evaluator) filter(x *filterExpr) (any, error) {
 		}
 	}
 	v, err := f(ev, args[0], args[1:])
-	if err != nil {
-		if errors.Is(err, ErrBudget) {
-			return nil, placeAt(err, x.pos)
-		}
-		return nil, ev.errAt(x.pos, "filter %s: %v", x.name, err)
-	}
-	if s, ok := v.(string); ok {
-		if err := ev.checkSize(x.pos, len(s)); err != nil {
-			return nil, err
-		}
-	}
-	return v, nil
+	return ev.result(x.pos, v, err, "filter "+x.name)
 }
 
 // globals are nunjucks' global functions that are hermetic.

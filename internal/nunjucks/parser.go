@@ -370,22 +370,9 @@ func (p *parser) parseIf() (stmt, error) {
 func (p *parser) parseFor() (stmt, error) {
 	t, _ := p.next()
 	n := &forNode{pos: pos{t.line, t.col}}
-	for {
-		nt, err := p.next()
-		if err != nil {
-			return nil, err
-		}
-		if nt == nil || nt.typ != tSymbol {
-			return nil, p.errAt(nt, "parseFor: expected loop variable")
-		}
-		n.names = append(n.names, nt.val)
-		more, err := p.skipOp(",")
-		if err != nil {
-			return nil, err
-		}
-		if !more {
-			break
-		}
+	var err error
+	if n.names, err = p.parseNames("parseFor: expected loop variable"); err != nil {
+		return nil, err
 	}
 	if ok, err := p.skipSym("in"); err != nil || !ok {
 		if err != nil {
@@ -393,7 +380,6 @@ func (p *parser) parseFor() (stmt, error) {
 		}
 		return nil, p.errAt(t, `parseFor: expected "in" keyword for loop`)
 	}
-	var err error
 	if n.iter, err = p.parseTopExpression(); err != nil {
 		return nil, err
 	}
@@ -423,25 +409,32 @@ func (p *parser) parseFor() (stmt, error) {
 	return n, p.advanceAfterBlockEnd("for")
 }
 
-func (p *parser) parseSet() (stmt, error) {
-	t, _ := p.next()
-	n := &setNode{pos: pos{t.line, t.col}}
+// parseNames parses a comma-separated list of names (for a, b in ...;
+// set x, y = ...), failing with msg where a name is expected.
+func (p *parser) parseNames(msg string) ([]string, error) {
+	var names []string
 	for {
 		nt, err := p.next()
 		if err != nil {
 			return nil, err
 		}
 		if nt == nil || nt.typ != tSymbol {
-			return nil, p.errAt(nt, "parseSet: expected variable name")
+			return nil, p.errAt(nt, "%s", msg)
 		}
-		n.names = append(n.names, nt.val)
+		names = append(names, nt.val)
 		more, err := p.skipOp(",")
-		if err != nil {
-			return nil, err
+		if err != nil || !more {
+			return names, err
 		}
-		if !more {
-			break
-		}
+	}
+}
+
+func (p *parser) parseSet() (stmt, error) {
+	t, _ := p.next()
+	n := &setNode{pos: pos{t.line, t.col}}
+	var err error
+	if n.names, err = p.parseNames("parseSet: expected variable name"); err != nil {
+		return nil, err
 	}
 	eq, err := p.skipOp("=")
 	if err != nil {

@@ -33,17 +33,9 @@ func (e *Env) Refs(name, src string) ([]Ref, error) {
 
 // RefsOf is Refs for a single expression without delimiters.
 func (e *Env) RefsOf(src string) ([]Ref, error) {
-	lx := e.newLexer("expression", src)
-	lx.inCode = true
-	p := &parser{lx: lx}
-	x, err := p.parseTopExpression()
+	x, err := e.parseExpression(src)
 	if err != nil {
 		return nil, err
-	}
-	if t, err := p.next(); err != nil {
-		return nil, err
-	} else if t != nil {
-		return nil, p.errAt(t, "unexpected token after expression: %s", t.val)
 	}
 	w := &refWalker{scopes: []map[string]bool{{}}}
 	w.expr(x, false)
