@@ -319,7 +319,7 @@ func (t *tx) checkFile(rel string) (fs.FileInfo, error) {
 	case info.IsDir():
 		return nil, &ConflictError{Path: rel, Msg: "is a directory where a regular file is expected"}
 	case !info.Mode().IsRegular():
-		return nil, &ConflictError{Path: rel, Msg: fmt.Sprintf("is a %s where a regular file is expected", describeMode(info.Mode()))}
+		return nil, &ConflictError{Path: rel, Msg: fmt.Sprintf("is a %s where a regular file is expected", fserr.Kind(info.Mode()))}
 	}
 	return info, nil
 }
@@ -670,17 +670,4 @@ func parentDirs(p string) []string {
 		}
 	}
 	return dirs
-}
-
-func describeMode(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeDevice != 0:
-		return "device"
-	default:
-		return "special file"
-	}
 }

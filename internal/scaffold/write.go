@@ -192,7 +192,7 @@ func targetAction(dest string, f File) (Action, error) {
 	case info.IsDir():
 		return "", conflict(dest, fmt.Sprintf("has a directory at %s where the template writes a file", f.Path))
 	case !info.Mode().IsRegular():
-		return "", conflict(dest, fmt.Sprintf("has a %s at %s where the template writes a file: --force replaces regular files only", describeMode(info.Mode()), f.Path))
+		return "", conflict(dest, fmt.Sprintf("has a %s at %s where the template writes a file: --force replaces regular files only", fserr.Kind(info.Mode()), f.Path))
 	}
 	existing, err := os.ReadFile(target)
 	if err != nil {
@@ -206,21 +206,6 @@ func targetAction(dest string, f File) (Action, error) {
 
 func conflict(dest, msg string) error {
 	return &DestinationError{Dir: dest, Msg: msg + "; nothing was written: move it out of the way, or choose another directory with --output"}
-}
-
-func describeMode(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeSymlink != 0:
-		return "symbolic link"
-	case m&fs.ModeNamedPipe != 0:
-		return "named pipe"
-	case m&fs.ModeSocket != 0:
-		return "socket"
-	case m&fs.ModeDevice != 0:
-		return "device"
-	default:
-		return "special file"
-	}
 }
 
 // isEmptyDir reports whether dir is missing or an empty directory.
