@@ -155,8 +155,8 @@ func valueAt(v any, loc []string) any {
 		case map[string]any:
 			v = x[step]
 		case []any:
-			i := 0
-			if _, err := fmt.Sscan(step, &i); err != nil || i < 0 || i >= len(x) {
+			i, err := strconv.Atoi(step)
+			if err != nil || i < 0 || i >= len(x) {
 				return nil
 			}
 			v = x[i]
